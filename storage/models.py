@@ -1,0 +1,203 @@
+"""The workspace tables (DESIGN section 3): articles, spans, events, evidence and friends."""
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from enum import StrEnum
+from typing import Any, Optional
+
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def new_uid() -> str:
+    return uuid.uuid4().hex
+
+
+class ArticleStatus(StrEnum):
+    NEW = "new"
+    IN_PROGRESS = "in_progress"
+    CODED = "coded"
+    SKIPPED = "skipped"
+    FLAGGED = "flagged"
+
+
+class SpanState(StrEnum):
+    SUGGESTED = "suggested"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+class SpanOrigin(StrEnum):
+    MODEL = "model"
+    GAZETTEER = "gazetteer"
+    LEARNED = "learned"
+    CODER = "coder"
+
+
+class Coder(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class Codebook(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("name", "version"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str
+    version: str
+    definition: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class Article(SQLModel, table=True):
+    __table_args__ = (
+        Index("ix_article_status", "status"),
+        Index("ix_article_source", "source"),
+    )
+    id: Optional[int] = Field(default=None, primary_key=True)
+    title: str = ""
+    # Stored exactly as decoded: line endings kept, no Unicode normalization,
+    # so span offsets (code points) stay true.
+    text: str
+    source: str = ""
+    url: str = ""
+    published: Optional[dt.date] = None
+    language: str = "en"
+    sha256: str = Field(unique=True)
+    status: str = Field(default=ArticleStatus.NEW.value)
+    imported_at: dt.datetime = Field(default_factory=utcnow)
+    meta: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class EntitySpan(SQLModel, table=True):
+    __tablename__ = "entityspan"
+    __table_args__ = (Index("ix_entityspan_article", "article_id", "start"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    article_id: int = Field(foreign_key="article.id", ondelete="CASCADE")
+    start: int
+    end: int
+    label: str
+    origin: str = SpanOrigin.MODEL.value
+    state: str = SpanState.SUGGESTED.value
+    coder: Optional[str] = None
+    model_name: Optional[str] = None
+    model_version: Optional[str] = None
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    updated_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class Event(SQLModel, table=True):
+    """One coded event. The ACLED core fields are columns; other codebooks' fields go to `extra`."""
+
+    __table_args__ = (Index("ix_event_article", "article_id"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    # Stable across exports and re-imports: how an edited workbook row finds its event.
+    uid: str = Field(default_factory=new_uid, unique=True)
+    article_id: int = Field(foreign_key="article.id", ondelete="CASCADE")
+    codebook_name: str = "acled"
+    codebook_version: str = "1"
+    event_id_cnty: Optional[str] = None
+    event_date: Optional[dt.date] = None
+    year: Optional[int] = None
+    time_precision: Optional[int] = None
+    disorder_type: Optional[str] = None
+    event_type: Optional[str] = None
+    sub_event_type: Optional[str] = None
+    actor1: Optional[str] = None
+    assoc_actor_1: Optional[str] = None
+    inter1: Optional[int] = None
+    actor2: Optional[str] = None
+    assoc_actor_2: Optional[str] = None
+    inter2: Optional[int] = None
+    interaction: Optional[int] = None
+    civilian_targeting: Optional[str] = None
+    iso: Optional[int] = None
+    region: Optional[str] = None
+    country: Optional[str] = None
+    admin1: Optional[str] = None
+    admin2: Optional[str] = None
+    admin3: Optional[str] = None
+    location: Optional[str] = None
+    latitude: Optional[float] = None
+    longitude: Optional[float] = None
+    geo_precision: Optional[int] = None
+    source: Optional[str] = None
+    source_scale: Optional[str] = None
+    notes: Optional[str] = None
+    fatalities: Optional[int] = None
+    tags: Optional[str] = None
+    timestamp: Optional[int] = None
+    extra: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    coder: Optional[str] = None
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    updated_at: dt.datetime = Field(default_factory=utcnow)
+
+
+# The event columns that hold codebook fields, in ACLED order.
+CORE_EVENT_FIELDS: tuple[str, ...] = (
+    "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type",
+    "sub_event_type", "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2",
+    "interaction", "civilian_targeting", "iso", "region", "country", "admin1", "admin2",
+    "admin3", "location", "latitude", "longitude", "geo_precision", "source", "source_scale",
+    "notes", "fatalities", "tags", "timestamp",
+)
+
+
+class Evidence(SQLModel, table=True):
+    """The text span that justifies one field of one event."""
+
+    __table_args__ = (UniqueConstraint("event_id", "field"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="event.id", ondelete="CASCADE", index=True)
+    field: str
+    start: int
+    end: int
+
+
+class Actor(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    inter_code: Optional[int] = None
+    aliases: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class Place(SQLModel, table=True):
+    """A cached gazetteer lookup (or a coder's override) for a place name."""
+
+    __table_args__ = (UniqueConstraint("query", "country_hint"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    query: str
+    country_hint: str = ""
+    name: str = ""
+    country: str = ""
+    country_code: str = ""
+    admin1: str = ""
+    admin2: str = ""
+    latitude: Optional[float] = None
+    longitude: Optional[float] = None
+    geonameid: Optional[int] = None
+    population: Optional[int] = None
+    geo_precision: Optional[int] = None
+    chosen_by_coder: bool = False
+
+
+class LearnedPattern(SQLModel, table=True):
+    """What coders taught the suggester: a span text with its label, to suggest again
+    (polarity 'accept') or not to suggest in this context (polarity 'reject')."""
+
+    __tablename__ = "learnedpattern"
+    __table_args__ = (UniqueConstraint("text", "label", "polarity", "context"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    text: str
+    label: str
+    polarity: str = "accept"
+    context: str = ""
+    hits: int = 1
+    coder: Optional[str] = None
+    created_at: dt.datetime = Field(default_factory=utcnow)

@@ -1,0 +1,508 @@
+"""The operations the app needs on a workspace, each one short transaction committed at once."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Optional, Sequence
+
+from sqlalchemy import Engine, delete, func, or_, text
+from sqlmodel import col, select
+
+from storage.db import get_engine, read_session, write_session
+from storage.models import (
+    CORE_EVENT_FIELDS,
+    Actor,
+    Article,
+    ArticleStatus,
+    Coder,
+    Codebook,
+    EntitySpan,
+    Event,
+    Evidence,
+    LearnedPattern,
+    Place,
+    SpanState,
+    utcnow,
+)
+
+
+def normalized_sha256(text_: str) -> str:
+    """Duplicate key: the sha256 of the text with runs of white space folded to one space."""
+    return hashlib.sha256(" ".join(text_.split()).encode("utf-8")).hexdigest()
+
+
+@dataclass
+class ArticleIn:
+    """An article as an importer produced it, before it has an id."""
+
+    text: str
+    title: str = ""
+    source: str = ""
+    url: str = ""
+    published: Optional[dt.date] = None
+    language: str = "en"
+    status: str = ArticleStatus.NEW.value
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class AddResult:
+    added_ids: list[int] = field(default_factory=list)
+    duplicates: int = 0
+
+
+@dataclass
+class ArticleFilter:
+    statuses: Sequence[str] = ()
+    source: str = ""
+    search: str = ""  # matched against title and source (and body when search_body)
+    search_body: bool = False
+
+
+@dataclass
+class ArticleRow:
+    """What the article list shows: light, no body text."""
+
+    id: int
+    title: str
+    published: Optional[dt.date]
+    source: str
+    status: str
+    n_events: int
+
+
+@dataclass
+class EventWithEvidence:
+    event: Event
+    evidence: dict[str, Evidence]
+
+
+@dataclass
+class ArticleBundle:
+    article: Article
+    spans: list[EntitySpan]
+    events: list[EventWithEvidence]
+
+
+def event_fields(event: Event) -> dict[str, Any]:
+    """All codebook field values of an event: the core columns, then the extras."""
+    values = {name: getattr(event, name) for name in CORE_EVENT_FIELDS}
+    values.update(event.extra or {})
+    return values
+
+
+def set_event_field(event: Event, name: str, value: Any) -> None:
+    if name in CORE_EVENT_FIELDS:
+        setattr(event, name, value)
+    else:
+        extra = dict(event.extra or {})
+        if value is None or value == "":
+            extra.pop(name, None)
+        else:
+            extra[name] = value
+        event.extra = extra
+
+
+class Repository:
+    """A workspace file and what can be done with it. Safe to share between threads."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path).expanduser().resolve()
+        self.engine: Engine = get_engine(self.path)
+
+    # ---- articles -------------------------------------------------------------------------
+    def add_articles(self, batch: Iterable[ArticleIn]) -> AddResult:
+        """Insert a batch in one transaction; texts already present (by normalized sha256)
+        are counted as duplicates, also within the batch."""
+        result = AddResult()
+        rows: list[dict[str, Any]] = []
+        seen: set[str] = set()
+        now = utcnow()
+        for item in batch:
+            digest = normalized_sha256(item.text)
+            if digest in seen:
+                result.duplicates += 1
+                continue
+            seen.add(digest)
+            rows.append(
+                dict(title=item.title, text=item.text, source=item.source, url=item.url,
+                     published=item.published, language=item.language, sha256=digest,
+                     status=item.status, imported_at=now, meta=item.meta or {})
+            )
+        if not rows:
+            return result
+        with write_session(self.engine) as s:
+            existing = set(
+                s.exec(select(Article.sha256).where(col(Article.sha256).in_([r["sha256"] for r in rows]))).all()
+            )
+            fresh = [r for r in rows if r["sha256"] not in existing]
+            result.duplicates += len(rows) - len(fresh)
+            if fresh:
+                objs = [Article(**r) for r in fresh]
+                s.add_all(objs)
+                s.flush()
+                result.added_ids = [int(o.id) for o in objs]  # type: ignore[arg-type]
+        return result
+
+    def add_article(self, item: ArticleIn) -> Optional[int]:
+        res = self.add_articles([item])
+        return res.added_ids[0] if res.added_ids else None
+
+    def find_article_by_text(self, text_: str) -> Optional[int]:
+        with read_session(self.engine) as s:
+            return s.exec(select(Article.id).where(Article.sha256 == normalized_sha256(text_))).first()
+
+    def _filtered(self, stmt, flt: Optional[ArticleFilter]):  # type: ignore[no-untyped-def]
+        if flt is None:
+            return stmt
+        if flt.statuses:
+            stmt = stmt.where(col(Article.status).in_(list(flt.statuses)))
+        if flt.source:
+            stmt = stmt.where(Article.source == flt.source)
+        if flt.search:
+            pattern = f"%{flt.search}%"
+            conds = [col(Article.title).ilike(pattern), col(Article.source).ilike(pattern)]
+            if flt.search_body:
+                conds.append(col(Article.text).ilike(pattern))
+            stmt = stmt.where(or_(*conds))
+        return stmt
+
+    def count_articles(self, flt: Optional[ArticleFilter] = None) -> int:
+        with read_session(self.engine) as s:
+            return int(s.exec(self._filtered(select(func.count(Article.id)), flt)).one())
+
+    def article_ids(self, flt: Optional[ArticleFilter] = None) -> list[int]:
+        """Ids in list order (newest publication first, then id) for a lazy list model."""
+        stmt = self._filtered(select(Article.id), flt).order_by(
+            col(Article.published).desc().nulls_last(), col(Article.id)
+        )
+        with read_session(self.engine) as s:
+            return list(s.exec(stmt).all())
+
+    def article_rows(self, ids: Sequence[int]) -> list[ArticleRow]:
+        """Rows for the given ids, in the order given."""
+        if not ids:
+            return []
+        n_events = (
+            select(Event.article_id, func.count(Event.id).label("n"))
+            .where(col(Event.article_id).in_(list(ids)))
+            .group_by(Event.article_id)
+            .subquery()
+        )
+        stmt = (
+            select(Article.id, Article.title, Article.published, Article.source, Article.status,
+                   func.coalesce(n_events.c.n, 0))
+            .outerjoin(n_events, n_events.c.article_id == Article.id)
+            .where(col(Article.id).in_(list(ids)))
+        )
+        with read_session(self.engine) as s:
+            found = {r[0]: ArticleRow(*r) for r in s.exec(stmt).all()}
+        return [found[i] for i in ids if i in found]
+
+    def list_articles(self, flt: Optional[ArticleFilter] = None, offset: int = 0, limit: int = 100) -> list[ArticleRow]:
+        ids = self.article_ids(flt)[offset: offset + limit]
+        return self.article_rows(ids)
+
+    def sources(self) -> list[str]:
+        with read_session(self.engine) as s:
+            return [x for x in s.exec(select(Article.source).distinct().order_by(Article.source)).all() if x]
+
+    def get_article(self, article_id: int) -> Optional[Article]:
+        with read_session(self.engine) as s:
+            return s.get(Article, article_id)
+
+    def get_bundle(self, article_id: int) -> Optional[ArticleBundle]:
+        """An article with its spans and its events (each with its evidence)."""
+        with read_session(self.engine) as s:
+            article = s.get(Article, article_id)
+            if article is None:
+                return None
+            spans = list(s.exec(select(EntitySpan).where(EntitySpan.article_id == article_id)
+                                .order_by(EntitySpan.start, EntitySpan.end)).all())
+            events = list(s.exec(select(Event).where(Event.article_id == article_id).order_by(Event.id)).all())
+            ev_ids = [e.id for e in events]
+            evidence: dict[int, dict[str, Evidence]] = {i: {} for i in ev_ids}  # type: ignore[misc]
+            if ev_ids:
+                for ev in s.exec(select(Evidence).where(col(Evidence.event_id).in_(ev_ids))).all():
+                    evidence[ev.event_id][ev.field] = ev
+        return ArticleBundle(article, spans, [EventWithEvidence(e, evidence[e.id]) for e in events])  # type: ignore[index]
+
+    def set_status(self, article_id: int, status: str) -> str:
+        """Returns the previous status (for undo)."""
+        ArticleStatus(status)  # raises on an unknown status
+        with write_session(self.engine) as s:
+            article = s.get(Article, article_id)
+            if article is None:
+                raise KeyError(article_id)
+            previous = article.status
+            article.status = status
+            s.add(article)
+        return previous
+
+    def next_article_id(self, after_id: Optional[int] = None, statuses: Sequence[str] = ("new", "in_progress")) -> Optional[int]:
+        ids = self.article_ids(ArticleFilter(statuses=statuses))
+        if not ids:
+            return None
+        if after_id in ids:
+            i = ids.index(after_id)
+            return ids[i + 1] if i + 1 < len(ids) else ids[0] if ids[0] != after_id else None
+        return ids[0]
+
+    # ---- spans ----------------------------------------------------------------------------
+    def spans(self, article_id: int) -> list[EntitySpan]:
+        with read_session(self.engine) as s:
+            return list(s.exec(select(EntitySpan).where(EntitySpan.article_id == article_id)
+                               .order_by(EntitySpan.start, EntitySpan.end)).all())
+
+    def add_span(self, span: EntitySpan) -> EntitySpan:
+        with write_session(self.engine) as s:
+            span.id = None if span.id is None else span.id
+            s.add(span)
+            s.flush()
+            s.refresh(span)
+        return span
+
+    def add_spans(self, spans: Sequence[EntitySpan]) -> int:
+        if not spans:
+            return 0
+        with write_session(self.engine) as s:
+            s.add_all(list(spans))
+        return len(spans)
+
+    def update_span(self, span_id: int, **changes: Any) -> dict[str, Any]:
+        """Apply changes; returns the previous values of the changed attributes (for undo)."""
+        with write_session(self.engine) as s:
+            span = s.get(EntitySpan, span_id)
+            if span is None:
+                raise KeyError(span_id)
+            previous = {k: getattr(span, k) for k in changes}
+            for k, v in changes.items():
+                setattr(span, k, v)
+            span.updated_at = utcnow()
+            s.add(span)
+        return previous
+
+    def delete_span(self, span_id: int) -> Optional[EntitySpan]:
+        """Delete and return the deleted row (so undo can put it back with the same id)."""
+        with write_session(self.engine) as s:
+            span = s.get(EntitySpan, span_id)
+            if span is None:
+                return None
+            s.delete(span)
+        return span
+
+    def restore_span(self, span: EntitySpan) -> EntitySpan:
+        data = span.model_dump()
+        with write_session(self.engine) as s:
+            restored = EntitySpan(**data)
+            s.add(restored)
+        return restored
+
+    def articles_without_spans(self) -> list[int]:
+        with read_session(self.engine) as s:
+            has = select(EntitySpan.article_id).distinct()
+            return list(s.exec(select(Article.id).where(col(Article.id).not_in(has)).order_by(Article.id)).all())
+
+    def replace_suggestions(self, article_id: int, new_spans: Sequence[EntitySpan]) -> int:
+        """Swap this article's machine suggestions (state 'suggested') for new ones, never
+        touching spans a coder accepted, rejected or added, nor overlapping them."""
+        with write_session(self.engine) as s:
+            s.exec(delete(EntitySpan).where(EntitySpan.article_id == article_id,  # type: ignore[call-overload]
+                                            EntitySpan.state == SpanState.SUGGESTED.value))
+            kept = s.exec(select(EntitySpan.start, EntitySpan.end).where(EntitySpan.article_id == article_id)).all()
+            taken = [(a, b) for a, b in kept]
+            added = 0
+            for sp in new_spans:
+                if any(sp.start < b and a < sp.end for a, b in taken):
+                    continue
+                sp.article_id = article_id
+                s.add(sp)
+                added += 1
+        return added
+
+    # ---- events and evidence --------------------------------------------------------------
+    def add_event(self, article_id: int, values: dict[str, Any], coder: Optional[str] = None,
+                  codebook_name: str = "acled", codebook_version: str = "1",
+                  uid: Optional[str] = None) -> Event:
+        event = Event(article_id=article_id, coder=coder, codebook_name=codebook_name,
+                      codebook_version=codebook_version)
+        if uid:
+            event.uid = uid
+        for k, v in values.items():
+            set_event_field(event, k, v)
+        with write_session(self.engine) as s:
+            s.add(event)
+            s.flush()
+            s.refresh(event)
+        return event
+
+    def get_event(self, event_id: int) -> Optional[Event]:
+        with read_session(self.engine) as s:
+            return s.get(Event, event_id)
+
+    def find_event_by_uid(self, uid: str) -> Optional[Event]:
+        with read_session(self.engine) as s:
+            return s.exec(select(Event).where(Event.uid == uid)).first()
+
+    def update_event(self, event_id: int, values: dict[str, Any]) -> dict[str, Any]:
+        """Set fields; returns their previous values (for undo)."""
+        with write_session(self.engine) as s:
+            event = s.get(Event, event_id)
+            if event is None:
+                raise KeyError(event_id)
+            current = event_fields(event)
+            previous = {k: current.get(k) for k in values}
+            for k, v in values.items():
+                set_event_field(event, k, v)
+            event.updated_at = utcnow()
+            s.add(event)
+        return previous
+
+    def delete_event(self, event_id: int) -> Optional[EventWithEvidence]:
+        """Delete an event with its evidence; returns both so undo can restore them."""
+        with write_session(self.engine) as s:
+            event = s.get(Event, event_id)
+            if event is None:
+                return None
+            evidence = {e.field: e for e in s.exec(select(Evidence).where(Evidence.event_id == event_id)).all()}
+            s.delete(event)
+        return EventWithEvidence(event, evidence)
+
+    def restore_event(self, saved: EventWithEvidence) -> Event:
+        with write_session(self.engine) as s:
+            event = Event(**saved.event.model_dump())
+            s.add(event)
+            s.flush()
+            for ev in saved.evidence.values():
+                s.add(Evidence(**ev.model_dump()))
+        return event
+
+    def set_evidence(self, event_id: int, field_name: str, start: Optional[int], end: Optional[int]) -> Optional[tuple[int, int]]:
+        """Set (or clear, with None) a field's evidence span; returns the previous one."""
+        with write_session(self.engine) as s:
+            current = s.exec(select(Evidence).where(Evidence.event_id == event_id, Evidence.field == field_name)).first()
+            previous = (current.start, current.end) if current else None
+            if start is None or end is None:
+                if current:
+                    s.delete(current)
+            elif current:
+                current.start, current.end = start, end
+                s.add(current)
+            else:
+                s.add(Evidence(event_id=event_id, field=field_name, start=start, end=end))
+        return previous
+
+    def events(self, article_ids: Optional[Sequence[int]] = None) -> list[Event]:
+        stmt = select(Event).order_by(Event.id)
+        if article_ids is not None:
+            stmt = stmt.where(col(Event.article_id).in_(list(article_ids)))
+        with read_session(self.engine) as s:
+            return list(s.exec(stmt).all())
+
+    # ---- coders, codebooks, actors, places, patterns --------------------------------------
+    def ensure_coder(self, name: str) -> None:
+        with write_session(self.engine) as s:
+            if not s.exec(select(Coder).where(Coder.name == name)).first():
+                s.add(Coder(name=name))
+
+    def save_codebook(self, name: str, version: str, definition: dict[str, Any]) -> None:
+        with write_session(self.engine) as s:
+            row = s.exec(select(Codebook).where(Codebook.name == name, Codebook.version == version)).first()
+            if row is None:
+                s.add(Codebook(name=name, version=version, definition=definition))
+            else:
+                row.definition = definition
+                s.add(row)
+
+    def codebooks(self) -> list[Codebook]:
+        with read_session(self.engine) as s:
+            return list(s.exec(select(Codebook).order_by(Codebook.name, Codebook.version)).all())
+
+    def actors(self) -> list[Actor]:
+        with read_session(self.engine) as s:
+            return list(s.exec(select(Actor).order_by(Actor.name)).all())
+
+    def upsert_actor(self, name: str, inter_code: Optional[int] = None, aliases: Sequence[str] = ()) -> Actor:
+        with write_session(self.engine) as s:
+            actor = s.exec(select(Actor).where(Actor.name == name)).first()
+            if actor is None:
+                actor = Actor(name=name, inter_code=inter_code, aliases=list(aliases))
+            else:
+                if inter_code is not None:
+                    actor.inter_code = inter_code
+                if aliases:
+                    actor.aliases = sorted(set(actor.aliases) | set(aliases))
+            s.add(actor)
+            s.flush()
+            s.refresh(actor)
+        return actor
+
+    def cached_place(self, query: str, country_hint: str = "") -> Optional[Place]:
+        with read_session(self.engine) as s:
+            return s.exec(select(Place).where(Place.query == query, Place.country_hint == country_hint)).first()
+
+    def cache_place(self, place: Place) -> None:
+        with write_session(self.engine) as s:
+            s.exec(delete(Place).where(Place.query == place.query,  # type: ignore[call-overload]
+                                       Place.country_hint == place.country_hint))
+            s.add(Place(**place.model_dump(exclude={"id"})))
+
+    def patterns(self, polarity: Optional[str] = None) -> list[LearnedPattern]:
+        stmt = select(LearnedPattern).order_by(LearnedPattern.id)
+        if polarity:
+            stmt = stmt.where(LearnedPattern.polarity == polarity)
+        with read_session(self.engine) as s:
+            return list(s.exec(stmt).all())
+
+    def learn(self, text_: str, label: str, polarity: str = "accept", context: str = "",
+              coder: Optional[str] = None) -> None:
+        """Record (or count again) something a coder taught."""
+        with write_session(self.engine) as s:
+            row = s.exec(select(LearnedPattern).where(
+                LearnedPattern.text == text_, LearnedPattern.label == label,
+                LearnedPattern.polarity == polarity, LearnedPattern.context == context)).first()
+            if row is None:
+                s.add(LearnedPattern(text=text_, label=label, polarity=polarity, context=context, coder=coder))
+            else:
+                row.hits += 1
+                s.add(row)
+
+    def unlearn(self, text_: str, label: str, polarity: str = "accept", context: str = "") -> None:
+        with write_session(self.engine) as s:
+            s.exec(delete(LearnedPattern).where(  # type: ignore[call-overload]
+                LearnedPattern.text == text_, LearnedPattern.label == label,
+                LearnedPattern.polarity == polarity, LearnedPattern.context == context))
+
+    # ---- stats ----------------------------------------------------------------------------
+    def stats(self) -> dict[str, Any]:
+        with read_session(self.engine) as s:
+            by_status = dict(s.exec(select(Article.status, func.count(Article.id)).group_by(Article.status)).all())
+            by_state = dict(s.exec(select(EntitySpan.state, func.count(EntitySpan.id)).group_by(EntitySpan.state)).all())
+            n_events = int(s.exec(select(func.count(Event.id))).one())
+            coders = sorted(set(s.exec(select(Coder.name)).all()) | {c for c in s.exec(select(Event.coder).distinct()).all() if c})
+            n_patterns = int(s.exec(select(func.count(LearnedPattern.id))).one())
+        return {
+            "articles": {"total": sum(by_status.values()), **{k.value: by_status.get(k.value, 0) for k in ArticleStatus}},
+            "spans": {"total": sum(by_state.values()), **{k.value: by_state.get(k.value, 0) for k in SpanState}},
+            "events": n_events,
+            "coders": coders,
+            "patterns": n_patterns,
+        }
+
+    def touch(self) -> None:
+        """A cheap write to see whether the workspace can be written at all."""
+        with write_session(self.engine) as s:
+            s.exec(text("SELECT 1"))  # type: ignore[call-overload]
+
+    def close(self) -> None:
+        from storage.db import dispose_engine
+
+        dispose_engine(self.path)
+
+
+__all__ = [
+    "AddResult", "ArticleBundle", "ArticleFilter", "ArticleIn", "ArticleRow", "EventWithEvidence",
+    "Repository", "event_fields", "normalized_sha256", "set_event_field",
+]

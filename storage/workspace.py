@@ -1,0 +1,51 @@
+"""Where workspaces live, and the default one that starts with the project's sample articles."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Optional
+
+from storage.repository import Repository
+
+SAMPLES_DIR = Path(__file__).resolve().parent.parent / "resources" / "samples"
+
+
+def data_dir() -> Path:
+    """The user's data folder for Chronicler; CHRONICLER_HOME overrides it (tests, portable use)."""
+    override = os.environ.get("CHRONICLER_HOME")
+    if override:
+        return Path(override).expanduser()
+    import platformdirs
+
+    return platformdirs.user_data_path("Chronicler", appauthor=False)
+
+
+def cache_dir() -> Path:
+    """Rebuildable files (the gazetteer index). CHRONICLER_CACHE, then CHRONICLER_HOME, override it."""
+    override = os.environ.get("CHRONICLER_CACHE")
+    if override:
+        return Path(override).expanduser()
+    override = os.environ.get("CHRONICLER_HOME")
+    if override:
+        return Path(override).expanduser() / "cache"
+    import platformdirs
+
+    return platformdirs.user_cache_path("Chronicler", appauthor=False)
+
+
+def default_workspace_path() -> Path:
+    return data_dir() / "workspace.sqlite"
+
+
+def open_workspace(path: Optional[str | Path] = None) -> Repository:
+    """Open (creating if needed) a workspace. The default one is filled with the sample
+    articles the first time it is created, so a new user has something to code at once."""
+    target = Path(path).expanduser() if path else default_workspace_path()
+    is_default = path is None
+    fresh = not target.exists() or target.stat().st_size == 0
+    repo = Repository(target)
+    if is_default and fresh and SAMPLES_DIR.is_dir():
+        from storage.importers import import_paths
+
+        import_paths(repo, [SAMPLES_DIR])
+    return repo

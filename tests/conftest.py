@@ -1,0 +1,47 @@
+"""Shared fixtures: a fresh workspace per test, the seed article, and the data folder kept apart."""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+SEEDS_DIR = ROOT.parent / "shared" / "seeds"
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Never touch the user's real data folder: CHRONICLER_HOME points into a temp dir.
+    The gazetteer cache is shared by the whole session so it is built once."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("CHRONICLER_HOME", str(home))
+    shared_cache = tmp_path_factory.getbasetemp() / "shared-cache"
+    shared_cache.mkdir(exist_ok=True)
+    monkeypatch.setenv("CHRONICLER_CACHE", str(shared_cache))
+    return home
+
+
+@pytest.fixture
+def repo(tmp_path: Path):
+    from storage.repository import Repository
+
+    r = Repository(tmp_path / "ws.sqlite")
+    yield r
+    r.close()
+
+
+@pytest.fixture
+def seed_text() -> str:
+    """The real article of the kind users code (kept outside the project)."""
+    files = sorted(SEEDS_DIR.glob("*.txt"))
+    if not files:
+        pytest.skip("no seed article beside the project")
+    return files[0].read_text(encoding="utf-8")
