@@ -7,7 +7,7 @@ from typing import Optional
 
 from storage.repository import Repository
 
-SAMPLES_DIR = Path(__file__).resolve().parent.parent / "resources" / "samples"
+SAMPLES_FILE = Path(__file__).resolve().parent.parent / "resources" / "samples" / "samples.jsonl"
 
 
 def data_dir() -> Path:
@@ -44,8 +44,8 @@ def open_workspace(path: Optional[str | Path] = None) -> Repository:
     is_default = path is None
     fresh = not target.exists() or target.stat().st_size == 0
     repo = Repository(target)
-    if is_default and fresh and SAMPLES_DIR.is_dir():
+    if is_default and fresh and SAMPLES_FILE.is_file():
         from storage.importers import import_paths
 
-        import_paths(repo, [SAMPLES_DIR])
+        import_paths(repo, [SAMPLES_FILE])
     return repo

@@ -13,6 +13,9 @@ if str(ROOT) not in sys.path:
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+# PySide6 is pinned to 6.11.3: 6.12.0 on Python 3.11 drops a reference to None on every
+# void method call and aborts the process after a few thousand Qt calls (none_dealloc).
+
 SEEDS_DIR = ROOT.parent / "shared" / "seeds"
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
