@@ -52,12 +52,12 @@ def cmd_import(args: argparse.Namespace) -> int:
         report = import_paths(repo, [Path(p) for p in args.paths], progress=progress)
     finally:
         bar.close()
-    print(f"imported {report.imported}, skipped {report.duplicates} duplicates, failed {len(report.failures)}")
+    print(report.describe())
     for failure in report.failures:
         print(f"  failed: {failure.path}: {failure.reason}")
     if report.imported and not args.no_suggest:
         _suggest(repo, args.model, article_ids=report.article_ids)
-    if report.imported == 0 and report.failures:
+    if report.imported == 0 and report.failures and not (report.events_created or report.events_updated):
         return 1
     return 0
 
@@ -82,22 +82,29 @@ def cmd_suggest(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from storage.exporters import ExportOptions, export_dataset
+    from storage.exporters import ExportError, ExportOptions, export_dataset
 
     repo = _open(args.db)
+    try:  # derived fields and problems come from coding; without it values go out as stored
+        from coding.dataset import event_hook
+        hook = event_hook(repo=repo)
+    except ImportError:
+        hook = None
     out = Path(args.out)
     fmt = args.format or out.suffix.lstrip(".").lower()
     if fmt not in ("xlsx", "csv", "jsonl"):
         raise CliError(f"{out}: unknown export format '{fmt}' (use .xlsx, .csv or .jsonl, or --format)")
     options = ExportOptions(
         statuses=tuple(args.status or ()), coders=tuple(args.coder or ()),
-        date_from=args.date_from, date_to=args.date_to, codebook=args.codebook,
+        date_from=args.date_from, date_to=args.date_to, codebook=args.codebook, event_hook=hook,
     )
     bar, progress = _progress_bar("exporting")
     try:
         summary = export_dataset(repo, out, fmt, options, progress=progress)
     except OSError as exc:
         raise CliError(f"{out}: cannot write ({exc.strerror or exc})") from exc
+    except ExportError as exc:
+        raise CliError(str(exc)) from exc
     finally:
         bar.close()
     print(summary.describe())

@@ -1,0 +1,289 @@
+"""Importing article files and folders into a workspace: the formats, batching, de-duplication
+and a report of what was imported, skipped as duplicate, or failed (file and reason).
+
+Formats by suffix: .txt .md .markdown (the file is the text, its first line the title),
+.html .htm (visible text only), .csv (one article a row), .jsonl .ndjson (the interchange file
+of storage.interchange, with spans, events and evidence). Single-article files are stored in
+groups (each article whole, with all it carries, or not at all); CSV and JSONL files stream in
+batches of BATCH_SIZE rows, each batch one transaction, so a crash keeps the batches done and a
+re-run skips them as duplicates. Cancelling stops at a batch boundary and keeps what is done
+(the report says `cancelled`).
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, Callable, Iterable, Iterator, Sequence, Union
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from storage.importers.decode import FileProblem, count_lines, open_text
+from storage.importers.records import ArticleRecord
+from storage.importers.store import store_records, store_workspace_record
+from storage.progress import CancelFn, ProgressFn, never_cancel, no_progress
+from storage.repository import Repository
+
+BATCH_SIZE = 500
+# A group of small files is also flushed once its texts reach this many characters.
+BATCH_CHARS = 32_000_000
+# Past this many bad lines in one file, the rest are only counted.
+MAX_LINE_FAILURES = 50
+
+SINGLE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
+STREAM_SUFFIXES = (".csv", ".jsonl", ".ndjson")
+# An exported workbook edited in Excel comes back through storage.workbook_import (events only).
+WORKBOOK_SUFFIXES = (".xlsx",)
+SUPPORTED_SUFFIXES = SINGLE_SUFFIXES + STREAM_SUFFIXES + WORKBOOK_SUFFIXES
+
+
+@dataclass
+class ImportFailure:
+    path: str
+    reason: str
+
+
+@dataclass
+class ImportReport:
+    imported: int = 0
+    duplicates: int = 0
+    failures: list[ImportFailure] = field(default_factory=list)
+    article_ids: list[int] = field(default_factory=list)
+    files: int = 0
+    cancelled: bool = False
+    # Events changed by importing an edited export workbook (.xlsx).
+    events_created: int = 0
+    events_updated: int = 0
+
+    def describe(self) -> str:
+        text = f"imported {self.imported}, skipped {self.duplicates} duplicates, failed {len(self.failures)}"
+        if self.events_created or self.events_updated:
+            text += f"; events from workbooks: {self.events_created} new, {self.events_updated} updated"
+        return text + (" (cancelled)" if self.cancelled else "")
+
+
+def collect_files(paths: Iterable[Union[str, Path]]) -> tuple[list[Path], list[ImportFailure]]:
+    """Files to import, in order: files as given, folders walked recursively in sorted order
+    skipping hidden files and folders (symlinked folders are not followed)."""
+    files: list[Path] = []
+    failures: list[ImportFailure] = []
+    seen: set[Path] = set()
+
+    def add(p: Path) -> None:
+        key = p.resolve()
+        if key not in seen:
+            seen.add(key)
+            files.append(p)
+
+    for raw in paths:
+        path = Path(raw).expanduser()
+        if path.is_dir():
+            for folder, dirs, names in os.walk(path, onerror=lambda e: failures.append(
+                    ImportFailure(str(e.filename), f"cannot read folder ({e.strerror})"))):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(names):
+                    if not name.startswith("."):
+                        add(Path(folder) / name)
+        elif path.exists():
+            add(path)
+        else:
+            failures.append(ImportFailure(str(path), "file not found"))
+    return files, failures
+
+
+def _is_workspace_file(repo: Repository, path: Path) -> bool:
+    """The workspace itself, its WAL files and backups, when they sit in an imported folder."""
+    ws = repo.path
+    if path.resolve().parent != ws.parent:
+        return False
+    name = path.name
+    return name == ws.name or name.startswith(ws.name + "-") or (
+        name.startswith(ws.stem + ".") and name.endswith(".bak" + ws.suffix))
+
+
+def _items(path: Path, stream: IO[str]) -> Iterator[tuple[int, Any]]:
+    """(line number, article / workspace record / problem) for a streamed file."""
+    if path.suffix.lower() == ".csv":
+        from storage.importers.tabular import iter_csv
+
+        return iter_csv(stream)
+    from storage.interchange import iter_jsonl
+
+    return iter_jsonl(stream)
+
+
+def _read_single(path: Path) -> ArticleRecord:
+    suffix = path.suffix.lower()
+    if suffix in (".html", ".htm"):
+        from storage.importers.html import read_html_article
+
+        return read_html_article(path)
+    from storage.importers.text import read_text_article
+
+    return read_text_article(path)
+
+
+class _Importer:
+    """One run of import_paths: the report, progress, and the group of small files pending."""
+
+    def __init__(self, repo: Repository, progress: ProgressFn, cancelled: CancelFn, total: int) -> None:
+        self.repo, self.progress, self.cancelled, self.total = repo, progress, cancelled, total
+        self.report = ImportReport()
+        self.done = 0
+        self.pending: list[tuple[Path, ArticleRecord]] = []
+        self.pending_chars = 0
+
+    def fail(self, path: Path | str, reason: str) -> None:
+        self.report.failures.append(ImportFailure(str(path), reason))
+
+    def _store(self, records: Sequence[ArticleRecord], on_error: Callable[[str], None]) -> bool:
+        try:
+            result = store_records(self.repo, records)
+        except SQLAlchemyError as exc:
+            on_error(f"not stored: the workspace refused the write ({getattr(exc, 'orig', None) or exc})")
+            return False
+        self.report.imported += len(result.added)
+        self.report.duplicates += result.duplicates
+        self.report.article_ids.extend(result.added)
+        return True
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        batch, self.pending, self.pending_chars = self.pending, [], 0
+
+        def on_error(reason: str) -> None:
+            for path, _ in batch:
+                self.fail(path, reason)
+
+        self._store([rec for _, rec in batch], on_error)
+
+    def single(self, path: Path) -> None:
+        try:
+            record = _read_single(path)
+        except FileProblem as exc:
+            self.fail(path, str(exc))
+        except Exception as exc:  # a file must never crash the import: name it and go on
+            self.fail(path, f"could not be read ({type(exc).__name__}: {exc})")
+        else:
+            self.pending.append((path, record))
+            self.pending_chars += len(record.text)
+            if len(self.pending) >= BATCH_SIZE or self.pending_chars >= BATCH_CHARS:
+                self.flush()
+        self.done += 1
+        self.progress(self.done, self.total, path.name)
+
+    def workbook(self, path: Path) -> None:
+        self.flush()
+        try:
+            from storage.workbook_import import import_workbook_path
+
+            created, updated, messages = import_workbook_path(self.repo, path)
+        except Exception as exc:  # a file must never crash the import
+            created, updated, messages = 0, 0, [f"could not be read ({type(exc).__name__}: {exc})"]
+        self.report.events_created += created
+        self.report.events_updated += updated
+        for message in messages:
+            self.fail(path, message)
+        self.done += 1
+        self.progress(self.done, self.total, path.name)
+
+    def streamed(self, path: Path, lines: int) -> None:
+        """A CSV or JSONL file, in batches; bad lines are reported and skipped."""
+        self.flush()
+        start_done = self.done
+        try:
+            stream, encoding = open_text(path)
+        except FileProblem as exc:
+            self.fail(path, str(exc))
+        else:
+            with stream:
+                self._stream(path, stream, encoding, start_done, lines)
+        self.done = start_done + lines
+        self.progress(self.done, self.total, path.name)
+
+    def _stream(self, path: Path, stream: IO[str], encoding: str, start_done: int, lines: int) -> None:
+        batch: list[ArticleRecord] = []
+        chars = bad = line_no = 0
+        try:
+            for line_no, item in _items(path, stream):
+                if isinstance(item, ArticleRecord):
+                    batch.append(item)
+                    chars += len(item.text)
+                elif isinstance(item, tuple):
+                    self._workspace_record(path, line_no, item)
+                else:
+                    bad += 1
+                    if bad <= MAX_LINE_FAILURES:
+                        self.fail(path, f"line {line_no}: {item}")
+                if len(batch) >= BATCH_SIZE or chars >= BATCH_CHARS:
+                    last = line_no
+                    ok = self._store(batch, lambda r: self.fail(path, f"rows up to line {last} {r}"))
+                    batch, chars = [], 0
+                    self.done = start_done + min(line_no, lines)
+                    self.progress(self.done, self.total, f"{path.name}: line {line_no}")
+                    if not ok:
+                        return
+                    if self.cancelled():
+                        self.report.cancelled = True
+                        return
+        except FileProblem as exc:
+            self.fail(path, str(exc))
+        except UnicodeDecodeError:
+            self.fail(path, f"line {line_no + 1}: not valid {encoding} text; the rest of the file was skipped")
+        except OSError as exc:
+            self.fail(path, f"cannot read ({exc.strerror or exc})")
+        except Exception as exc:  # a file must never crash the import: name it and go on
+            self.fail(path, f"line {line_no + 1}: could not be read ({type(exc).__name__}: {exc}); "
+                            "the rest of the file was skipped")
+        finally:
+            if bad > MAX_LINE_FAILURES:
+                self.fail(path, f"... and {bad - MAX_LINE_FAILURES} more bad lines")
+        # Rows read before the end (or before a problem) are whole and valid: keep them.
+        if batch:
+            self._store(batch, lambda r: self.fail(path, f"rows up to line {line_no} {r}"))
+
+    def _workspace_record(self, path: Path, line_no: int, item: tuple) -> None:  # type: ignore[type-arg]
+        try:
+            store_workspace_record(self.repo, *item)
+        except SQLAlchemyError as exc:
+            self.fail(path, f"line {line_no}: {item[0]} not stored ({getattr(exc, 'orig', None) or exc})")
+
+
+def import_paths(repo: Repository, paths: Iterable[Union[str, Path]], progress: ProgressFn = no_progress,
+                 cancelled: CancelFn = never_cancel) -> ImportReport:
+    """Import files and folders; never raises for bad input (each failure is in the report).
+    progress(done, total) counts files, and lines within CSV/JSONL files."""
+    files, failures = collect_files(paths)
+    files = [f for f in files if not _is_workspace_file(repo, f)]
+    sizes: dict[Path, int] = {}
+    for path in files:
+        if path.suffix.lower() in STREAM_SUFFIXES:
+            try:
+                sizes[path] = max(1, count_lines(path))
+            except OSError:
+                sizes[path] = 1
+    total = len(files) - len(sizes) + sum(sizes.values())
+    run = _Importer(repo, progress, cancelled, total)
+    run.report.failures.extend(failures)
+    run.progress(0, total, "")
+    for path in files:
+        if run.cancelled() or run.report.cancelled:
+            run.report.cancelled = True
+            break
+        run.report.files += 1
+        suffix = path.suffix.lower()
+        if suffix in STREAM_SUFFIXES:
+            run.streamed(path, sizes[path])
+        elif suffix in SINGLE_SUFFIXES:
+            run.single(path)
+        elif suffix in WORKBOOK_SUFFIXES:
+            run.workbook(path)
+        else:
+            run.fail(path, "unsupported file type" + (f" ({suffix})" if suffix else ""))
+            run.done += 1
+    run.flush()
+    return run.report
+
+
+__all__ = ["ImportFailure", "ImportReport", "collect_files", "import_paths", "SUPPORTED_SUFFIXES"]
