@@ -1,0 +1,135 @@
+"""Date highlights to an ISO date and ACLED time precision, resolved against the publication date.
+
+Decisions (ACLED practice where it has one, documented here so coders know what they get):
+- A weekday ("on Tuesday", "Tuesday night") is the most recent such day ON OR BEFORE the
+  publication date: an article published on a Tuesday saying "on Tuesday" means that day.
+  "last Tuesday" is the most recent one strictly before the publication date; "Thursday last
+  week" is that day of the previous Monday-Sunday week. Precision 1.
+- "yesterday", "last night", "two days ago": exact days, precision 1. "overnight" is the night
+  before publication: the date is the day before publication (the day the night began), with a note.
+  "four days earlier" counts back from publication too, with a note; "the next day", "two days
+  later" count from another date in the article and are left to the coder, with a note.
+- A vaguer period is turned into a range of days, cut at the publication date, and the event
+  date is the MIDDLE day of that range, with a note giving the range:
+  "last week" = the previous Monday-Sunday week -> its Thursday, precision 2;
+  "this week" / "earlier this week" = Monday of the publication week up to publication, precision 2;
+  "the past week" / "in recent days" = the 7 days before publication, precision 2;
+  "5-7 August", "the first week of March": those days, precision 2 (3 if over a week);
+  "this weekend" / "last weekend" / "over the weekend" = the most recent Saturday-Sunday that
+  began on or before publication -> its Saturday, precision 2 (published Wed-Fri, "this
+  weekend" gets a note: it may mean the coming one);
+  "in March" = the last March that began on or before publication (this year's March if it
+  has begun, else last year's), precision 3; "earlier this month", "last month", "early/mid/late
+  March", "earlier this year" likewise, precision 3 (the vaguest ACLED has).
+- A date that would fall after publication ("August 20" in an article of 16 August 2024) is
+  the year before; a numeric date that only fits after publication as month/day is read
+  day/month ("12/08/2024" -> 12 August).
+- Without a publication date, absolute dates ("5 March 2024") still resolve; relative ones
+  (and dates without a year) return no date and a note saying the publication date is missing.
+"""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from typing import Any, Optional
+
+from coding.date_rules import (FROM_ANOTHER_DATE, FROM_ANOTHER_DATE_NOTE, NEEDS_YEAR, WEEKDAY_RE, DateResult,
+                               clean, month_period, month_range, ranged, relative)
+from coding.values import is_empty, optional_date
+
+__all__ = ["DateResult", "normalize_date", "date_values", "NO_PUBLICATION"]
+
+NO_PUBLICATION = "The article has no publication date, so this relative date cannot be resolved; enter the date by hand."
+_RELATIVE_WORDS = re.compile(r"\b(?:today|tonight|yesterday|overnight|ago|last|this|past|previous|earlier|recent|"
+                             rf"recently|weekend|week|month|{WEEKDAY_RE})\b")
+_NUMERIC_DATE = re.compile(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}")
+# Two distant reference days: a text that parses the same against both needs no publication date.
+_PROBES = (dt.datetime(2003, 6, 17, 12), dt.datetime(2011, 2, 9, 12))
+
+
+def _unreadable(text: str) -> DateResult:
+    return DateResult(None, None, f"'{text}' is not a date I can read; enter the date by hand.")
+
+
+def _dateparser(text: str, base: dt.datetime, day_first: bool = False) -> tuple[Optional[dt.date], Optional[str]]:
+    from dateparser.date import DateDataParser  # imported lazily: it takes ~0.3 s to load
+
+    # PREFER_DAY_OF_MONTH first: "March 2023" must not take the reference day (months become ranges here)
+    settings = {"PREFER_DATES_FROM": "past", "RELATIVE_BASE": base, "RETURN_TIME_AS_PERIOD": True,
+                "PREFER_DAY_OF_MONTH": "first"}
+    if day_first:
+        settings["DATE_ORDER"] = "DMY"
+    data = DateDataParser(languages=["en"], settings=settings).get_date_data(text)
+    if data is None or data.date_obj is None:
+        return None, None
+    return data.date_obj.date(), data.period
+
+
+def normalize_date(text: str, published: Any = None) -> DateResult:
+    """Resolve a date highlight against the article's publication date (date, datetime, ISO
+    text or None). Relative expressions prefer the past. See the module docstring for rules."""
+    if is_empty(text):
+        return DateResult(None, None, "No date text.")
+    pub = optional_date(published)
+    t = clean(str(text))
+    if FROM_ANOTHER_DATE.fullmatch(t):
+        return DateResult(None, None, FROM_ANOTHER_DATE_NOTE)
+    period = month_period(t, pub)
+    if period is NEEDS_YEAR:
+        return DateResult(None, None, NO_PUBLICATION)
+    if isinstance(period, DateResult):
+        return period
+    if pub is not None:
+        result = relative(t, pub)
+        if result is not None:
+            return result
+    elif t and relative(t, _PROBES[0].date()) is not None:
+        return DateResult(None, None, NO_PUBLICATION)
+    candidate = t or str(text).strip()
+    if pub is None:
+        first, period = _dateparser(candidate, _PROBES[0])
+        second, _ = _dateparser(candidate, _PROBES[1])
+        if first is None:
+            return _unreadable(str(text))
+        if first != second or _RELATIVE_WORDS.search(t):
+            return DateResult(None, None, NO_PUBLICATION)
+        return _from_period(first, period, None, str(text))
+    base = dt.datetime.combine(pub, dt.time(12))
+    parsed, period = _dateparser(candidate, base)
+    if parsed is not None and parsed > pub and _NUMERIC_DATE.fullmatch(candidate):
+        swapped, _ = _dateparser(candidate, base, day_first=True)
+        if swapped is not None and swapped <= pub:
+            return DateResult(swapped, 1, f"Read as day/month/year ({swapped.isoformat()}); month/day would "
+                                          "fall after publication.", swapped, swapped)
+    if parsed is None:
+        return _unreadable(str(text))
+    return _from_period(parsed, period, pub, str(text))
+
+
+def _from_period(day: dt.date, period: Optional[str], pub: Optional[dt.date], text: str) -> DateResult:
+    """A dateparser result turned into a precision (its period: day, week, month, year)."""
+    if period == "week":
+        monday = day - dt.timedelta(days=day.weekday())
+        return ranged(monday, monday + dt.timedelta(days=6), 2, pub, "The week")
+    if period == "month":
+        return ranged(*month_range(day.year, day.month), 3, pub, f"{calendar.month_name[day.month]} {day.year}")
+    if period == "year":
+        return ranged(dt.date(day.year, 1, 1), dt.date(day.year, 12, 31), 3, pub, f"Only the year {day.year} is known",
+                      "Precision 3 (month) is the vaguest ACLED has; check the article for the month.")
+    note = ""
+    if pub is not None and day > pub:
+        note = f"'{text}' falls after the publication date ({pub.isoformat()}); check it."
+    return DateResult(day, 1, note, day, day)
+
+
+def date_values(codebook: Any, field_name: str, result: DateResult) -> dict[str, Any]:
+    """The field changes a resolved date makes: the date (ISO text) in `field_name` and its
+    precision in the field the codebook names as that field's precision_field."""
+    if result.date is None:
+        return {}
+    changes: dict[str, Any] = {field_name: result.date.isoformat()}
+    spec = codebook.field(field_name)
+    if spec is not None and spec.precision_field:
+        changes[spec.precision_field] = result.precision
+    return changes
