@@ -48,3 +48,17 @@ def seed_text() -> str:
     if not files:
         pytest.skip("no seed article beside the project")
     return files[0].read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def suggest_service(tmp_path_factory: pytest.TempPathFactory):
+    """The default spaCy pipeline with the gazetteer and learned stages, loaded once per test
+    session; the gazetteer index goes to the session's shared cache."""
+    from coding.suggest import DEFAULT_MODEL, SuggestionService
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CHRONICLER_CACHE", str(tmp_path_factory.getbasetemp() / "shared-cache"))
+        service = SuggestionService(DEFAULT_MODEL)
+        service.set_patterns([])
+        service.suggest_texts(["Warm up in Kyiv."])  # builds or opens the gazetteer index
+        yield service

