@@ -180,6 +180,28 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except KeyboardInterrupt:
         print("chronicler: interrupted; what was done so far is saved", file=sys.stderr)
         return 130
+    except Exception as exc:
+        message = _workspace_failure(args, exc)
+        if message is None:
+            raise
+        print(f"chronicler: {message}", file=sys.stderr)
+        return 2
+
+
+def _workspace_failure(args: argparse.Namespace, exc: Exception) -> Optional[str]:
+    """One line for a workspace that fails mid-command (damaged inside, disk full, read-only),
+    naming the file and offering the last backup; None for anything else (a bug: traceback)."""
+    import sqlite3
+
+    from storage.db import WorkspaceError, explain_error, workspace_error
+    from storage.workspace import default_workspace_path
+
+    if isinstance(exc, WorkspaceError):
+        return str(exc)
+    if not isinstance(exc, sqlite3.Error) and not isinstance(getattr(exc, "orig", None), sqlite3.Error):
+        return None
+    path = Path(args.db).expanduser().resolve() if getattr(args, "db", None) else default_workspace_path()
+    return str(workspace_error(path, f"cannot be read or written: {explain_error(exc)}"))
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import glob
 import os
 import sqlite3
 from contextlib import contextmanager
@@ -13,14 +14,61 @@ from sqlmodel import Session
 
 # Alembic head as a number kept in PRAGMA user_version, so an up-to-date workspace opens
 # without importing Alembic at all (cold start matters).
-SCHEMA_VERSION = 1
-HEAD_REVISION = "0001"
+SCHEMA_VERSION = 3
+HEAD_REVISION = "0003"
 BUSY_TIMEOUT_MS = 30_000
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 
 class WorkspaceError(Exception):
-    """A problem with the workspace file the user must hear about (not a bug)."""
+    """A problem with the workspace file the user must hear about (not a bug).
+
+    `path` and `problem` are the two halves of the message; `backup` is the copy written before
+    the last migration when one exists beside the file, for the app to offer opening it."""
+
+    def __init__(self, message: str, *, path: Path | None = None, problem: str = "",
+                 backup: Path | None = None) -> None:
+        super().__init__(message)
+        self.path = path
+        self.problem = problem or message
+        self.backup = backup
+
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+# SQLite primary result codes (exc.sqlite_errorcode & 0xFF) in the user's words.
+_SQLITE_PROBLEMS = {
+    3: "permission denied",
+    5: "another program is holding the workspace (it stayed busy for 30 s); try again",
+    8: "the file or its folder is read-only",
+    10: "the disk reported an error while reading or writing",
+    11: "the file is damaged (not a valid database any more)",
+    13: "the disk is full; free some space and try again",
+    14: "the file cannot be opened (missing, or its folder is not accessible)",
+    26: "the file is damaged or not a Chronicler workspace",
+}
+
+
+def explain_error(exc: BaseException) -> str:
+    """The user-facing reason for an SQLite failure (plain or wrapped by SQLAlchemy)."""
+    orig = exc if isinstance(exc, sqlite3.Error) else getattr(exc, "orig", None)
+    if isinstance(orig, sqlite3.Error):
+        code = getattr(orig, "sqlite_errorcode", None)
+        if code is not None and (code & 0xFF) in _SQLITE_PROBLEMS:
+            return _SQLITE_PROBLEMS[code & 0xFF]
+        return str(orig)
+    if isinstance(exc, OSError):
+        return exc.strerror or str(exc)
+    return str(exc)
+
+
+def workspace_error(path: Path, problem: str) -> WorkspaceError:
+    """A WorkspaceError naming the file and the problem, offering the last backup if any."""
+    backup = latest_backup(path)
+    message = f"{path}: {problem}"
+    if backup is not None:
+        message += f". A backup made before the last upgrade is at {backup}"
+    return WorkspaceError(message, path=path, problem=problem, backup=backup)
 
 
 _engines: dict[str, Engine] = {}
@@ -48,23 +96,71 @@ def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
         conn.exec_driver_sql("BEGIN")
 
 
+def _header_problem(path: Path, head: bytes, size: int) -> str | None:
+    """Damage visible from the 100-byte header alone (cheap: no page is read)."""
+    if not head.startswith(SQLITE_MAGIC):
+        return "not a Chronicler workspace (not an SQLite database)"
+    if len(head) < 100:
+        return f"the file is cut off ({size} bytes, shorter than a database header)"
+    page_size = int.from_bytes(head[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    if page_size < 512 or page_size & (page_size - 1):
+        return "the file is damaged (its header is not valid)"
+    for journal in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-journal")):
+        if journal.exists() and journal.stat().st_size > 0:
+            return None  # pages may live in the journal until SQLite folds it back in
+    pages = int.from_bytes(head[28:32], "big")
+    # The page count is only valid when the change counter matches "version valid for".
+    if pages and head[24:28] == head[92:96] and size < pages * page_size:
+        return (f"the file is cut off ({size:,} bytes of the {pages * page_size:,} its header "
+                "promises): it was truncated, by a copy or a sync that did not finish")
+    return None
+
+
 def _check_file(path: Path) -> None:
     if not path.exists():
         parent = path.parent
         if not parent.exists():
-            parent.mkdir(parents=True, exist_ok=True)
+            try:
+                parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise WorkspaceError(f"{path}: cannot create the folder ({exc.strerror})",
+                                     path=path, problem="cannot create the folder") from exc
         if not os.access(parent, os.W_OK):
-            raise WorkspaceError(f"{path}: cannot create the workspace, folder is not writable")
+            raise WorkspaceError(f"{path}: cannot create the workspace, folder is not writable",
+                                 path=path, problem="folder is not writable")
         return
     if path.is_dir():
-        raise WorkspaceError(f"{path}: is a folder, not a workspace file")
-    size = path.stat().st_size
+        raise WorkspaceError(f"{path}: is a folder, not a workspace file", path=path,
+                             problem="is a folder, not a workspace file")
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            head = fh.read(100)
+    except OSError as exc:
+        raise workspace_error(path, f"cannot be read ({exc.strerror or exc})") from exc
     if size == 0:
+        wal = path.with_name(path.name + "-wal")
+        # An empty file is a new workspace, unless something shows it once held one.
+        if latest_backup(path) is not None or (wal.exists() and wal.stat().st_size > 0):
+            raise workspace_error(path, "the file is empty (0 bytes): the workspace it held was lost")
         return
-    with path.open("rb") as fh:
-        head = fh.read(16)
-    if head != b"SQLite format 3\x00":
-        raise WorkspaceError(f"{path}: not a Chronicler workspace (not an SQLite database)")
+    problem = _header_problem(path, head, size)
+    if problem:
+        raise workspace_error(path, problem)
+    # Refused before connecting: even switching the journal to WAL would rewrite the header.
+    version = int.from_bytes(head[60:64], "big")
+    if version > SCHEMA_VERSION:
+        raise WorkspaceError(
+            f"{path}: written by a newer Chronicler (schema {version}, this one knows {SCHEMA_VERSION})",
+            path=path, problem="written by a newer Chronicler")
+    # Root ignores permission bits, but not a read-only file system: access() sees both.
+    if not os.access(path, os.W_OK):
+        raise workspace_error(path, "the file is read-only; Chronicler saves every edit at once, "
+                                    "so it needs a workspace it can write (copy it or change its permissions)")
+    if not os.access(path.parent, os.W_OK):
+        raise workspace_error(path, "its folder is read-only; SQLite keeps its journal (-wal, -shm) "
+                                    "beside the workspace, so the folder must be writable")
 
 
 def get_engine(path: str | Path) -> Engine:
@@ -82,14 +178,16 @@ def get_engine(path: str | Path) -> Engine:
     event.listen(engine, "begin", _on_begin)
     try:
         migrate(engine, path)
-    except sqlite3.DatabaseError as exc:
+    except WorkspaceError:
         engine.dispose()
-        raise WorkspaceError(f"{path}: the workspace is damaged ({exc})") from exc
+        raise
     except Exception as exc:  # sqlalchemy wraps sqlite errors
         engine.dispose()
-        orig = getattr(exc, "orig", None)
-        if isinstance(orig, sqlite3.DatabaseError):
-            raise WorkspaceError(f"{path}: the workspace cannot be opened ({orig})") from exc
+        orig = exc if isinstance(exc, sqlite3.Error) else getattr(exc, "orig", None)
+        if isinstance(orig, sqlite3.Error):
+            raise workspace_error(path, f"cannot be opened: {explain_error(orig)}") from exc
+        if isinstance(exc, OSError):
+            raise workspace_error(path, f"cannot be opened: {explain_error(exc)}") from exc
         raise
     _engines[key] = engine
     return engine
@@ -126,6 +224,10 @@ def backup_file(path: Path, engine: Engine, tag: str) -> Path:
             raw.driver_connection.backup(dst)  # type: ignore[union-attr]
         finally:
             dst.close()
+    except BaseException:
+        # A half-written backup (disk full ...) must not be offered later as "the backup".
+        target.unlink(missing_ok=True)
+        raise
     finally:
         raw.close()
     return target
@@ -133,7 +235,9 @@ def backup_file(path: Path, engine: Engine, tag: str) -> Path:
 
 def latest_backup(path: str | Path) -> Path | None:
     path = Path(path)
-    found = sorted(path.parent.glob(f"{path.stem}.*.bak{path.suffix}"), key=lambda p: p.stat().st_mtime)
+    # Escaped: a workspace named "survey [2024].sqlite" must still find its backups.
+    pattern = f"{glob.escape(path.stem)}.*.bak{glob.escape(path.suffix)}"
+    found = sorted(path.parent.glob(pattern), key=lambda p: p.stat().st_mtime)
     return found[-1] if found else None
 
 
@@ -146,13 +250,27 @@ def migrate(engine: Engine, path: Path) -> Path | None:
         raise WorkspaceError(
             f"{path}: written by a newer Chronicler (schema {version}, this one knows {SCHEMA_VERSION})"
         )
-    backup = backup_file(path, engine, f"v{version}") if _has_tables(engine) else None
     from alembic import command
     from alembic.config import Config
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-    with engine.begin() as conn:
+    # The write lock is taken first and the version read again under it: two processes
+    # opening a new or old workspace at once must not both migrate (nor fail on upgrade).
+    backup = None
+    with engine.execution_options(immediate=True).begin() as conn:
+        version = int(conn.exec_driver_sql("PRAGMA user_version").scalar() or 0)
+        has_tables = bool(conn.exec_driver_sql(
+            "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='article'").scalar())
+        if version == SCHEMA_VERSION and has_tables:
+            return None
+        if has_tables:
+            try:
+                backup = backup_file(path, engine, f"v{version}")
+            except (sqlite3.Error, OSError) as exc:
+                # No backup, no migration: the file is left exactly as it was.
+                raise workspace_error(path, f"cannot be upgraded to this version of Chronicler, the backup "
+                                            f"copy could not be written ({explain_error(exc)})") from exc
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
         conn.exec_driver_sql(f"PRAGMA user_version={SCHEMA_VERSION}")
@@ -179,3 +297,28 @@ def integrity_check(path: str | Path) -> str:
         return str(conn.execute("PRAGMA integrity_check").fetchone()[0])
     finally:
         conn.close()
+
+
+class ChangeWatch:
+    """Tells whether anyone else (another window, the command line) committed to the workspace
+    since the last look: SQLite's PRAGMA data_version on a connection of its own, which changes
+    on every commit made through any other connection. Cheap enough for a GUI timer."""
+
+    def __init__(self, path: str | Path) -> None:
+        self._conn = sqlite3.connect(f"file:{Path(path)}?mode=ro", uri=True, check_same_thread=False,
+                                     timeout=BUSY_TIMEOUT_MS / 1000)
+        self._version = self._read()
+
+    def _read(self) -> int:
+        return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+
+    def changed(self) -> bool:
+        """True once per batch of commits by other connections since the last call."""
+        version = self._read()
+        if version == self._version:
+            return False
+        self._version = version
+        return True
+
+    def close(self) -> None:
+        self._conn.close()

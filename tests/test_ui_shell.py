@@ -1,0 +1,367 @@
+"""The application shell: status actions and undo against the DB, next uncoded, background jobs
+(TaskRunner, import, cancel), first-run name, cheat sheet, layout saved."""
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("pytestqt")
+
+from PySide6.QtCore import QSettings  # noqa: E402
+
+from storage.models import ArticleStatus  # noqa: E402
+from storage.progress import Cancelled  # noqa: E402
+from storage.repository import ArticleFilter, ArticleIn, Repository  # noqa: E402
+from ui.article_model import STATUS, STATUS_LABELS  # noqa: E402
+from ui.settings import Settings  # noqa: E402
+from ui.tasks import TaskRunner  # noqa: E402
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+
+
+@pytest.fixture
+def small_repo(repo: Repository) -> Repository:
+    repo.add_articles([
+        ArticleIn(text=f"Article body number {i}. Police clashed with protesters in Kyiv.",
+                  title=f"Title {i}", source="Wire" if i % 2 else "Daily",
+                  published=dt.date(2024, 1, 1) + dt.timedelta(days=i))
+        for i in range(6)
+    ])
+    return repo
+
+
+@pytest.fixture
+def window(qtbot, small_repo: Repository, settings: Settings):  # type: ignore[no-untyped-def]
+    from ui.main_window import MainWindow
+
+    w = MainWindow(small_repo, "tester", settings, start_jobs=False)
+    w.jobs.show_dialogs = False
+    qtbot.addWidget(w)
+    w.show()
+    return w
+
+
+def _status_text(window, article_id: int) -> str:  # type: ignore[no-untyped-def]
+    model = window.list_panel.model
+    row = model.row_of(article_id)
+    return model.data(model.index(row, STATUS))
+
+
+def test_status_change_updates_list_and_db_and_undo_restores(window, small_repo: Repository) -> None:
+    window.list_panel.clear_filters()
+    first = window.list_panel.model.ids()[0]
+    assert window.list_panel.select_article(first)
+    assert window.current_article_id() == first
+
+    window.status_actions.flag.trigger()
+    assert small_repo.get_article(first).status == ArticleStatus.FLAGGED.value
+    assert _status_text(window, first) == STATUS_LABELS["flagged"]
+
+    window.undo_action.trigger()
+    assert small_repo.get_article(first).status == ArticleStatus.NEW.value
+    assert _status_text(window, first) == STATUS_LABELS["new"]
+
+    window.redo_action.trigger()
+    assert small_repo.get_article(first).status == ArticleStatus.FLAGGED.value
+    assert _status_text(window, first) == STATUS_LABELS["flagged"]
+
+
+def test_mark_coded_opens_next_uncoded_and_undo_navigates_back(window, small_repo: Repository) -> None:
+    panel = window.list_panel
+    panel.clear_filters()
+    ids = list(panel.model.ids())
+    panel.select_article(ids[0])
+    small_repo.set_status(ids[1], ArticleStatus.CODED.value)  # the next one is done already
+
+    window.status_actions.coded_next.trigger()
+    assert small_repo.get_article(ids[0]).status == ArticleStatus.CODED.value
+    assert window.current_article_id() == ids[2]  # skipped the coded article
+
+    window.undo_action.trigger()  # the edit was in another article: it comes back on screen
+    assert small_repo.get_article(ids[0]).status == ArticleStatus.NEW.value
+    assert window.current_article_id() == ids[0]
+
+
+def test_opening_an_article_moves_it_to_in_progress_not_on_the_undo_stack(window, small_repo: Repository) -> None:
+    panel = window.list_panel
+    panel.clear_filters()
+    aid = panel.model.ids()[3]
+    panel.select_article(aid)
+    window.status_actions.flush_pending()  # the dwell timer, without waiting for it
+    assert small_repo.get_article(aid).status == ArticleStatus.IN_PROGRESS.value
+    assert _status_text(window, aid) == STATUS_LABELS["in_progress"]
+    assert window.undo_stack.count() == 0
+
+
+def test_next_uncoded_follows_list_order_and_wraps(window, small_repo: Repository) -> None:
+    panel = window.list_panel
+    panel.clear_filters()
+    ids = list(panel.model.ids())
+    for aid in ids[1:4]:
+        small_repo.set_status(aid, ArticleStatus.CODED.value)
+    panel.select_article(ids[0])
+    assert panel.next_uncoded_id() == ids[4]
+    panel.select_article(ids[5])
+    assert panel.next_uncoded_id() == ids[0]  # wraps to the top
+    # A status filter that hides uncoded articles is widened to "To code".
+    panel.status_combo.setCurrentIndex(4)  # Coded
+    assert panel.go_next_uncoded() == ids[0]
+    assert panel.status_combo.currentIndex() == 0
+
+
+def test_filters_narrow_the_list(window, small_repo: Repository) -> None:
+    panel = window.list_panel
+    panel.clear_filters()
+    assert panel.model.rowCount() == 6
+    panel.search.setText("Title 3")
+    panel.apply_filter()  # what the debounce timer calls
+    assert panel.model.rowCount() == 1
+    panel.search.clear()
+    panel.source_combo.setCurrentIndex(panel.source_combo.findData("Wire"))
+    assert panel.model.rowCount() == small_repo.count_articles(ArticleFilter(source="Wire")) == 3
+    assert panel.count_label.text() == "3 articles"
+
+
+def test_search_debounce_applies_the_filter(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    panel = window.list_panel
+    panel.clear_filters()
+    with qtbot.waitSignal(panel.model.modelReset, timeout=3000):
+        panel.search.setText("Title 5")
+    assert panel.model.rowCount() == 1
+
+
+def test_task_runner_keeps_the_gui_thread_free_and_delivers_the_result(qtbot) -> None:  # type: ignore[no-untyped-def]
+    release = threading.Event()
+    seen_threads: list[bool] = []
+
+    def job(x: int, progress, cancelled) -> int:  # type: ignore[no-untyped-def]
+        seen_threads.append(threading.current_thread() is threading.main_thread())
+        progress(1, 2, "half")
+        release.wait(10)
+        return x * 2
+
+    runner = TaskRunner(job, 21)
+    with qtbot.waitSignal(runner.progress, timeout=5000) as progressed:
+        runner.start()
+    assert progressed.args == [1, 2, "half"]  # the event loop runs while the job waits
+    assert runner.is_running()
+    with qtbot.waitSignal(runner.finished, timeout=5000) as finished:
+        release.set()
+    assert finished.args == [42]
+    assert seen_threads == [False]
+
+
+def test_task_runner_failure_and_cancel(qtbot) -> None:  # type: ignore[no-untyped-def]
+    def broken(progress, cancelled) -> None:  # type: ignore[no-untyped-def]
+        raise ValueError("news.txt: not UTF-8")
+
+    runner = TaskRunner(broken)
+    with qtbot.waitSignal(runner.failed, timeout=5000) as failed:
+        runner.start()
+    assert failed.args == ["news.txt: not UTF-8"]
+
+    def until_cancelled(progress, cancelled) -> None:  # type: ignore[no-untyped-def]
+        while not cancelled():
+            threading.Event().wait(0.005)
+        raise Cancelled()
+
+    from ui.status_bar import StatusBar
+
+    bar = StatusBar()
+    qtbot.addWidget(bar)
+    runner = TaskRunner(until_cancelled)
+    job = bar.add_job(runner, "Waiting")
+    runner.start()
+    with qtbot.waitSignal(runner.stopped, timeout=5000):
+        job.cancel_button.click()  # the status bar's Cancel button
+    qtbot.waitUntil(lambda: not bar.jobs(), timeout=5000)
+
+
+def _write_articles(folder: Path, n: int) -> list[Path]:
+    folder.mkdir()
+    paths = []
+    for i in range(n):
+        p = folder / f"article_{i:03}.txt"
+        p.write_text(f"Headline {i}\n\nSoldiers and rebels clashed near town {i} on Monday.", encoding="utf-8")
+        paths.append(p)
+    return paths
+
+
+def test_import_runs_in_the_background_and_reports_failures(qtbot, window, small_repo: Repository,
+                                                            tmp_path: Path) -> None:
+    folder = tmp_path / "batch"
+    _write_articles(folder, 5)
+    (folder / "broken.txt").write_bytes(b"")  # an empty file is a failure, named in the report
+    before = small_repo.count_articles()
+    with qtbot.waitSignal(window.jobs.importFinished, timeout=30000) as done:
+        runner = window.jobs.start_import([folder], suggest=False)
+        assert runner is not None and runner.result is None  # returned at once, still working
+    report = done.args[0]
+    assert report.imported == 5
+    assert any(Path(f.path).name == "broken.txt" for f in report.failures)
+    assert small_repo.count_articles() == before + 5
+    qtbot.waitUntil(lambda: window.list_panel.model.rowCount() >= 0 and not window.status.jobs(), timeout=5000)
+    window.list_panel.clear_filters()
+    assert window.list_panel.model.rowCount() == before + 5
+
+
+def test_cancelled_import_stops_and_keeps_the_report(qtbot, repo: Repository, tmp_path: Path) -> None:
+    from ui.jobs import import_job
+
+    paths = _write_articles(tmp_path / "many", 20)
+    runner = TaskRunner(import_job, repo, paths)
+    runner.cancel()  # asked before the first file: nothing is imported, the report still comes
+    with qtbot.waitSignal(runner.finished, timeout=30000) as done:
+        runner.start()
+    assert done.args[0].cancelled
+    assert done.args[0].imported < 20
+    assert repo.count_articles() == done.args[0].imported
+
+
+def test_first_run_asks_the_name_once_and_stores_it(qtbot, settings: Settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import ui.app as app_module
+    from ui.dialogs import CoderNameDialog
+
+    asked: list[int] = []
+
+    class Answering(CoderNameDialog):
+        def exec(self) -> int:  # type: ignore[override]
+            asked.append(1)
+            assert not self.buttons.button(self.buttons.StandardButton.Ok).isEnabled()  # empty name
+            self.name.setText("  Ana   Silva ")
+            return 1
+
+    monkeypatch.setattr(app_module, "CoderNameDialog", Answering)
+    assert app_module.ensure_coder_name(settings) == "Ana Silva"
+    assert Settings(settings.q).coder_name == "Ana Silva"
+    assert app_module.ensure_coder_name(settings) == "Ana Silva"
+    assert asked == [1]  # not asked again
+
+
+def test_cheat_sheet_lists_every_action_with_its_keys(window) -> None:
+    from ui.cheatsheet import CheatSheetDialog
+
+    dialog = CheatSheetDialog(window.menus, parent=window)
+    rows = {(text, keys) for _menu, text, keys in dialog.rows}
+    assert ("Mark coded and open next", "Ctrl+Return  or  Ctrl+Enter") in rows
+    assert ("Next uncoded article", "Ctrl+Shift+N") in rows
+    assert ("Undo", "Ctrl+Z") in {(t.split(" ")[0], k) for t, k in rows}
+    dialog.search.setText("flag")
+    assert all("flag" in " ".join(r).lower() for r in dialog.visible_rows())
+    dialog.close()
+
+
+def test_window_level_shortcuts_do_not_clash(window) -> None:
+    from PySide6.QtCore import Qt
+
+    seen: dict[str, str] = {}
+    for menu in window.menus:
+        for action in menu.actions():
+            if action.shortcutContext() == Qt.ShortcutContext.WidgetWithChildrenShortcut:
+                continue  # panel-local keys (reader letters) may repeat across panels
+            for key in action.shortcuts():
+                text = key.toString()
+                assert text not in seen, f"{text} is both {seen[text]!r} and {action.text()!r}"
+                seen[text] = action.text()
+
+
+def test_layout_and_font_size_are_remembered(qtbot, window, settings: Settings) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QApplication
+
+    size = QApplication.font().pointSize()
+    window.change_font_size(+2)
+    assert settings.font_size == 13
+    assert QApplication.font().pointSize() == 13
+    window.apply_font_size(size)  # the application font is process-wide: put it back
+    window.splitter.setSizes([300, 500, 400])
+    window.close()
+    assert settings.layout("splitter") is not None and settings.layout("geometry") is not None
+
+
+def test_a_damaged_workspace_is_explained_not_a_traceback(qtbot, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QMessageBox
+
+    import ui.app as app_module
+
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda self: shown.append(self.text()) or 0)
+    bad = tmp_path / "notes.sqlite"
+    bad.write_text("this is not a database", encoding="utf-8")
+    assert app_module.open_workspace_or_explain(str(bad)) is None
+    assert len(shown) == 1 and "notes.sqlite" in shown[0]
+
+
+def test_dropping_files_on_the_window_imports_them(qtbot, window, small_repo: Repository, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    paths = _write_articles(tmp_path / "dropped", 2)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                       Qt.KeyboardModifier.NoModifier)
+    before = small_repo.count_articles()
+    with qtbot.waitSignal(window.jobs.importFinished, timeout=30000) as done:
+        window.dropEvent(event)
+    assert done.args[0].imported == 2
+    assert small_repo.count_articles() == before + 2
+
+
+def test_suggest_worker_process_reports_through_process_runner(qtbot, repo: Repository, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The suggester runs as a child process (spaCy never holds the GUI's GIL); with nothing to
+    suggest it answers without loading spaCy, and a bad workspace comes back as a message."""
+    from ui.tasks import ProcessRunner
+
+    runner = ProcessRunner("ui.suggest_worker", ["--db", str(repo.path)])
+    with qtbot.waitSignal(runner.finished, timeout=60000) as done:
+        runner.start()
+    assert done.args[0]["nothing_to_do"] is True
+    qtbot.waitUntil(lambda: not runner.is_running(), timeout=5000)
+
+    bad = tmp_path / "bad.sqlite"
+    bad.write_text("not a database", encoding="utf-8")
+    runner = ProcessRunner("ui.suggest_worker", ["--db", str(bad)])
+    with qtbot.waitSignal(runner.failed, timeout=60000) as failed:
+        runner.start()
+    assert "bad.sqlite" in failed.args[0]
+
+
+def test_export_runs_in_the_background_and_writes_the_file(qtbot, window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "events.csv"
+    with qtbot.waitSignal(window.jobs.exportFinished, timeout=60000) as done:
+        window.jobs.start_export(out, "csv")
+    assert out.exists()
+    assert done.args[0].path == out
+
+
+def test_activating_a_highlight_fills_the_active_event_field(qtbot, window, small_repo: Repository) -> None:  # type: ignore[no-untyped-def]
+    """The window's wiring: reader.highlightActivated -> event panel's active field (+ evidence)."""
+    from storage.models import EntitySpan
+
+    panel = window.list_panel
+    panel.clear_filters()
+    aid = panel.model.ids()[0]
+    text = small_repo.get_article(aid).text
+    start = text.index("Kyiv")
+    span = small_repo.add_span(EntitySpan(article_id=aid, start=start, end=start + 4, label="GPE"))
+    panel.select_article(aid)
+    window.open_article(aid)  # the same article again: panels refresh with the new span
+    window.event_panel.add_action.trigger()
+    form = window.event_panel.current_form()
+    assert form is not None
+    form.focus_field("notes")
+    assert window.event_panel.has_active_field()
+    window.reader.highlightActivated.emit(span)
+    bundle = small_repo.get_bundle(aid)
+    assert len(bundle.events) == 1
+    event = bundle.events[0]
+    assert "Kyiv" in (event.event.notes or "")
+    assert (event.evidence["notes"].start, event.evidence["notes"].end) == (start, start + 4)
+    window.undo_action.trigger()  # one undo step takes the fill back, in the DB too
+    assert not (small_repo.get_bundle(aid).events[0].event.notes or "")

@@ -1,0 +1,304 @@
+"""The article list panel: the lazy table, status/source/text filters and "next uncoded"."""
+from __future__ import annotations
+
+from typing import Optional
+
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QTableView,
+    QVBoxLayout, QWidget,
+)
+
+from storage.models import ArticleStatus
+from storage.repository import ArticleFilter, Repository
+from ui.article_delegate import ArticleCardDelegate, card_height
+from ui.article_model import DATE, EVENTS, SOURCE, STATUS, TITLE, UNCODED, ArticleTableModel
+
+# (label, statuses): "To code" is the default view of a coder's day.
+STATUS_CHOICES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("To code", UNCODED),
+    ("All statuses", ()),
+    ("New", (ArticleStatus.NEW.value,)),
+    ("In progress", (ArticleStatus.IN_PROGRESS.value,)),
+    ("Coded", (ArticleStatus.CODED.value,)),
+    ("Skipped", (ArticleStatus.SKIPPED.value,)),
+    ("Flagged for review", (ArticleStatus.FLAGGED.value,)),
+)
+ALL_STATUSES = 1
+# Typing pauses this long before the list is filtered: fast enough to feel live, slow enough
+# not to re-query on every key.
+FILTER_DEBOUNCE_MS = 200
+
+
+class ArticleListPanel(QWidget):
+    """Emits `articleSelected(id)` when the coder moves to another article."""
+
+    articleSelected = Signal(int)
+    articleActivated = Signal(int)  # Return or double-click: the coder wants to read it
+
+    def __init__(self, repo: Repository, parent: Optional[QWidget] = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("articleList")
+        self.repo = repo
+        self.model = ArticleTableModel(repo, self)
+        self._current: Optional[int] = None
+
+        self.search = QLineEdit(self)
+        self.search.setObjectName("listSearch")
+        self.search.setPlaceholderText("Filter by title or source  (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.status_combo = QComboBox(self)
+        self.status_combo.setObjectName("statusFilter")
+        for label, statuses in STATUS_CHOICES:
+            self.status_combo.addItem(label, statuses)
+        self.source_combo = QComboBox(self)
+        self.source_combo.setObjectName("sourceFilter")
+        self.source_combo.setMinimumContentsLength(10)
+        self.source_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.count_label = QLabel(self)
+        self.count_label.setObjectName("listCount")
+
+        self.view = QTableView(self)
+        self.view.setObjectName("articleTable")
+        self.view.setModel(self.model)
+        self._setup_view()
+        # Shown over the empty list: says why it is empty and what to do.
+        self.empty_hint = QLabel(self.view.viewport())
+        self.empty_hint.setObjectName("placeholder")
+        self.empty_hint.setWordWrap(True)
+        self.empty_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_hint.hide()
+        self.view.viewport().installEventFilter(self)
+
+        filters = QHBoxLayout()
+        filters.setSpacing(6)
+        filters.addWidget(self.status_combo, 1)
+        filters.addWidget(self.source_combo, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 4, 8)
+        layout.setSpacing(6)
+        header = QLabel("Articles", self)
+        header.setObjectName("panelTitle")
+        top = QHBoxLayout()
+        top.addWidget(header)
+        top.addStretch(1)
+        top.addWidget(self.count_label)
+        layout.addLayout(top)
+        layout.addWidget(self.search)
+        layout.addLayout(filters)
+        layout.addWidget(self.view, 1)
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(FILTER_DEBOUNCE_MS)
+        self._debounce.timeout.connect(self.apply_filter)
+        self.search.textChanged.connect(self._debounce.start)
+        self.search.returnPressed.connect(self._search_entered)
+        self.status_combo.currentIndexChanged.connect(self.apply_filter)
+        self.source_combo.currentIndexChanged.connect(self.apply_filter)
+        self.view.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.view.activated.connect(self._activated)
+
+        self._actions = self._make_actions()
+        self.reload_sources()
+        self.apply_filter()
+
+    def _setup_view(self) -> None:
+        """One visible column painted as two-line cards (title; date · source · status · events):
+        the model keeps its five columns for anything else that shows them."""
+        v = self.view
+        v.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        v.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        v.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        v.setAlternatingRowColors(True)
+        v.setShowGrid(False)
+        v.setWordWrap(False)
+        v.setSortingEnabled(False)  # the order is the workspace's: newest publication first
+        v.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        v.setItemDelegateForColumn(TITLE, ArticleCardDelegate(v))
+        for col in (DATE, SOURCE, STATUS, EVENTS):
+            v.setColumnHidden(col, True)
+        hh = v.horizontalHeader()
+        hh.setVisible(False)
+        hh.setStretchLastSection(True)
+        vh = v.verticalHeader()
+        vh.setVisible(False)
+        # Fixed row heights: the view never measures 100,000 rows.
+        vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.update_row_height()
+
+    def update_row_height(self) -> None:
+        """After a font size change: cards as tall as two lines of the new font."""
+        self.view.verticalHeader().setDefaultSectionSize(card_height(self.view.font()))
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # type: ignore[override]
+        if obj is self.view.viewport() and event.type() == QEvent.Type.Resize:
+            self.empty_hint.setGeometry(self.view.viewport().rect().adjusted(16, 16, -16, -16))
+        return super().eventFilter(obj, event)
+
+    def _make_actions(self) -> list[QAction]:
+        self.next_uncoded_action = QAction("Next uncoded article", self)
+        self.next_uncoded_action.setShortcut(QKeySequence("Ctrl+Shift+N"))
+        self.next_uncoded_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.next_uncoded_action.setStatusTip("Open the next article that is new or in progress")
+        self.next_uncoded_action.triggered.connect(self.go_next_uncoded)
+        self.filter_action = QAction("Filter the article list", self)
+        self.filter_action.setShortcut(QKeySequence("Ctrl+F"))
+        self.filter_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.filter_action.triggered.connect(self.focus_filter)
+        self.clear_filter_action = QAction("Show all articles", self)
+        self.clear_filter_action.triggered.connect(self.clear_filters)
+        return [self.next_uncoded_action, self.filter_action, self.clear_filter_action]
+
+    def actions(self) -> list[QAction]:  # type: ignore[override]
+        return list(self._actions)
+
+    # ---- filtering ------------------------------------------------------------------------
+    def current_filter(self) -> ArticleFilter:
+        source = self.source_combo.currentData() or ""
+        return ArticleFilter(statuses=tuple(self.status_combo.currentData() or ()), source=source,
+                             search=self.search.text().strip())
+
+    def apply_filter(self) -> None:
+        """Reload the list for the filters shown, keeping the current article selected."""
+        self._debounce.stop()
+        keep = self._current
+        self.model.set_filter(self.current_filter())
+        self._update_count()
+        if keep is not None:
+            self._select_row(self.model.row_of(keep), emit=False)
+
+    def reload(self) -> None:
+        """After an import or other bulk change: new sources, new rows."""
+        self.reload_sources()
+        self.apply_filter()
+
+    def reload_sources(self) -> None:
+        current = self.source_combo.currentData() or ""
+        self.source_combo.blockSignals(True)
+        self.source_combo.clear()
+        self.source_combo.addItem("All sources", "")
+        for source in self.repo.sources():
+            self.source_combo.addItem(source, source)
+        i = self.source_combo.findData(current)
+        self.source_combo.setCurrentIndex(max(0, i))
+        self.source_combo.blockSignals(False)
+
+    def clear_filters(self) -> None:
+        for w in (self.search, self.status_combo, self.source_combo):
+            w.blockSignals(True)
+        self.search.clear()
+        self.status_combo.setCurrentIndex(ALL_STATUSES)
+        self.source_combo.setCurrentIndex(0)
+        for w in (self.search, self.status_combo, self.source_combo):
+            w.blockSignals(False)
+        self.apply_filter()
+
+    def focus_filter(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def _search_entered(self) -> None:
+        self.apply_filter()
+        if self.model.rowCount() and self._current is None:
+            self._select_row(0)
+        self.view.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _update_count(self) -> None:
+        n = self.model.rowCount()
+        self.count_label.setText(f"{n:,} article{'s' if n != 1 else ''}")
+        if n:
+            self.empty_hint.hide()
+            return
+        flt = self.current_filter()
+        filtered = bool(flt.search or flt.source or flt.statuses)
+        self.empty_hint.setText(
+            "No article matches these filters.\n\nShow all articles: Edit › Show all articles."
+            if filtered and self.repo.count_articles() else
+            "No articles yet.\n\nImport files or a folder with File › Import (Ctrl+I), or drop them "
+            "on this window.")
+        self.empty_hint.show()
+
+    # ---- selection ------------------------------------------------------------------------
+    def current_article_id(self) -> Optional[int]:
+        return self._current
+
+    def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        aid = self.model.article_id(current.row()) if current.isValid() else None
+        if aid is not None and aid != self._current:
+            self._current = aid
+            self.articleSelected.emit(aid)
+
+    def _activated(self, index: QModelIndex) -> None:
+        aid = self.model.article_id(index.row())
+        if aid is not None:
+            self.articleActivated.emit(aid)
+
+    def _select_row(self, row: Optional[int], emit: bool = True) -> None:
+        if row is None:
+            return
+        index = self.model.index(row, TITLE)
+        sm = self.view.selectionModel()
+        if not emit:
+            sm.blockSignals(True)
+        sm.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+                           | QItemSelectionModel.SelectionFlag.Rows)
+        if not emit:
+            sm.blockSignals(False)
+            self.view.viewport().update()
+        self.view.scrollTo(index, QAbstractItemView.ScrollHint.EnsureVisible)
+
+    def select_article(self, article_id: int) -> bool:
+        """Show and select an article; widens the filters when it is filtered out."""
+        row = self.model.row_of(article_id)
+        if row is None:
+            self.clear_filters()
+            row = self.model.row_of(article_id)
+        if row is None:
+            return False
+        if article_id == self._current:
+            self._select_row(row, emit=False)
+            return True
+        self._select_row(row)
+        return True
+
+    def refresh_article(self, article_id: int) -> None:
+        self.model.refresh_article(article_id)
+
+    # ---- next uncoded ---------------------------------------------------------------------
+    def next_uncoded_id(self) -> Optional[int]:
+        """The next new/in-progress article after the current one in list order (wrapping),
+        within the source and text filters shown; None when everything is done."""
+        flt = self.current_filter()
+        wanted = [s for s in (flt.statuses or UNCODED) if s in UNCODED] or list(UNCODED)
+        todo = self.repo.article_ids(ArticleFilter(statuses=wanted, source=flt.source, search=flt.search))
+        if not todo:
+            return None
+        todo_set = set(todo)
+        todo_set.discard(self._current)  # type: ignore[arg-type]
+        if not todo_set:
+            return None
+        ids = self.model.ids()
+        start = self.model.row_of(self._current) if self._current is not None else None
+        start = -1 if start is None else start
+        for i in range(start + 1, len(ids)):
+            if ids[i] in todo_set:
+                return ids[i]
+        for i in range(0, max(0, start)):
+            if ids[i] in todo_set:
+                return ids[i]
+        return next((i for i in todo if i in todo_set), None)
+
+    def go_next_uncoded(self) -> Optional[int]:
+        aid = self.next_uncoded_id()
+        if aid is None:
+            return None
+        if self.model.row_of(aid) is None:
+            # Filtered out by the status filter (e.g. "Coded"): go back to the coder's view.
+            self.status_combo.setCurrentIndex(0)
+        self.select_article(aid)
+        return aid
+
+
+__all__ = ["ArticleListPanel", "STATUS_CHOICES"]

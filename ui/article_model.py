@@ -1,0 +1,184 @@
+"""A lazy table model of the articles: ids up front, rows fetched in pages into a cache."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Optional, Sequence
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor, QFont
+
+from storage.models import ArticleStatus
+from storage.repository import ArticleFilter, ArticleRow, Repository
+
+ModelIndex = QModelIndex | QPersistentModelIndex
+
+COLUMNS = ("Title", "Date", "Source", "Status", "Events")
+N_COLUMNS = len(COLUMNS)
+TITLE, DATE, SOURCE, STATUS, EVENTS = range(N_COLUMNS)
+# Rows are read in pages around the one asked for: one short query per screenful.
+PAGE_SIZE = 200
+
+STATUS_LABELS = {
+    ArticleStatus.NEW.value: "New",
+    ArticleStatus.IN_PROGRESS.value: "In progress",
+    ArticleStatus.CODED.value: "Coded",
+    ArticleStatus.SKIPPED.value: "Skipped",
+    ArticleStatus.FLAGGED.value: "Flagged",
+}
+# Muted colours that stay readable on the light list background (contrast >= 4.5:1).
+STATUS_COLOURS = {
+    ArticleStatus.NEW.value: "#1f4e9c",
+    ArticleStatus.IN_PROGRESS.value: "#8a5300",
+    ArticleStatus.CODED.value: "#23692f",
+    ArticleStatus.SKIPPED.value: "#5f6368",
+    ArticleStatus.FLAGGED.value: "#a8201a",
+}
+UNCODED = (ArticleStatus.NEW.value, ArticleStatus.IN_PROGRESS.value)
+ArticleIdRole = Qt.ItemDataRole.UserRole + 1
+StatusRole = Qt.ItemDataRole.UserRole + 2
+
+
+def format_date(value: Optional[dt.date]) -> str:
+    return value.isoformat() if value else ""
+
+
+class ArticleTableModel(QAbstractTableModel):
+    """Rows are the ids of `repo.article_ids(filter)`; a row's details are read when shown."""
+
+    def __init__(self, repo: Repository, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.repo = repo
+        self.filter = ArticleFilter()
+        self._ids: list[int] = []
+        self._n_rows = 0
+        self._row_of: Optional[dict[int, int]] = None
+        self._cache: dict[int, ArticleRow] = {}
+        self._bold = QFont()
+        self._bold.setBold(True)
+        self._colours = {k: QColor(v) for k, v in STATUS_COLOURS.items()}
+
+    # ---- loading --------------------------------------------------------------------------
+    def set_filter(self, flt: Optional[ArticleFilter] = None) -> None:
+        """Reload the ids for this filter (None: keep the current one) and drop the cache."""
+        if flt is not None:
+            self.filter = flt
+        self.beginResetModel()
+        self._ids = self.repo.article_ids(self.filter)
+        self._n_rows = len(self._ids)
+        self._row_of = None
+        self._cache.clear()
+        self.endResetModel()
+
+    reload = set_filter
+
+    def ids(self) -> Sequence[int]:
+        return self._ids
+
+    def article_id(self, row: int) -> Optional[int]:
+        return self._ids[row] if 0 <= row < len(self._ids) else None
+
+    def row_of(self, article_id: int) -> Optional[int]:
+        if self._row_of is None:
+            self._row_of = {aid: i for i, aid in enumerate(self._ids)}
+        return self._row_of.get(article_id)
+
+    def article_row(self, row: int) -> Optional[ArticleRow]:
+        """The cached details of a row, reading its page when needed."""
+        aid = self.article_id(row)
+        if aid is None:
+            return None
+        cached = self._cache.get(aid)
+        if cached is None:
+            self._fetch_page(row)
+            cached = self._cache.get(aid)
+        return cached
+
+    def _fetch_page(self, row: int) -> None:
+        start = max(0, row - PAGE_SIZE // 4)
+        page = [i for i in self._ids[start: start + PAGE_SIZE] if i not in self._cache]
+        for r in self.repo.article_rows(page):
+            self._cache[r.id] = r
+        # A deleted article keeps a blank placeholder so it is not asked for again and again.
+        for aid in page:
+            if aid not in self._cache:
+                self._cache[aid] = ArticleRow(aid, "(deleted)", None, "", "", 0)
+
+    def refresh_article(self, article_id: int) -> None:
+        """Re-read one article (its status or events changed) and repaint its row only."""
+        row = self.row_of(article_id)
+        if row is None:
+            return
+        fresh = self.repo.article_rows([article_id])
+        if fresh:
+            self._cache[article_id] = fresh[0]
+        else:
+            self._cache.pop(article_id, None)
+        self.dataChanged.emit(self.index(row, 0), self.index(row, N_COLUMNS - 1))
+
+    # ---- Qt model -------------------------------------------------------------------------
+    # rowCount/columnCount run millions of times (every index() asks both): kept minimal.
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else self._n_rows
+
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else N_COLUMNS
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
+            if role == Qt.ItemDataRole.DisplayRole:
+                return COLUMNS[section]
+            if role == Qt.ItemDataRole.TextAlignmentRole and section == EVENTS:
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._ids):
+            return None
+        col = index.column()
+        if role == ArticleIdRole:
+            return self._ids[index.row()]
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.ForegroundRole,
+                        Qt.ItemDataRole.FontRole, Qt.ItemDataRole.TextAlignmentRole, StatusRole):
+            return None
+        r = self.article_row(index.row())
+        if r is None:
+            return None
+        if role == StatusRole:
+            return r.status
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(r, col)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if col == TITLE:
+                return r.title or "(untitled)"
+            if col == EVENTS:
+                return f"{r.n_events} event{'s' if r.n_events != 1 else ''} coded"
+            return None
+        if role == Qt.ItemDataRole.ForegroundRole and col == STATUS:
+            return self._colours.get(r.status)
+        if role == Qt.ItemDataRole.FontRole and col == TITLE and r.status == ArticleStatus.NEW.value:
+            return self._bold  # unread articles stand out, as in a mail client
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == EVENTS:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    @staticmethod
+    def _display(r: ArticleRow, col: int) -> str:
+        if col == TITLE:
+            return r.title or "(untitled)"
+        if col == DATE:
+            return format_date(r.published)
+        if col == SOURCE:
+            return r.source
+        if col == STATUS:
+            return STATUS_LABELS.get(r.status, r.status)
+        if col == EVENTS:
+            return str(r.n_events) if r.n_events else ""
+        return ""
+
+
+__all__ = ["ArticleTableModel", "COLUMNS", "STATUS_LABELS", "UNCODED", "ArticleIdRole", "StatusRole"]

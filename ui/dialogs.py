@@ -1,0 +1,157 @@
+"""Small dialogs of the shell: the coder's name, a job's summary with its failures, export options."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional, Sequence
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView, QCheckBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QGroupBox,
+    QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QTableWidget, QTableWidgetItem,
+    QVBoxLayout, QWidget,
+)
+
+from storage.models import ArticleStatus
+from ui.article_model import STATUS_LABELS
+
+EXPORT_FILTERS = "Excel workbook (*.xlsx);;CSV, one row an event (*.csv);;JSON lines, the whole workspace (*.jsonl)"
+
+
+class CoderNameDialog(QDialog):
+    """Asked once, on first start: the name stamped on every span and event the coder makes."""
+
+    def __init__(self, current: str = "", first_run: bool = True, parent: Optional[QWidget] = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("coderNameDialog")
+        self.setWindowTitle("Welcome to Chronicler" if first_run else "Coder name")
+        intro = QLabel(
+            "Your name (or initials) is stored with every highlight and event you code, so a "
+            "team can tell whose work is whose and measure agreement." if first_run else
+            "The name stored with the highlights and events you code from now on.", self)
+        intro.setWordWrap(True)
+        self.name = QLineEdit(current, self)
+        self.name.setObjectName("coderName")
+        self.name.setPlaceholderText("e.g. Ana Silva")
+        self.name.setMaxLength(80)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.name.textChanged.connect(self._update_ok)
+        form = QFormLayout()
+        form.addRow("Your name:", self.name)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 20, 20, 16)
+        layout.setSpacing(14)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(440)
+        self._update_ok()
+
+    def _update_ok(self) -> None:
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(bool(self.value()))
+
+    def value(self) -> str:
+        return " ".join(self.name.text().split())
+
+
+class JobSummaryDialog(QDialog):
+    """What a finished import/export did, with each failed file and its reason."""
+
+    def __init__(self, title: str, summary: str, failures: Sequence[tuple[str, str]] = (),
+                 parent: Optional[QWidget] = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("jobSummary")
+        self.setWindowTitle(title)
+        text = QLabel(summary, self)
+        text.setObjectName("summaryText")
+        text.setWordWrap(True)
+        text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        text.setTextFormat(Qt.TextFormat.PlainText)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 20, 20, 16)
+        layout.setSpacing(12)
+        layout.addWidget(text)
+        self.table: Optional[QTableWidget] = None
+        if failures:
+            label = QLabel(f"{len(failures)} file{'s' if len(failures) != 1 else ''} could not be imported:", self)
+            self.table = QTableWidget(len(failures), 2, self)
+            self.table.setHorizontalHeaderLabels(["File", "Reason"])
+            self.table.verticalHeader().setVisible(False)
+            self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+            self.table.setWordWrap(True)
+            for r, (path, reason) in enumerate(failures):
+                item = QTableWidgetItem(Path(path).name)
+                item.setToolTip(path)
+                self.table.setItem(r, 0, item)
+                self.table.setItem(r, 1, QTableWidgetItem(reason))
+            hh = self.table.horizontalHeader()
+            hh.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+            hh.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+            layout.addWidget(label)
+            layout.addWidget(self.table, 1)
+            self.resize(760, 420)
+        else:
+            self.setMinimumWidth(420)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok, self)
+        buttons.accepted.connect(self.accept)
+        layout.addWidget(buttons)
+
+
+class ExportDialog(QDialog):
+    """Where to export and which articles' events: all statuses, or some."""
+
+    def __init__(self, folder: str = "", parent: Optional[QWidget] = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("exportDialog")
+        self.setWindowTitle("Export the dataset")
+        self.path = QLineEdit(str(Path(folder or Path.home()) / "events.xlsx"), self)
+        browse = QPushButton("Choose…", self)
+        browse.clicked.connect(self._browse)
+        row = QHBoxLayout()
+        row.addWidget(self.path, 1)
+        row.addWidget(browse)
+        hint = QLabel(".xlsx: the workbook for R/Stata/pandas/Excel · .csv: events only · "
+                      ".jsonl: the whole workspace (articles, highlights, events)", self)
+        hint.setObjectName("hint")
+        hint.setWordWrap(True)
+        group = QGroupBox("Articles to include", self)
+        glay = QVBoxLayout(group)
+        self.status_boxes: dict[str, QCheckBox] = {}
+        for status in ArticleStatus:
+            box = QCheckBox(STATUS_LABELS[status.value], group)
+            box.setChecked(True)
+            self.status_boxes[status.value] = box
+            glay.addWidget(box)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Export")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 20, 20, 16)
+        layout.setSpacing(12)
+        layout.addWidget(QLabel("Export to:", self))
+        layout.addLayout(row)
+        layout.addWidget(hint)
+        layout.addWidget(group)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(560)
+
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export to", self.path.text(), EXPORT_FILTERS)
+        if path:
+            self.path.setText(path)
+
+    def out_path(self) -> Path:
+        return Path(self.path.text().strip()).expanduser()
+
+    def fmt(self) -> str:
+        return self.out_path().suffix.lstrip(".").lower()
+
+    def statuses(self) -> tuple[str, ...]:
+        """() when every status is ticked: no filter at all."""
+        chosen = tuple(s for s, box in self.status_boxes.items() if box.isChecked())
+        return () if len(chosen) == len(self.status_boxes) else chosen
+
+
+__all__ = ["CoderNameDialog", "JobSummaryDialog", "ExportDialog", "EXPORT_FILTERS"]

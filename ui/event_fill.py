@@ -1,0 +1,263 @@
+"""What a coder's input does to an event's values: a typed value, a highlight used for a field
+(date, place, actor, count), with the fields that follow (inter code, derived, place details).
+Plain functions over codebook values; the event panel turns their results into commands."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any, Mapping, Optional
+
+from coding.codebook import Codebook, FieldSpec, compute_derived
+from coding.values import is_empty
+from storage.models import CORE_EVENT_FIELDS
+
+_UNITS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen".split())}
+_TENS = {w: 10 * i for i, w in enumerate("_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()) if i > 1}
+_SCALES = {"hundred": 100, "thousand": 1000}
+# ACLED's convention for vague counts: "several"/"many" -> 10, "dozens" -> 12, "hundreds" -> 100.
+_VAGUE = {"a dozen": 12, "dozen": 12, "dozens": 12, "scores": 20, "hundreds": 100, "several": 10,
+          "many": 10, "a few": 3, "few": 3, "a couple": 2, "couple": 2, "no": 0}
+
+
+def parse_count(text: str) -> Optional[int]:
+    """A head count from a highlight: "12", "1,200", "twelve", "at least 12", "twenty-one",
+    "a dozen", "dozens" (ACLED: 12). None when there is no number in it."""
+    t = " ".join(text.casefold().replace("-", " ").split())
+    digits = re.search(r"\d[\d,]*", t)
+    if digits:
+        return int(digits.group().replace(",", ""))
+    if re.search(r"\b(?:no one|nobody|none)\b", t):
+        return 0
+    total, current, found = 0, 0, False
+    for word in re.findall(r"[a-z]+", t):
+        if word in _UNITS:
+            current += _UNITS[word]
+            found = True
+        elif word in _TENS:
+            current += _TENS[word]
+            found = True
+        elif word in _SCALES and found:
+            current = max(current, 1) * _SCALES[word]
+            if _SCALES[word] >= 1000:
+                total, current = total + current, 0
+    if found:
+        return total + current
+    for phrase, value in _VAGUE.items():
+        if re.search(rf"\b{phrase}\b", t):
+            return value
+    return None
+
+
+@dataclass
+class Fill:
+    """The outcome of using some text for a field: the values to set (empty when it did not
+    work), a note for the coder, and place candidates when the name was ambiguous."""
+
+    changes: dict[str, Any]
+    note: str = ""
+    candidates: list[Any] = field(default_factory=list)
+    ambiguous: bool = False  # several plausible places: the coder should pick
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.changes)
+
+
+def precision_field(codebook: Codebook, spec: FieldSpec) -> Optional[str]:
+    """The field that takes a date field's precision (ACLED: time_precision)."""
+    name = spec.extra.get("precision_field") or "time_precision"
+    return name if codebook.field(name) is not None else None
+
+
+def fill_date(codebook: Codebook, spec: FieldSpec, text: str, published: Optional[dt.date]) -> Fill:
+    from coding.dates import normalize_date
+
+    result = normalize_date(text, published)
+    if result.date is None:
+        return Fill({}, result.note or f"'{text}' could not be read as a date.")
+    changes: dict[str, Any] = {spec.name: result.date}
+    target = precision_field(codebook, spec)
+    if target and result.precision is not None:
+        changes[target] = result.precision
+    labels = {1: "day", 2: "week", 3: "month"}
+    note = f"from \u201c{text}\u201d: {result.date.isoformat()}, {labels.get(result.precision or 0, '?')} known"
+    return Fill(changes, note + (f". {result.note}" if result.note else ""))
+
+
+def place_changes(codebook: Codebook, spec: FieldSpec, result: Any) -> dict[str, Any]:
+    """The place field's name and what follows from a resolved place (country, admin1,
+    coordinates, precision...), limited to the fields this codebook has."""
+    from coding.places import place_fields
+
+    values = place_fields(result)
+    # A codebook may name its own fields for the place's parts: "fills": {"latitude": "lat"}.
+    renames = spec.extra.get("fills") or {}
+    changes = {}
+    for key, value in values.items():
+        target = renames.get(key, key)
+        if key != "location" and codebook.field(target) is not None:
+            changes[target] = value
+    changes[spec.name] = values.get("location") or (result.best.name if result.best else result.query)
+    return changes
+
+
+def describe_place(spec: FieldSpec, values: Mapping[str, Any]) -> str:
+    """The place's resolved line: admin1, country, coordinates, precision (as stored, so the
+    coder's overrides show), read through the field's "fills" renames."""
+    renames = spec.extra.get("fills") or {}
+
+    def get(key: str) -> Any:
+        return values.get(renames.get(key, key))
+
+    parts = [str(get(k)) for k in ("admin2", "admin1", "country") if not is_empty(get(k))]
+    lat, lon = get("latitude"), get("longitude")
+    if isinstance(lat, (int, float)) and isinstance(lon, (int, float)):
+        parts.append(f"{float(lat):.4f}, {float(lon):.4f}")
+    if get("geo_precision") is not None:
+        parts.append(f"precision {get('geo_precision')}")
+    return " · ".join(parts)
+
+
+def fill_place(codebook: Codebook, spec: FieldSpec, text: str, repo: Any,
+               context_countries: tuple[str, ...] = ()) -> Fill:
+    from coding.places import resolve_place
+
+    result = resolve_place(text, repo=repo, context_countries=context_countries)
+    if result.best is None:
+        return Fill({spec.name: text}, result.note or f"\u201c{text}\u201d is not in the gazetteer: "
+                                                      "fill country, admin1 and coordinates by hand.")
+    note = result.note
+    if result.ambiguous:
+        note = f"{note} Pick… (F4) shows the {len(result.candidates)} candidates.".strip()
+    return Fill(place_changes(codebook, spec, result), note, list(result.candidates), result.ambiguous)
+
+
+def fill_actor_text(codebook: Codebook, spec: FieldSpec, text: str, repo: Any) -> Fill:
+    """A highlight becomes the actor: a listed actor gives its inter code; a new one joins the
+    workspace list with a guessed code."""
+    from coding.actors import INTER_LABELS, choose_actor, fill_actor
+
+    choice = choose_actor(repo, text, remember=True)
+    changes = fill_actor(codebook, spec.name, choice)
+    note = ""
+    if choice.new:
+        code = choice.inter_code
+        note = (f"New actor added to the list; inter code guessed as {code} ({INTER_LABELS.get(code, '')})"
+                if code else "New actor added to the list; choose its inter code.")
+    return Fill(changes, note)
+
+
+def fill_choice(spec: FieldSpec, text: str, choices: list[Any]) -> Fill:
+    key = text.strip().casefold()
+    for value in choices:
+        if key in (str(value).casefold(), spec.display(value).casefold()):
+            return Fill({spec.name: value})
+    return Fill({}, f"\u201c{text}\u201d is not one of the choices of {spec.label}.")
+
+
+def fill_from_text(codebook: Codebook, spec: FieldSpec, text: str, values: Mapping[str, Any], *,
+                   published: Optional[dt.date] = None, repo: Any = None,
+                   context_countries: tuple[str, ...] = ()) -> Fill:
+    """Use a highlight's text for a field, by the field's type."""
+    text = " ".join(text.split())
+    if not text or spec.type == "derived":
+        return Fill({}, "This field is computed; it cannot be filled from the text." if text else "")
+    if spec.type == "date":
+        return fill_date(codebook, spec, text, published)
+    if spec.type == "place":
+        return fill_place(codebook, spec, text, repo, context_countries)
+    if spec.type == "actor":
+        return fill_actor_text(codebook, spec, text, repo)
+    if spec.type == "choice":
+        return fill_choice(spec, text, codebook.choices_for(spec.name, values) or spec.all_choices())
+    if spec.type == "integer":
+        count = parse_count(text)
+        return Fill({spec.name: count}) if count is not None else Fill({}, f"No number in \u201c{text}\u201d.")
+    try:
+        return Fill({spec.name: spec.coerce(text)})
+    except ValueError as exc:
+        return Fill({}, str(exc))
+
+
+def with_follow_ups(codebook: Codebook, values: Mapping[str, Any], changes: Mapping[str, Any],
+                    actors: Mapping[str, Optional[int]] | None = None) -> dict[str, Any]:
+    """`changes` plus what follows from them: a known actor's inter code (only when the change
+    named the actor), a dependent choice cleared when its parent no longer allows it, and every
+    derived field whose value changes. Keys whose value stays the same are dropped."""
+    out = dict(changes)
+    for name, value in changes.items():
+        spec = codebook.field(name)
+        if spec is None:
+            continue
+        if spec.type == "actor" and spec.inter_field and actors and spec.inter_field not in out:
+            from coding.actors import actor_key
+
+            code = actors.get(actor_key(str(value or "")))
+            if code is not None:
+                out[spec.inter_field] = code
+    merged = {**values, **out}
+    for spec in codebook.fields:
+        if spec.depends_on and spec.depends_on in out and not is_empty(merged.get(spec.name)):
+            if merged[spec.name] not in codebook.choices_for(spec.name, merged):
+                out[spec.name] = None
+                merged[spec.name] = None
+    derived = compute_derived(codebook, merged)
+    for spec in codebook.fields:
+        if spec.derived and derived.get(spec.name) != values.get(spec.name):
+            out[spec.name] = derived.get(spec.name)
+    return {k: v for k, v in out.items() if k in changes or v != values.get(k)}
+
+
+def storable(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Values as the event row keeps them: dates in the JSON `extra` go in as ISO text."""
+    return {k: (v.isoformat() if isinstance(v, dt.date) and k not in CORE_EVENT_FIELDS else v)
+            for k, v in values.items()}
+
+
+def event_line(codebook: Codebook, values: Mapping[str, Any]) -> str:
+    """One line for the event list: type, date, place, actors, whatever the codebook calls them.
+    The type is a dependent choice (sub_event_type) or else its parent (event_type)."""
+    def first(kind: str) -> Any:
+        return next((values.get(f.name) for f in codebook.fields
+                     if f.type == kind and not is_empty(values.get(f.name))), None)
+
+    kind = None
+    for spec in codebook.fields:
+        if spec.depends_on:
+            kind = values.get(spec.name) or values.get(spec.depends_on)
+            if not is_empty(kind):
+                break
+    date = first("date")
+    where = first("place") or values.get("admin1") or values.get("country")
+    actors = [str(values[f.name]) for f in codebook.fields if f.type == "actor" and not is_empty(values.get(f.name))]
+    parts = [str(kind or "(no type)"), date.isoformat() if isinstance(date, dt.date) else str(date or "no date"),
+             str(where or "no place")]
+    if actors:
+        parts.append(" vs ".join(actors))
+    return " · ".join(parts)
+
+
+def new_event_values(codebook: Codebook, article: Any) -> dict[str, Any]:
+    """A new event's starting values: the article's source, and the codebook's defaults."""
+    values: dict[str, Any] = {}
+    if codebook.field("source") is not None and getattr(article, "source", ""):
+        values["source"] = article.source
+    for spec in codebook.fields:
+        if not spec.derived and spec.default is not None and spec.name not in values:
+            values[spec.name] = spec.default
+    return values
+
+
+def typed_values(codebook: Codebook, raw: Mapping[str, Any]) -> dict[str, Any]:
+    """An event's stored values in each field's type (ISO text in `extra` back to a date);
+    a value that does not fit is kept as is so validation can point at it."""
+    out = dict(raw)
+    for spec in codebook.fields:
+        try:
+            out[spec.name] = spec.coerce(raw.get(spec.name))
+        except ValueError:
+            pass
+    return out

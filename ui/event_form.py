@@ -1,0 +1,174 @@
+"""The event form, built from a codebook: one labelled widget per field, in codebook order."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Mapping, Optional
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFormLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+
+from coding.codebook import Codebook, FieldSpec
+from coding.values import is_empty
+from ui.field_widgets import FIELD_STYLE, ChoiceField, FieldWidget
+from ui.lookup_fields import ActorField, DateField, PlaceField, make_field_widget
+
+REQUIRED_MARK = '<span style="color:#b3261e">&nbsp;*</span>'
+
+
+class EventForm(QWidget):
+    """Shows one event's values, evidence marks and validation messages, and reports what the
+    coder does; the panel turns that into undoable commands. Knows nothing about the database."""
+
+    fieldEdited = Signal(str, object, bool)  # field, new value, typing
+    resolveRequested = Signal(str, str)  # field, text to resolve (date or place)
+    pickRequested = Signal(str)  # place field: choose among candidates
+    addActorRequested = Signal(str, str)  # actor field, name
+    fieldFocused = Signal(str)
+    evidenceClicked = Signal(str)
+    evidenceCleared = Signal(str)
+
+    def __init__(self, codebook: Codebook, parent: Optional[QWidget] = None) -> None:
+        super().__init__(parent)
+        self.codebook = codebook
+        self.widgets: dict[str, FieldWidget] = {}
+        self.labels: dict[str, QLabel] = {}
+        self.active_field: Optional[str] = None
+        self._shown: dict[str, Any] = {}
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.scroll_area = QScrollArea(self)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QScrollArea.Shape.NoFrame)
+        layout.addWidget(self.scroll_area)
+        inner = QWidget()
+        inner.setStyleSheet(FIELD_STYLE)
+        self.form = QFormLayout(inner)
+        self.form.setContentsMargins(6, 4, 6, 8)
+        self.form.setHorizontalSpacing(8)
+        self.form.setVerticalSpacing(2)
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        for spec in codebook.fields:
+            self._add_row(spec)
+        self.scroll_area.setWidget(inner)
+        self._chain_tab_order()
+
+    # ---- building --------------------------------------------------------------------------
+    def _add_row(self, spec: FieldSpec) -> None:
+        widget = make_field_widget(spec)
+        label = QLabel(spec.label + (REQUIRED_MARK if spec.required else ""))
+        label.setTextFormat(Qt.TextFormat.RichText)
+        label.setToolTip(spec.help)
+        label.setBuddy(widget.editor())
+        # Align the label with the editor line, not the note/message under it.
+        label.setContentsMargins(0, 5, 0, 0)
+        self.form.addRow(label, widget)
+        self.widgets[spec.name], self.labels[spec.name] = widget, label
+        name = spec.name
+        widget.valueEdited.connect(lambda value, typing, n=name: self.fieldEdited.emit(n, value, typing))
+        widget.focusEntered.connect(lambda n=name: self._focused(n))
+        widget.evidenceClicked.connect(lambda n=name: self.evidenceClicked.emit(n))
+        widget.evidenceCleared.connect(lambda n=name: self.evidenceCleared.emit(n))
+        if isinstance(widget, (DateField, PlaceField)):
+            widget.resolveRequested.connect(lambda text, n=name: self.resolveRequested.emit(n, text))
+        if isinstance(widget, PlaceField):
+            widget.pickRequested.connect(lambda n=name: self.pickRequested.emit(n))
+        if isinstance(widget, ActorField):
+            widget.addActorRequested.connect(lambda text, n=name: self.addActorRequested.emit(n, text))
+
+    def _chain_tab_order(self) -> None:
+        """Tab follows the codebook order, skipping computed fields."""
+        editors = [w.editor() for w in self.widgets.values() if w.spec.type != "derived"]
+        for first, second in zip(editors, editors[1:]):
+            QWidget.setTabOrder(first, second)
+
+    # ---- showing values --------------------------------------------------------------------
+    def set_values(self, values: Mapping[str, Any], force: bool = False) -> None:
+        """Show the event's values. Only fields whose stored value changed since the last call
+        are touched (unless `force`), so the text being typed and its cursor stay put."""
+        for name, widget in self.widgets.items():
+            value = values.get(name)
+            if isinstance(widget, ChoiceField) and widget.spec.depends_on:
+                widget.set_choices(self.codebook.choices_for(name, values))
+            changed = force or name not in self._shown or self._shown[name] != value
+            if changed and (force or not widget.matches(value)):
+                widget.set_value(value)
+        self._shown = dict(values)
+
+    def set_problems(self, problems: Mapping[str, list[str]], values: Mapping[str, Any]) -> None:
+        for name, widget in self.widgets.items():
+            messages = problems.get(name, [])
+            # A required field not filled yet is a to-do, not an error: shown in amber.
+            soft = bool(messages) and is_empty(values.get(name))
+            widget.set_problems(messages, soft=soft)
+
+    def set_evidence(self, texts: Mapping[str, str]) -> None:
+        for name, widget in self.widgets.items():
+            widget.set_evidence(texts.get(name))
+
+    def set_note(self, name: str, text: str) -> None:
+        if name in self.widgets:
+            self.widgets[name].set_note(text)
+
+    def set_published(self, published: Optional[dt.date]) -> None:
+        for widget in self.widgets.values():
+            if isinstance(widget, DateField):
+                widget.set_published(published)
+
+    def set_actors(self, names: list[str]) -> None:
+        for widget in self.widgets.values():
+            if isinstance(widget, ActorField):
+                widget.set_actors(names)
+
+    def set_small_size(self, size_pt: float) -> None:
+        for widget in self.widgets.values():
+            widget.set_small_size(size_pt)
+
+    # ---- the active field ------------------------------------------------------------------
+    def _focused(self, name: str) -> None:
+        self.set_active_field(name)
+        self.fieldFocused.emit(name)
+
+    def set_active_field(self, name: Optional[str]) -> None:
+        """Mark the field highlights will fill; it stays marked while focus is elsewhere."""
+        if name is not None and name not in self.widgets:
+            name = None
+        for field_name, widget in self.widgets.items():
+            widget.set_active(field_name == name)
+            font = self.labels[field_name].font()
+            font.setBold(field_name == name)
+            self.labels[field_name].setFont(font)
+        self.active_field = name
+        if name is not None:
+            self.scroll_area.ensureWidgetVisible(self.widgets[name], 20, 20)
+
+    def focus_field(self, name: str) -> None:
+        widget = self.widgets.get(name)
+        if widget is not None:
+            widget.editor().setFocus(Qt.FocusReason.OtherFocusReason)
+            if self.active_field != name:  # no FocusIn when the window is not active
+                self._focused(name)
+
+    def editable_fields(self) -> list[str]:
+        return [n for n, w in self.widgets.items() if w.spec.type != "derived"]
+
+    def first_field(self) -> str:
+        """Where a new event starts: the first required field (not an optional ID that a
+        highlight should not fill by accident)."""
+        names = self.editable_fields()
+        return next((n for n in names if self.widgets[n].spec.required), names[0])
+
+    def step_field(self, step: int) -> Optional[str]:
+        """The editable field `step` places after (or before) the active one, wrapping around."""
+        names = self.editable_fields()
+        if not names:
+            return None
+        if self.active_field in names:
+            index = (names.index(self.active_field) + step) % len(names)
+        else:
+            index = 0 if step > 0 else len(names) - 1
+        return names[index]
+
+    def has_focus_inside(self) -> bool:
+        focus = self.focusWidget()
+        return focus is not None and self.isAncestorOf(focus) and focus.hasFocus()

@@ -1,0 +1,326 @@
+"""The field widget base (editor, evidence marker, note and messages) and the plain field types:
+text, integer, number, choice and derived. Actor, place and date live in ui/lookup_fields.py."""
+from __future__ import annotations
+
+from typing import Any, Iterable, Optional
+
+from PySide6.QtCore import QEvent, QKeyCombination, QObject, QPoint, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPlainTextEdit,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from coding.codebook import FieldSpec
+
+EMPTY_CHOICE = "—"
+# Small text under a field: red for a problem, amber for "still required", grey for notes.
+MESSAGE_COLOUR, SOFT_COLOUR, NOTE_COLOUR = "#b3261e", "#8a6100", "#555"
+
+
+def small_style(colour: str, size_pt: float) -> str:
+    return f"color: {colour}; font-size: {size_pt:g}pt;"
+# Keys the editors would take for themselves that the event panel needs (see the key map).
+PANEL_KEYS = (QKeyCombination(Qt.KeyboardModifier.ControlModifier, Qt.Key.Key_U),)
+MARKER_STYLE = "QToolButton { border: none; background: transparent; padding: 0; }"
+FIELD_STYLE = """
+FieldWidget[active="true"] { background: #fff4cc; border-left: 3px solid #d99a00; }
+FieldWidget { border-left: 3px solid transparent; }
+QLineEdit[readOnly="true"] { background: #f0f0f0; color: #333; }
+"""
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal as stored values: 1 == 1.0, but '' and None are both 'no value'."""
+    if a in ("", None) and b in ("", None):
+        return True
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a is b
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return a == b
+    return type(a) is type(b) and a == b
+
+
+class FieldWidget(QWidget):
+    """A field's editor with its evidence marker, an optional note line and its messages.
+    Subclasses build the editor and turn between its text and the stored value."""
+
+    valueEdited = Signal(object, bool)  # new stored value, typing (consecutive edits merge)
+    focusEntered = Signal()
+    evidenceClicked = Signal()
+    evidenceCleared = Signal()
+
+    def __init__(self, spec: FieldSpec, parent: Optional[QWidget] = None) -> None:
+        super().__init__(parent)
+        self.spec = spec
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setProperty("active", False)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(4, 1, 2, 1)
+        outer.setSpacing(1)
+        self.row = QHBoxLayout()
+        self.row.setSpacing(3)
+        outer.addLayout(self.row)
+        self._editor = self.build_editor()
+        self._editor.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.row.addWidget(self._editor, 1)
+        self.add_buttons()
+        self.marker = QToolButton(self)
+        self.marker.setAutoRaise(True)
+        self.marker.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.marker.setFixedWidth(20)
+        self.marker.clicked.connect(self.evidenceClicked)
+        # Right-click on the mark: forget the evidence (the value stays). A menu built on
+        # demand: actions added to a QToolButton would turn it into a menu button.
+        self.marker.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.marker.customContextMenuRequested.connect(self._marker_menu)
+        self.row.addWidget(self.marker)
+        self.note = QLabel(self)
+        self.small_pt = 9.0
+        self.note.setStyleSheet(small_style(NOTE_COLOUR, self.small_pt))
+        self.note.setWordWrap(True)
+        self.note.setTextFormat(Qt.TextFormat.PlainText)
+        self.note.hide()
+        outer.addWidget(self.note)
+        self.message = QLabel(self)
+        self.message.setWordWrap(True)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
+        self.message.hide()
+        outer.addWidget(self.message)
+        self._input_error: Optional[str] = None
+        self._problems: list[str] = []
+        self._soft = False
+        if spec.help:
+            self._editor.setToolTip(spec.help)
+        self.set_evidence(None)
+        for w in self.focus_widgets():
+            w.installEventFilter(self)
+
+    # ---- for subclasses --------------------------------------------------------------------
+    def build_editor(self) -> QWidget:
+        raise NotImplementedError
+
+    def add_buttons(self) -> None:
+        """Extra buttons right of the editor (never in the Tab chain)."""
+
+    def focus_widgets(self) -> list[QWidget]:
+        return [self._editor]
+
+    def show_value(self, value: Any) -> None:
+        raise NotImplementedError
+
+    def current_value(self) -> Any:
+        """The stored value the editor holds now; ValueError if its text does not fit."""
+        raise NotImplementedError
+
+    def _tool(self, text: str, tip: str) -> QToolButton:
+        button = QToolButton(self)
+        button.setText(text)
+        button.setToolTip(tip)
+        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.row.addWidget(button)
+        return button
+
+    # ---- shared behaviour ------------------------------------------------------------------
+    def editor(self) -> QWidget:
+        return self._editor
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FocusIn:
+            self.focusEntered.emit()
+        elif event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent) \
+                and event.keyCombination() in PANEL_KEYS:
+            return True  # not overridden: the panel's shortcut wins (Ctrl+U clears a line on X11)
+        return False
+
+    def set_value(self, value: Any) -> None:
+        """Show a stored value without emitting valueEdited."""
+        widgets = list(dict.fromkeys([self._editor, *self.focus_widgets()]))
+        blocked = [w.blockSignals(True) for w in widgets]
+        try:
+            self.show_value(value)
+        finally:
+            for w, old in zip(widgets, blocked):
+                w.blockSignals(old)
+        self._input_error = None
+        self._refresh_message()
+
+    def matches(self, value: Any) -> bool:
+        try:
+            return _same(self.current_value(), value)
+        except ValueError:
+            return False
+
+    def _typed(self, text: str, typing: bool = True) -> None:
+        """The coder changed the text: emit the stored value, or show why the text does not fit."""
+        try:
+            value = self.spec.coerce(text)
+        except ValueError as exc:
+            self._input_error = str(exc)
+            self._refresh_message()
+            return
+        self._input_error = None
+        self._refresh_message()
+        self.valueEdited.emit(value, typing)
+
+    def set_problems(self, problems: list[str], soft: bool = False) -> None:
+        """Validation messages; soft ones (a required field still empty) show in amber."""
+        self._problems, self._soft = list(problems), soft
+        self._refresh_message()
+
+    def messages(self) -> list[str]:
+        return ([self._input_error] if self._input_error else []) + self._problems
+
+    def _refresh_message(self) -> None:
+        lines = self.messages()
+        self.message.setVisible(bool(lines))
+        self.message.setText("\n".join(lines))
+        soft = self._soft and not self._input_error
+        self.message.setStyleSheet(small_style(SOFT_COLOUR if soft else MESSAGE_COLOUR, self.small_pt))
+
+    def set_small_size(self, size_pt: float) -> None:
+        """The size of the note and message lines (follows the app's font size)."""
+        self.small_pt = size_pt
+        self.note.setStyleSheet(small_style(NOTE_COLOUR, size_pt))
+        self._refresh_message()
+
+    def set_note(self, text: str) -> None:
+        self.note.setText(text)
+        self.note.setVisible(bool(text))
+
+    def _marker_menu(self, pos: QPoint) -> None:
+        if not self.has_evidence:
+            return
+        menu = QMenu(self)
+        menu.addAction("Forget this evidence", self.evidenceCleared.emit)
+        menu.exec(self.marker.mapToGlobal(pos))
+
+    def set_evidence(self, text: Optional[str]) -> None:
+        """Mark whether the field has an evidence span (its text in the tooltip)."""
+        self.has_evidence = text is not None
+        if text is None:
+            self.marker.setText("")
+            self.marker.setStyleSheet(MARKER_STYLE)
+            self.marker.setToolTip("No evidence yet: with this field active, use a highlight (Space or Ctrl+U).")
+            self.marker.setEnabled(False)
+        else:
+            self.marker.setText("❝")
+            self.marker.setStyleSheet(MARKER_STYLE + "QToolButton { color: #1a5fb4; font-weight: bold; font-size: 15px; }")
+            short = text if len(text) <= 80 else text[:77] + "..."
+            self.marker.setToolTip(f"Evidence: \u201c{short}\u201d (click to show it in the text; right-click to forget it)")
+            self.marker.setEnabled(True)
+
+    def set_active(self, active: bool) -> None:
+        if self.property("active") == active:
+            return
+        self.setProperty("active", active)
+        self.style().unpolish(self)
+        self.style().polish(self)
+
+
+class LineField(FieldWidget):
+    """Text, integer and number fields: a line edit; every keystroke is saved (merged for undo)."""
+
+    def build_editor(self) -> QWidget:
+        self.line = QLineEdit(self)
+        self.line.setClearButtonEnabled(False)
+        self.line.textEdited.connect(self._typed)
+        return self.line
+
+    def show_value(self, value: Any) -> None:
+        self.line.setText("" if value is None else self.spec.display(value))
+        self.line.setCursorPosition(0)
+
+    def current_value(self) -> Any:
+        return self.spec.coerce(self.line.text())
+
+
+class MultiLineField(FieldWidget):
+    """A longer text (notes): a small plain-text box; Tab leaves it."""
+
+    def build_editor(self) -> QWidget:
+        self.box = QPlainTextEdit(self)
+        self.box.setTabChangesFocus(True)
+        self.box.setFixedHeight(self.box.fontMetrics().lineSpacing() * 3 + 12)
+        self.box.textChanged.connect(lambda: self._typed(self.box.toPlainText()))
+        return self.box
+
+    def show_value(self, value: Any) -> None:
+        self.box.setPlainText("" if value is None else str(value))
+
+    def current_value(self) -> Any:
+        return self.spec.coerce(self.box.toPlainText())
+
+
+class DerivedField(FieldWidget):
+    """Computed from other fields: shown, never typed; not in the Tab chain."""
+
+    def build_editor(self) -> QWidget:
+        self.line = QLineEdit(self)
+        self.line.setReadOnly(True)
+        self.line.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.line.setPlaceholderText("computed")
+        return self.line
+
+    def show_value(self, value: Any) -> None:
+        self.line.setText(self.spec.display(value))
+
+    def current_value(self) -> Any:
+        return self.spec.coerce(self.line.text())
+
+
+class ChoiceField(FieldWidget):
+    """A fixed list (combo box); a dependent field's list is replaced when its parent changes.
+    A stored value outside the list is still shown, so validation can point at it."""
+
+    def build_editor(self) -> QWidget:
+        self.combo = QComboBox(self)
+        self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.combo.setMinimumContentsLength(12)
+        self.combo.activated.connect(self._chosen)
+        self._choices: list[Any] = []
+        self._value: Any = None
+        self.set_choices(self.spec.choices if not self.spec.depends_on else [])
+        return self.combo
+
+    def set_choices(self, choices: Iterable[Any]) -> None:
+        self._choices = [c for c in choices if c != ""]
+        self._rebuild()
+
+    def _rebuild(self) -> None:
+        self.combo.blockSignals(True)
+        self.combo.clear()
+        self.combo.addItem(EMPTY_CHOICE, None)
+        for value in self._choices:
+            self.combo.addItem(self.spec.display(value), value)
+        if self._value is not None and self._value not in self._choices:
+            self.combo.addItem(f"{self.spec.display(self._value)} (not a choice here)", self._value)
+        index = self.combo.findData(self._value) if self._value is not None else 0
+        self.combo.setCurrentIndex(max(index, 0))
+        self.combo.blockSignals(False)
+        if self.spec.depends_on and not self._choices:
+            self.combo.setToolTip(f"Choose {self.spec.depends_on.replace('_', ' ')} first. {self.spec.help}")
+        elif self.spec.help:
+            self.combo.setToolTip(self.spec.help)
+
+    def _chosen(self, index: int) -> None:
+        value = self.combo.itemData(index)
+        if _same(value, self._value):
+            return
+        self._value = value
+        self.valueEdited.emit(self.spec.coerce(value) if value is not None else None, False)
+
+    def show_value(self, value: Any) -> None:
+        self._value = None if value in ("", None) else value
+        self._rebuild()
+
+    def current_value(self) -> Any:
+        return self._value

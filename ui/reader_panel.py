@@ -1,0 +1,408 @@
+"""The reader panel: article header, label legend and highlighted text, with the entity keys
+(walk, accept, reject, relabel, delete, restore, add from a selection, use)."""
+from __future__ import annotations
+
+from typing import Any, Callable, Optional
+
+from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtGui import QAction, QFont, QKeySequence, QPalette, QUndoStack
+from PySide6.QtWidgets import QLabel, QToolTip, QVBoxLayout, QWidget
+
+from storage.models import Article, EntitySpan, SpanOrigin, SpanState
+from storage.repository import ArticleBundle, Repository
+from ui.label_menu import ask_new_label, choose_label, swatch
+from ui.legend import STANDARD_LABELS, LegendBar, human_name
+from ui.reader_view import ReaderView
+from ui.undo import (AddSpanCommand, DeleteSpanCommand, RelabelSpanCommand, SetSpanStateCommand,
+                     WorkspaceSignals)
+
+_STATUS_NAMES = {"new": "new", "in_progress": "in progress", "coded": "coded",
+                 "skipped": "skipped", "flagged": "flagged for review"}
+
+
+def _coder_name(coder: Any) -> Optional[str]:
+    if coder is None or isinstance(coder, str):
+        return coder or None
+    return getattr(coder, "name", None) or str(coder)
+
+
+class ReaderPanel(QWidget):
+    """Shows one article (ArticleBundle) and edits its spans through undo commands."""
+
+    highlightActivated = Signal(object)  # EntitySpan clicked or "used" by key
+
+    def __init__(self, repo: Repository, undo_stack: QUndoStack, signals: WorkspaceSignals,
+                 coder: Any, parent: Optional[QWidget] = None) -> None:
+        super().__init__(parent)
+        self.repo = repo
+        self.undo_stack = undo_stack
+        self.signals = signals
+        self.coder = _coder_name(coder)
+        self._article: Optional[Article] = None
+        self._spans: list[EntitySpan] = []
+
+        self.title = QLabel(self)
+        self.title.setTextFormat(Qt.TextFormat.PlainText)  # a title is data, never markup
+        self.title.setWordWrap(True)
+        font = QFont(self.title.font())
+        font.setPointSizeF(font.pointSizeF() * 1.25)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.meta = QLabel(self)
+        self.meta.setTextFormat(Qt.TextFormat.PlainText)
+        self.meta.setWordWrap(True)
+        self.meta.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # muted
+        self.legend = LegendBar(self)
+        self.view = ReaderView(self)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.setFocusProxy(self.view)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.setSpacing(4)
+        layout.addWidget(self.title)
+        layout.addWidget(self.meta)
+        layout.addWidget(self.legend)
+        layout.addWidget(self.view, 1)
+
+        self._actions: list[QAction] = []
+        self._make_actions()
+        self.legend.visibilityChanged.connect(lambda *_: self._redraw())
+        self.view.spanClicked.connect(self._clicked)
+        self.view.customContextMenuRequested.connect(self._context_menu)
+        self.signals.articleChanged.connect(self._article_changed)
+        self._undo_index = undo_stack.index()
+        undo_stack.indexChanged.connect(self._undo_moved)
+        self.set_article(None)
+
+    # ---- API ----------------------------------------------------------------------------
+    def set_article(self, bundle: Optional[ArticleBundle]) -> None:
+        """Show an article; the same article again only refreshes its spans (scroll, current
+        highlight and selection stay)."""
+        if bundle is None:
+            self._article, self._spans = None, []
+            self.title.setText("No article open")
+            self.meta.setText("Pick an article in the list (Ctrl+1), or Ctrl+Shift+N for the next uncoded one.")
+            self.view.set_text("")
+            self.legend.set_counts({})
+            self._update_enabled()
+            return
+        same = (self._article is not None and self._article.id == bundle.article.id
+                and self._article.text == bundle.article.text)
+        self._article = bundle.article
+        self._spans = sorted(bundle.spans, key=lambda s: (s.start, s.end, s.id or 0))
+        if not same:
+            self.view.set_text(bundle.article.text)
+            self.view.verticalScrollBar().setValue(0)
+        self.title.setText(bundle.article.title or "(untitled)")
+        self._redraw(keep_current=same)
+
+    def current_span(self) -> Optional[EntitySpan]:
+        cid = self.view.current_id()
+        return next((s for s in self._spans if s.id == cid), None)
+
+    def show_evidence(self, start: int, end: int) -> None:
+        """Mark and scroll to the code points start..end of the article (a field's evidence)."""
+        if self._article is None or not (0 <= start <= end <= len(self._article.text)):
+            return
+        self.view.show_range(start, end)
+
+    def actions(self) -> list[QAction]:  # noqa: D401 - Qt name on purpose
+        """The reader's actions, each with its shortcut (for menus and the cheat sheet)."""
+        return list(self._actions)
+
+    def set_font_size(self, points: int) -> None:
+        """The article reads a little larger than the rest of the window."""
+        font = QFont(self.view.font())
+        font.setPointSizeF(points * 1.1)
+        self.view.setFont(font)
+
+    def focus_main(self) -> None:
+        self.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def article_id(self) -> Optional[int]:
+        return self._article.id if self._article else None
+
+    # ---- drawing -------------------------------------------------------------------------
+    def _visible(self) -> list[EntitySpan]:
+        hidden = self.legend.hidden_labels()
+        return [s for s in self._spans if s.label not in hidden]
+
+    def _redraw(self, keep_current: bool = True) -> None:
+        current = self.current_span() if keep_current else None
+        counts: dict[str, int] = {}
+        rejected = SpanState.REJECTED.value
+        todo = 0
+        for s in self._spans:
+            label, state = s.label, s.state
+            counts[label] = counts.get(label, 0) + (state != rejected)
+            todo += state == SpanState.SUGGESTED.value
+        self.legend.set_counts(counts)
+        hidden = self.legend.hidden_labels()
+        current_id = current.id if current is not None and current.label not in hidden else None
+        self.view.set_spans(self._spans, hidden, current_id)
+        self._update_meta(todo)
+        self._update_enabled()
+
+    def _update_meta(self, todo: int) -> None:
+        a = self._article
+        if a is None:
+            return
+        parts = [a.published.isoformat() if a.published else "no date", a.source or "no source",
+                 _STATUS_NAMES.get(a.status, a.status)]
+        parts.append(f"{len(self._spans)} highlights" + (f", {todo} to review" if todo else ""))
+        self.meta.setText("  \u00b7  ".join(parts))
+
+    def _update_enabled(self) -> None:
+        has_article = self._article is not None
+        for action in self._actions:
+            action.setEnabled(has_article)
+
+    # ---- reacting to the database --------------------------------------------------------
+    def _article_changed(self, article_id: int) -> None:
+        if self._article is None or article_id != self._article.id:
+            return
+        fresh = self.repo.get_article(article_id)
+        if fresh is None:  # the article itself is gone
+            self.set_article(None)
+            return
+        self._article = fresh
+        self._spans = self.repo.spans(article_id)
+        self._redraw()
+
+    def _undo_moved(self, index: int) -> None:
+        """After undo or redo of a span edit, the span it touched becomes the current one,
+        so the coder sees what changed back."""
+        previous, self._undo_index = self._undo_index, index
+        try:
+            cmd = self.undo_stack.command(index if index < previous else index - 1)
+        except RuntimeError:  # the stack is being destroyed (clearing emits indexChanged)
+            return
+        while cmd is not None and cmd.childCount():  # a macro: its last step
+            cmd = cmd.child(cmd.childCount() - 1)
+        span = getattr(cmd, "span", None)
+        if isinstance(span, EntitySpan) and span.id in {s.id for s in self._visible()}:
+            self._set_current(span)
+
+    # ---- actions -------------------------------------------------------------------------
+    def _action(self, text: str, keys: list[str], slot: Callable[[], None], tip: str = "",
+                context: Qt.ShortcutContext = Qt.ShortcutContext.WidgetWithChildrenShortcut) -> QAction:
+        action = QAction(text, self)
+        action.setShortcuts([QKeySequence(k) for k in keys])
+        action.setShortcutContext(context)
+        action.setStatusTip(tip or text)
+        action.setToolTip(f"{text} ({', '.join(keys)})")
+        action.triggered.connect(slot)
+        self.addAction(action)
+        self._actions.append(action)
+        return action
+
+    def _make_actions(self) -> None:
+        self.act_next = self._action("Next highlight", ["Right", "J"], self.next_highlight)
+        self.act_prev = self._action("Previous highlight", ["Left", "K"], self.previous_highlight)
+        self._action("Next highlight (anywhere)", ["Alt+Right"], self.next_highlight,
+                     context=Qt.ShortcutContext.WindowShortcut)
+        self._action("Previous highlight (anywhere)", ["Alt+Left"], self.previous_highlight,
+                     context=Qt.ShortcutContext.WindowShortcut)
+        self.act_accept = self._action("Accept highlight", ["A"], self.accept_current)
+        self.act_reject = self._action("Reject highlight", ["R"], self.reject_current)
+        self.act_relabel = self._action("Relabel highlight...", ["L"], self.relabel_current)
+        self.act_delete = self._action("Delete highlight", ["Delete"], self.delete_current)
+        self.act_restore = self._action("Restore rejected highlight", ["U"], self.restore_current)
+        self.act_use = self._action("Use highlight for the active field", ["Space", "Return"],
+                                    self.use_current)
+        for n, label in enumerate(STANDARD_LABELS, start=1):
+            self._action(f"Add {human_name(label)} from selection", [str(n)],
+                         lambda *_, n=n: self.add_from_selection_key(n))
+
+    # ---- navigation ----------------------------------------------------------------------
+    def _set_current(self, span: Optional[EntitySpan]) -> None:
+        self.view.set_current(span.id if span else None)
+
+    def next_highlight(self) -> None:
+        self._step(+1)
+
+    def previous_highlight(self) -> None:
+        self._step(-1)
+
+    def _step(self, direction: int) -> None:
+        spans = self._visible()
+        if not spans:
+            return
+        cur = self.current_span()
+        if cur is None:
+            # Start from the caret: the first highlight at/after it (or before it, going back).
+            cp = self.view.offsets.to_cp(self.view.textCursor().position())
+            after = [s for s in spans if s.start >= cp] if direction > 0 else [s for s in spans if s.start < cp]
+            target = (after[0] if direction > 0 else after[-1]) if after else (spans[0] if direction > 0 else spans[-1])
+        else:
+            ids = [s.id for s in spans]
+            i = ids.index(cur.id)  # the current one is always visible
+            j = i + direction
+            if not 0 <= j < len(spans):
+                self._hint("Last highlight." if direction > 0 else "First highlight.")
+                return
+            target = spans[j]
+        self._set_current(target)
+
+    def _following(self, span: EntitySpan) -> Optional[EntitySpan]:
+        spans = self._visible()
+        key = (span.start, span.end, span.id or 0)
+        return next((s for s in spans if (s.start, s.end, s.id or 0) > key), None)
+
+    # ---- edits ---------------------------------------------------------------------------
+    def _need_current(self) -> Optional[EntitySpan]:
+        span = self.current_span()
+        if span is None:
+            self._hint("No current highlight: Right/J moves to the next one.")
+        return span
+
+    def _push_and_advance(self, command: Any, span: EntitySpan, advance: bool = True) -> None:
+        """Run an edit on the current span, then move on to the next highlight (or stay)."""
+        target = self._following(span) if advance else span
+        self.undo_stack.push(command)  # redo() writes the DB; articleChanged reloads this panel
+        ids = {s.id for s in self._spans}
+        if target is not None and target.id in ids:
+            self._set_current(target)
+        elif span.id in ids:
+            self._set_current(span)
+
+    def _text(self) -> Optional[str]:
+        return self._article.text if self._article else None
+
+    def accept_current(self) -> None:
+        self._decide(SpanState.ACCEPTED.value)
+
+    def reject_current(self) -> None:
+        self._decide(SpanState.REJECTED.value)
+
+    def _decide(self, state: str) -> None:
+        """Accept or reject the current highlight and move on (already so: just move on)."""
+        span = self._need_current()
+        if span is None:
+            return
+        if span.state == state:
+            self._set_current(self._following(span) or span)
+            return
+        self._push_and_advance(SetSpanStateCommand(self.repo, self.signals, span, state, self.coder,
+                                                   self._text()), span)
+
+    def restore_current(self) -> None:
+        span = self._need_current()
+        if span is None:
+            return
+        if span.state != SpanState.REJECTED.value:
+            self._hint("Only a rejected highlight can be restored.")
+            return
+        # A coder's own span comes back accepted; a machine suggestion comes back to review.
+        state = SpanState.ACCEPTED.value if span.origin == SpanOrigin.CODER.value else SpanState.SUGGESTED.value
+        self._push_and_advance(SetSpanStateCommand(self.repo, self.signals, span, state, self.coder,
+                                                   self._text()), span, advance=False)
+
+    def delete_current(self) -> None:
+        span = self._need_current()
+        if span is None:
+            return
+        self._push_and_advance(DeleteSpanCommand(self.repo, self.signals, span, self.coder, self._text()), span)
+
+    def relabel_current(self) -> None:
+        span = self._need_current()
+        if span is None:
+            return
+        rects = self.view.range_rects(*self.view.offsets.range_to_qt(span.start, span.end))
+        anchor = self.view.viewport().mapToGlobal(rects[0].bottomLeft().toPoint() if rects else QPoint(0, 0))
+        label = choose_label(self, f"Relabel \u201c{self._snippet(span)}\u201d as", self.legend.labels,
+                             span.label, anchor, self._actions)
+        if label and label != span.label:
+            self.relabel(span, label)
+
+    def relabel(self, span: EntitySpan, label: str) -> None:
+        self._push_and_advance(RelabelSpanCommand(self.repo, self.signals, span, label, self.coder,
+                                                  self._text()), span)
+
+    def use_current(self) -> None:
+        span = self._need_current()
+        if span is not None:
+            self.highlightActivated.emit(span)
+
+    def add_from_selection_key(self, number: int) -> None:
+        labels = self.legend.labels or list(STANDARD_LABELS)
+        if 1 <= number <= min(9, len(labels)):
+            self.add_from_selection(labels[number - 1])
+
+    def add_from_selection(self, label: str) -> Optional[EntitySpan]:
+        """Make the selected text a span of `label`. The selection is widened to whole
+        characters and trimmed of white space. The same range as an existing span relabels or
+        accepts that span; machine suggestions the new span overlaps are replaced by it (the
+        coder is fixing their boundaries); spans a coder accepted stay (nesting is allowed)."""
+        if self._article is None:
+            return None
+        rng = self.view.selected_range()
+        if rng is None:
+            self._hint("Select some text first, then press the label's number.")
+            return None
+        start, end = rng
+        same = next((s for s in self._spans if s.start == start and s.end == end), None)
+        if same is not None:
+            if same.label != label:
+                self._push_and_advance(RelabelSpanCommand(self.repo, self.signals, same, label, self.coder,
+                                                          self._text()), same, advance=False)
+            elif same.state != SpanState.ACCEPTED.value:
+                self._push_and_advance(SetSpanStateCommand(self.repo, self.signals, same, SpanState.ACCEPTED.value,
+                                                           self.coder, self._text()), same, advance=False)
+            self._set_current(same)
+            return same
+        replaced = [s for s in self._spans if s.start < end and start < s.end
+                    and s.state == SpanState.SUGGESTED.value]
+        add = AddSpanCommand(self.repo, self.signals, self._article.id, start, end, label,  # type: ignore[arg-type]
+                             self.coder, self._text())
+        if replaced:
+            self.undo_stack.beginMacro(f"Add {label} (replacing {len(replaced)} suggestion(s))")
+            for s in replaced:
+                self.undo_stack.push(DeleteSpanCommand(self.repo, self.signals, s, self.coder, self._text()))
+            self.undo_stack.push(add)
+            self.undo_stack.endMacro()
+        else:
+            self.undo_stack.push(add)
+        self._set_current(add.span)
+        return add.span
+
+    # ---- mouse ---------------------------------------------------------------------------
+    def _clicked(self, span: EntitySpan) -> None:
+        self.highlightActivated.emit(span)
+
+    def _context_menu(self, pos: QPoint) -> None:
+        menu = self.view.createStandardContextMenu(pos)
+        span = self.view.span_at_point(pos)
+        if span is not None:
+            self.view.set_current(span.id, reveal=False)
+            menu.addSeparator()
+            for action in (self.act_use, self.act_accept, self.act_reject, self.act_relabel,
+                           self.act_restore, self.act_delete):
+                menu.addAction(action)
+        if self.view.selected_range() is not None:
+            add_menu = menu.addMenu("Add span as")
+            for label in self.legend.labels:
+                add_menu.addAction(swatch(label), human_name(label), lambda *_, l=label: self.add_from_selection(l))
+            add_menu.addAction("Other label...", self._add_other_label)
+        menu.exec(self.view.viewport().mapToGlobal(pos))  # its entries are the reader's actions
+        menu.deleteLater()
+
+    def _add_other_label(self) -> None:
+        label = ask_new_label(self)
+        if label:
+            self.add_from_selection(label)
+
+    # ---- helpers -------------------------------------------------------------------------
+    def _snippet(self, span: EntitySpan) -> str:
+        text = self._article.text[span.start:span.end] if self._article else ""
+        text = " ".join(text.split())
+        return text if len(text) <= 30 else text[:27] + "..."
+
+    def _hint(self, message: str) -> None:
+        """A short note at the caret (the reader has no status bar of its own)."""
+        rect = self.view.cursorRect()
+        QToolTip.showText(self.view.viewport().mapToGlobal(rect.bottomLeft()), message, self.view)
+
+
+__all__ = ["ReaderPanel"]

@@ -1,0 +1,213 @@
+"""Undoable edits: each is a QUndoCommand whose apply/revert are repository calls, committed at once."""
+from __future__ import annotations
+
+import logging
+from typing import Any, Optional
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoCommand
+
+from storage.models import EntitySpan, SpanOrigin, SpanState
+from storage.repository import Repository
+
+log = logging.getLogger(__name__)
+
+
+class WorkspaceSignals(QObject):
+    """What the panels listen to after an edit hits the database."""
+
+    articleChanged = Signal(int)  # spans/events/status of that article changed in the DB
+    articlesChanged = Signal()  # the article list must reload (import, bulk status ...)
+
+
+class EditCommand(QUndoCommand):
+    """Base of every edit. Subclasses implement apply() and revert() with repository calls;
+    redo()/undo() run them and tell the panels which article changed."""
+
+    def __init__(self, repo: Repository, signals: WorkspaceSignals, article_id: int, text: str) -> None:
+        super().__init__(text)
+        self.repo = repo
+        self.signals = signals
+        self.article_id = article_id
+
+    def apply(self) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def revert(self) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def redo(self) -> None:
+        self.apply()
+        self.signals.articleChanged.emit(self.article_id)
+
+    def undo(self) -> None:
+        self.revert()
+        self.signals.articleChanged.emit(self.article_id)
+
+
+# ---- learning hook ------------------------------------------------------------------------
+def _teach(fn_name: str, repo: Repository, article_text: Optional[str], span: EntitySpan,
+           decision: str, old_label: Optional[str], coder: Optional[str]) -> None:
+    """Call coding.learned.record_decision / forget_decision. Looked up at call time (tests
+    swap the module); a learning failure is logged and the coder's edit stands."""
+    if article_text is None:
+        return
+    try:
+        from coding import learned
+
+        getattr(learned, fn_name)(repo, article_text, span, decision, old_label=old_label, coder=coder)
+    except Exception:
+        log.exception("coding.learned.%s failed for span %s", fn_name, span.id)
+
+
+def detached(span: EntitySpan) -> EntitySpan:
+    """A plain copy of a span row, free of any session (model_copy would share ORM state)."""
+    return EntitySpan(**span.model_dump())
+
+
+class _SpanCommand(EditCommand):
+    """A span edit that also teaches the suggester (record on apply, forget on revert)
+    when the article text is given."""
+
+    decision: str = ""
+
+    def __init__(self, repo: Repository, signals: WorkspaceSignals, span: EntitySpan, text: str,
+                 coder: Optional[str] = None, article_text: Optional[str] = None) -> None:
+        super().__init__(repo, signals, span.article_id, text)
+        self.span = detached(span)
+        self.coder = coder
+        self.article_text = article_text
+        self.old_label: Optional[str] = None
+
+    # True when applying the command takes a decision back (restoring a rejected span):
+    # apply forgets, revert records again.
+    unlearns: bool = False
+
+    def _learn(self) -> None:
+        if self.decision:
+            _teach("forget_decision" if self.unlearns else "record_decision", self.repo,
+                   self.article_text, self.span, self.decision, self.old_label, self.coder)
+
+    def _forget(self) -> None:
+        if self.decision:
+            _teach("record_decision" if self.unlearns else "forget_decision", self.repo,
+                   self.article_text, self.span, self.decision, self.old_label, self.coder)
+
+
+class SetSpanStateCommand(_SpanCommand):
+    """Accept, reject or restore (back to suggested) one span."""
+
+    def __init__(self, repo: Repository, signals: WorkspaceSignals, span: EntitySpan, state: str,
+                 coder: Optional[str] = None, article_text: Optional[str] = None) -> None:
+        state = SpanState(state).value
+        names = {"accepted": "Accept", "rejected": "Reject", "suggested": "Restore"}
+        super().__init__(repo, signals, span, f"{names[state]} {span.label}", coder, article_text)
+        self.state = state
+        self.decision = {"accepted": "accept", "rejected": "reject"}.get(state, "")
+        if state == SpanState.SUGGESTED.value and span.state == SpanState.REJECTED.value:
+            # Restoring a rejected span takes the rejection back (and undo teaches it again).
+            self.decision, self.unlearns = "reject", True
+        self.previous: dict[str, Any] = {}
+
+    def apply(self) -> None:
+        changes: dict[str, Any] = {"state": self.state}
+        if self.coder:
+            changes["coder"] = self.coder
+        self.previous = self.repo.update_span(self.span.id, **changes)  # type: ignore[arg-type]
+        self.span.state = self.state
+        self._learn()
+
+    def revert(self) -> None:
+        self._forget()
+        self.repo.update_span(self.span.id, **self.previous)  # type: ignore[arg-type]
+        self.span.state = self.previous.get("state", self.span.state)
+
+
+class RelabelSpanCommand(_SpanCommand):
+    """Give a span another label; the coder chose it, so it is accepted too."""
+
+    def __init__(self, repo: Repository, signals: WorkspaceSignals, span: EntitySpan, label: str,
+                 coder: Optional[str] = None, article_text: Optional[str] = None) -> None:
+        super().__init__(repo, signals, span, f"Relabel {span.label} as {label}", coder, article_text)
+        self.label = label
+        self.old_label = span.label
+        self.decision = "relabel"
+        self.previous: dict[str, Any] = {}
+
+    def apply(self) -> None:
+        changes: dict[str, Any] = {"label": self.label, "state": SpanState.ACCEPTED.value}
+        if self.coder:
+            changes["coder"] = self.coder
+        self.previous = self.repo.update_span(self.span.id, **changes)  # type: ignore[arg-type]
+        self.span.label, self.span.state = self.label, SpanState.ACCEPTED.value
+        self._learn()
+
+    def revert(self) -> None:
+        self._forget()
+        self.repo.update_span(self.span.id, **self.previous)  # type: ignore[arg-type]
+        self.span.label = self.previous.get("label", self.span.label)
+        self.span.state = self.previous.get("state", self.span.state)
+
+
+class AddSpanCommand(_SpanCommand):
+    """A span the coder marked by hand (accepted). Redo after undo puts back the same row id,
+    so later commands that refer to it keep working."""
+
+    def __init__(self, repo: Repository, signals: WorkspaceSignals, article_id: int, start: int,
+                 end: int, label: str, coder: Optional[str] = None,
+                 article_text: Optional[str] = None) -> None:
+        span = EntitySpan(article_id=article_id, start=start, end=end, label=label,
+                          origin=SpanOrigin.CODER.value, state=SpanState.ACCEPTED.value, coder=coder)
+        super().__init__(repo, signals, span, f"Add {label}", coder, article_text)
+        self.decision = "add"
+        self._saved: Optional[EntitySpan] = None
+
+    def apply(self) -> None:
+        if self._saved is None:
+            self.span = detached(self.repo.add_span(detached(self.span)))
+        else:
+            self.span = detached(self.repo.restore_span(self._saved))
+        self._learn()
+
+    def revert(self) -> None:
+        self._forget()
+        self._saved = self.repo.delete_span(self.span.id) or self.span  # type: ignore[arg-type]
+
+
+class DeleteSpanCommand(_SpanCommand):
+    """Remove a span; undo restores the same row (same id, label, state, origin)."""
+
+    def __init__(self, repo: Repository, signals: WorkspaceSignals, span: EntitySpan,
+                 coder: Optional[str] = None, article_text: Optional[str] = None) -> None:
+        super().__init__(repo, signals, span, f"Delete {span.label}", coder, article_text)
+        self._saved: Optional[EntitySpan] = None
+
+    def apply(self) -> None:
+        self._saved = self.repo.delete_span(self.span.id) or self.span  # type: ignore[arg-type]
+
+    def revert(self) -> None:
+        if self._saved is not None:
+            self.repo.restore_span(self._saved)
+
+
+class SetStatusCommand(EditCommand):
+    """Move an article to another status (coded, skipped, flagged ...)."""
+
+    def __init__(self, repo: Repository, signals: WorkspaceSignals, article_id: int, status: str,
+                 text: Optional[str] = None) -> None:
+        super().__init__(repo, signals, article_id, text or f"Mark {status.replace('_', ' ')}")
+        self.status = status
+        self.previous: Optional[str] = None
+
+    def apply(self) -> None:
+        self.previous = self.repo.set_status(self.article_id, self.status)
+
+    def revert(self) -> None:
+        if self.previous is not None:
+            self.repo.set_status(self.article_id, self.previous)
+
+
+__all__ = [
+    "AddSpanCommand", "DeleteSpanCommand", "EditCommand", "RelabelSpanCommand",
+    "SetSpanStateCommand", "SetStatusCommand", "WorkspaceSignals",
+]
