@@ -146,6 +146,8 @@ def test_undo_redo_of_typing_restores_the_database(setup, qtbot) -> None:
     form = panel.current_form()
     form.focus_field("fatalities")
     qtbot.keyClicks(form.widgets["fatalities"].line, "125")
+    assert panel.has_pending_edit()  # saved when the coder pauses: wait for the idle timer
+    qtbot.waitUntil(lambda: not panel.has_pending_edit())
     assert stack.count() == 2  # add + one merged edit for three keystrokes
     assert _db_values(repo, article_id)[0][0]["fatalities"] == 125
     stack.undo()
@@ -200,6 +202,7 @@ def test_validation_messages_for_a_missing_required_field(setup) -> None:
     form.widgets["latitude"].line.setText("")
     form.focus_field("latitude")
     form.widgets["latitude"].line.textEdited.emit("123")  # out of range
+    panel.flush_edits()  # messages follow the saved value (after a pause in typing)
     assert any("90" in m for m in form.widgets["latitude"].messages())
 
 
@@ -319,9 +322,12 @@ def test_typing_survives_the_main_window_reloading_the_article(setup, qtbot) -> 
     line.setCursorPosition(4)
     qtbot.keyClicks(line, "ing")
     assert line.text() == "Rioting police" and line.cursorPosition() == 7
+    panel.flush_edits()  # what leaving the field or pausing does
+    assert line.text() == "Rioting police" and line.cursorPosition() == 7
     assert _db_values(repo, article_id)[0][0]["actor1"] == "Rioting police"
     form.focus_field("event_date")
     qtbot.keyClicks(form.widgets["event_date"].line, "2024-08-10")
+    panel.flush_edits()
     values = _db_values(repo, article_id)[0][0]
     assert values["event_date"] == dt.date(2024, 8, 10) and values["time_precision"] == 1
     assert stack.count() == 3  # add, actor typing (one step), date typing (one step)
@@ -425,3 +431,97 @@ def test_picking_another_place_is_remembered_and_undoable(setup, monkeypatch) ->
     assert resolve_place("Tripoli", repo, panel._article_countries()).chosen_by_coder
     stack.undo()
     assert _db_values(repo, article_id)[0][0]["country"] == "Libya"
+
+
+def test_fast_typing_keeps_every_character_and_is_one_undo_step(setup, qtbot) -> None:
+    """Typing is saved when the coder pauses (or leaves the field), not per keystroke: no
+    reload while typing, the whole text in the field and the DB, one undo step per visit."""
+    panel, repo, stack, article_id, _ = setup
+    repo.upsert_actor("Police Forces of Kenya", 1)
+    panel.refresh_actors()
+    panel.add_event()
+    form = panel.current_form()
+    reloads = []
+    panel.signals.articleChanged.connect(reloads.append)
+    for name, editor, text in (
+            ("assoc_actor_1", form.widgets["assoc_actor_1"].editor(), "Student Union of Tbilisi State University"),
+            ("actor1", form.widgets["actor1"].combo.lineEdit(), "Police Forces of Georgia (2018-)")):
+        form.focus_field(name)
+        before = stack.index()
+        qtbot.keyClicks(editor, text)
+        assert reloads == [], "a keystroke saved and reloaded the form"
+        assert editor.text() == text
+        panel.flush_edits()  # the idle timer, or focus leaving the field
+        assert editor.text() == text
+        assert _db_values(repo, article_id)[0][0][name] == text
+        assert stack.index() == before + 1
+        # More typing in the same visit after a pause joins the same undo step.
+        qtbot.keyClicks(editor, "!")
+        panel.flush_edits()
+        assert stack.index() == before + 1 and _db_values(repo, article_id)[0][0][name] == text + "!"
+        stack.undo()
+        assert not _db_values(repo, article_id)[0][0][name]
+        assert editor.text() == ""
+        reloads.clear()
+
+
+def test_pending_text_is_saved_before_switching_event_and_undo(setup, qtbot) -> None:
+    panel, repo, stack, article_id, _ = setup
+    first = panel.add_event()
+    second = panel.add_event()
+    form = panel.current_form()
+    form.focus_field("notes")
+    qtbot.keyClicks(form.widgets["notes"].editor(), "typed into the second event")
+    panel.select_event(first)  # the coder clicks the other event before the idle save
+    qtbot.wait(0)  # the reload after that save is posted
+    notes = {e.event.id: e.event.notes for e in repo.get_bundle(article_id).events}
+    assert notes[second] == "typed into the second event" and not notes[first]
+    assert panel.current.event.id == first and form.widgets["notes"].editor().toPlainText() == ""
+
+
+def test_a_new_actor_gets_a_guessed_inter_code_with_the_actor(setup, qtbot) -> None:
+    panel, repo, stack, article_id, _ = setup
+    repo.upsert_actor("Protesters (Kenya)", 6)
+    panel.refresh_actors()
+    panel.add_event()
+    form = panel.current_form()
+    form.focus_field("actor1")
+    before = stack.count()
+    qtbot.keyClicks(form.widgets["actor1"].combo.lineEdit(), "Police Forces of Georgia")
+    panel.flush_edits()
+    values = _db_values(repo, article_id)[0][0]
+    assert values["actor1"] == "Police Forces of Georgia" and values["inter1"] == 1
+    assert "Guessed" in form.widgets["inter1"].note.text() and form.widgets["inter1"].note.isVisibleTo(form)
+    assert not form.widgets["inter1"].messages()  # no longer "Required"
+    stack.undo()  # one step: the actor and its guessed code
+    values = _db_values(repo, article_id)[0][0]
+    assert stack.index() == before and not values["actor1"] and values["inter1"] is None
+    # The coder's own inter code is not overwritten by a guess.
+    _choose(form.widgets["inter2"], 3)
+    form.focus_field("actor2")
+    qtbot.keyClicks(form.widgets["actor2"].combo.lineEdit(), "Rioters (Georgia)")
+    panel.flush_edits()
+    assert _db_values(repo, article_id)[0][0]["inter2"] == 3
+    # A listed actor still brings its own code.
+    form.focus_field("actor1")
+    qtbot.keyClicks(form.widgets["actor1"].combo.lineEdit(), "Protesters (Kenya)")
+    panel.flush_edits()
+    assert _db_values(repo, article_id)[0][0]["inter1"] == 6
+
+
+def test_wheel_over_a_choice_scrolls_the_form_not_the_value(setup, qtbot) -> None:
+    from PySide6.QtCore import QPoint, QPointF, Qt
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication
+
+    panel, repo, stack, article_id, _ = setup
+    panel.add_event()
+    form = panel.current_form()
+    combo = form.widgets["event_type"].combo
+    form.focus_field("notes")
+    index = combo.currentIndex()
+    centre = QPointF(combo.rect().center())
+    wheel = QWheelEvent(centre, QPointF(combo.mapToGlobal(centre.toPoint())), QPoint(0, 0), QPoint(0, -120),
+                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(combo, wheel)
+    assert combo.currentIndex() == index and not _db_values(repo, article_id)[0][0]["event_type"]

@@ -314,3 +314,33 @@ def test_undo_makes_the_reverted_span_current(qtbot: Any, setup: Any) -> None:
     stack.undo()
     assert panel.current_span().id == first.id
     assert _by_start(repo, aid)[first.start].state == "suggested"
+
+
+@pytest.mark.parametrize("base", ["#f4f5f7", "#ffffff", "#2b2d31"])
+def test_legend_chip_text_is_readable_on_every_label_colour(qtbot: Any, base: str) -> None:
+    """Every chip (with highlights, with none, hidden) keeps its text readable (WCAG AA 4.5:1)
+    on its own background, dark label shades and dark themes included."""
+    from PySide6.QtGui import QColor, QPalette
+
+    from ui.legend import ROLE_SHADES, LegendBar, chip_colours, contrast
+
+    labels = ["GPE", "LOC", "FAC", "PERSON", "ORG", "NORP", "DATE", "TIME", "CARDINAL", "MONEY", "EVENT", "LAW"]
+    for label in labels:
+        for count in (0, 3):
+            for shown in (True, False):
+                c = chip_colours(label, count, shown, QColor(base))
+                assert contrast(c.text, c.background) >= 4.5, (label, count, shown, base)
+    # Faded when empty: the zero-count chip is closer to the background than a counted one.
+    full, empty = chip_colours("FAC", 4, True, QColor(base)), chip_colours("FAC", 0, True, QColor(base))
+    assert contrast(empty.background, QColor(base)) < contrast(full.background, QColor(base))
+    assert ROLE_SHADES["place"][2] == "#1F3F8F"  # the dark shade the bug was seen on
+    # The widget uses these colours, read from the legend's palette.
+    legend = LegendBar()
+    qtbot.addWidget(legend)
+    palette = legend.palette()
+    palette.setColor(QPalette.ColorRole.Window, QColor(base))
+    legend.setPalette(palette)
+    legend.set_counts({"FAC": 0, "GPE": 2})
+    chip = legend._chips["FAC"]
+    assert contrast(chip.colours.text, chip.colours.background) >= 4.5
+    assert chip.colours.text.name() in chip.styleSheet()

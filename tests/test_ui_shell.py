@@ -365,3 +365,97 @@ def test_activating_a_highlight_fills_the_active_event_field(qtbot, window, smal
     assert (event.evidence["notes"].start, event.evidence["notes"].end) == (start, start + 4)
     window.undo_action.trigger()  # one undo step takes the fill back, in the DB too
     assert not (small_repo.get_bundle(aid).events[0].event.notes or "")
+
+
+def _highlight_point(view, span):  # type: ignore[no-untyped-def]
+    """The viewport point inside a drawn highlight (from the caret rectangle at its middle)."""
+    from PySide6.QtGui import QTextCursor
+
+    a, b = view.offsets.range_to_qt(span.start, span.end)
+    cursor = QTextCursor(view.document())
+    cursor.setPosition((a + b) // 2)
+    rect = view.cursorRect(cursor)
+    return rect.center()
+
+
+@pytest.mark.parametrize("field", ["actor1", "location", "notes"])
+def test_first_click_on_a_highlight_fills_the_focused_field(qtbot, window, small_repo: Repository,
+                                                             field: str) -> None:  # type: ignore[no-untyped-def]
+    """A click on a highlight while an event field has the keyboard fills that field at once
+    (the click that moves focus to the reader counts)."""
+    from PySide6.QtCore import Qt
+
+    from storage.models import EntitySpan
+
+    window.event_panel.pick_when_ambiguous = False
+    panel = window.list_panel
+    panel.clear_filters()
+    aid = panel.model.ids()[0]
+    text = small_repo.get_article(aid).text
+    word = "Police" if field == "actor1" else "Kyiv"
+    start = text.index(word)
+    span = small_repo.add_span(EntitySpan(article_id=aid, start=start, end=start + len(word),
+                                          label="ORG" if field == "actor1" else "GPE"))
+    panel.select_article(aid)
+    window.open_article(aid)
+    window.activateWindow()
+    window.event_panel.add_action.trigger()
+    form = window.event_panel.current_form()
+    form.focus_field(field)
+    small_repo.upsert_actor("Police Forces of Ukraine", 1)
+    window.event_panel.refresh_actors()
+    # Typing "Pol" in an actor field opens the completer's popup: the click that closes it
+    # must still reach the highlight.
+    widget = form.widgets[field]
+    editor = widget.combo.lineEdit() if field == "actor1" else widget.editor()
+    qtbot.keyClicks(editor, "Pol")
+    if field == "actor1":
+        qtbot.waitUntil(lambda: widget.combo.completer().popup().isVisible())
+    assert not window.reader.view.hasFocus()
+    view = window.reader.view
+    point = _highlight_point(view, span)
+    popup = form.widgets["actor1"].combo.completer().popup()
+    if popup.isVisible():
+        # What X11 does while the completer's list is open: the list grabs the pointer, so the
+        # press on the reader is delivered to the list (offscreen would replay it instead).
+        from PySide6.QtCore import QEvent, QPointF
+        from PySide6.QtGui import QMouseEvent
+        from PySide6.QtWidgets import QApplication
+
+        global_pos = QPointF(view.viewport().mapToGlobal(point))
+        for kind, buttons in ((QEvent.Type.MouseButtonPress, Qt.MouseButton.LeftButton),
+                              (QEvent.Type.MouseButtonRelease, Qt.MouseButton.NoButton)):
+            local = QPointF(popup.mapFromGlobal(global_pos.toPoint()))
+            QApplication.sendEvent(popup, QMouseEvent(kind, local, global_pos, Qt.MouseButton.LeftButton,
+                                                      buttons, Qt.KeyboardModifier.NoModifier))
+        assert not popup.isVisible()
+    else:
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    event = small_repo.get_bundle(aid).events[0]
+    assert field in event.evidence, "the first click did not fill the field"
+    assert (event.evidence[field].start, event.evidence[field].end) == (start, start + len(word))
+
+
+def test_typed_text_is_saved_before_undo_and_on_close(qtbot, window, small_repo: Repository) -> None:  # type: ignore[no-untyped-def]
+    """Typing is saved after a pause; undo and closing the window do not wait for it."""
+    from PySide6.QtCore import Qt
+
+    panel = window.list_panel
+    panel.clear_filters()
+    aid = panel.model.ids()[0]
+    panel.select_article(aid)
+    window.event_panel.add_action.trigger()
+    form = window.event_panel.current_form()
+    form.focus_field("notes")
+    qtbot.keyClicks(form.widgets["notes"].editor(), "first words")
+    window.undo_action.trigger()  # saves the typing, then takes it back: one step
+    assert not small_repo.get_bundle(aid).events[0].event.notes
+    assert len(small_repo.get_bundle(aid).events) == 1
+    window.redo_action.trigger()
+    assert small_repo.get_bundle(aid).events[0].event.notes == "first words"
+    form.focus_field("notes")
+    qtbot.keyClick(form.widgets["notes"].editor(), Qt.Key.Key_End)
+    qtbot.keyClicks(form.widgets["notes"].editor(), " and more")
+    assert window.event_panel.has_pending_edit()
+    window.close()
+    assert small_repo.get_bundle(aid).events[0].event.notes == "first words and more"

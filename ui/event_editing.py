@@ -2,19 +2,35 @@
 dates and places, the place picker, actors, and each field's notes, evidence and messages."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Optional
 
 from PySide6.QtCore import QTimer
 
-from coding.codebook import Codebook, validate_event
+from coding.codebook import Codebook, FieldSpec, validate_event
+from coding.values import is_empty
 from storage.models import EntitySpan, SpanState
-from ui.event_fill import Fill, describe_place, fill_from_text, precision_field
+from ui.event_fill import Fill, describe_place, fill_from_text, precision_field, storable
 
 if TYPE_CHECKING:
     from ui.event_form import EventForm
     from ui.event_panel import EventPanel
 
 PRECISION_WORDS = {1: "exact day", 2: "week known", 3: "month known"}
+# Typed text is saved after this much idle time (or at once when focus, event or article
+# change, before undo/redo and on close): saving and reloading on every keystroke made fast
+# typists lose characters, and a reload must never touch the field being typed in.
+TYPING_IDLE_MS = 350
+
+
+@dataclass
+class PendingEdit:
+    """Text typed into a field and not saved yet, with the event it belongs to."""
+
+    article_id: int
+    event_id: int
+    field: str
+    value: Any
 
 
 class EventEditing:
@@ -32,6 +48,13 @@ class EventEditing:
         self._countries: dict[int, list[str]] = {}
         self.actor_codes: dict[str, Optional[int]] = {}
         self._actor_names: list[str] = []
+        self._pending: Optional[PendingEdit] = None
+        self._flushing_quietly = False
+        self._guessed_inter: dict[tuple[int, str], int] = {}  # (event, inter field) -> our guess
+        self._typing_timer = QTimer(self)
+        self._typing_timer.setSingleShot(True)
+        self._typing_timer.setInterval(TYPING_IDLE_MS)
+        self._typing_timer.timeout.connect(self.flush_edits)
 
     def _connect_form(self: "EventPanel", form: "EventForm") -> None:
         form.fieldEdited.connect(self._field_edited)
@@ -39,6 +62,7 @@ class EventEditing:
         form.pickRequested.connect(lambda _name: self.pick_place())
         form.addActorRequested.connect(self._add_actor)
         form.fieldFocused.connect(self._field_focused)
+        form.fieldLeft.connect(lambda _name: self.flush_edits())
         form.evidenceClicked.connect(self._show_evidence)
         form.evidenceCleared.connect(self.forget_evidence)
         form.set_actors(self._actor_names)
@@ -148,14 +172,94 @@ class EventEditing:
             self.push_changes(name, fill.changes, f"Resolve {self._label(name)}")
 
     def _field_edited(self: "EventPanel", name: str, value: Any, typing: bool) -> None:
+        """The coder changed a field. Typing is kept pending and saved when the coder pauses
+        (one undo step per visit to the field); a choice is saved at once."""
+        if self.current is None or self.bundle is None:
+            return
+        pending = self._pending
+        same_field = pending is not None and (pending.event_id, pending.field) == (self.current.event.id, name)
+        if typing:
+            if pending is not None and not same_field:
+                self.flush_edits()
+            self._pending = PendingEdit(self.bundle.article.id, self.current.event.id, name, value)
+            self._set_pending_field(name)
+            self._typing_timer.start()
+            return
+        if same_field:  # e.g. a completer choice after typing: it replaces the typed text
+            self._drop_pending()
+        else:
+            self.flush_edits()
+        self._commit_edit(name, value, merge=same_field)
+
+    def flush_edits(self: "EventPanel", quiet: bool = False) -> None:
+        """Save the text being typed now (idle timer, focus leaving the field, another event or
+        article, undo/redo, closing). `quiet`: the event list is being changed by the coder;
+        the reload this save causes waits until that is done."""
+        pending = self._pending
+        self._drop_pending()
+        if pending is None:
+            return
+        if self.current is not None and self.current.event.id == pending.event_id:
+            self._flushing_quietly = quiet
+            try:
+                self._commit_edit(pending.field, pending.value, merge=True)
+            finally:
+                self._flushing_quietly = False
+            return
+        from ui.event_commands import SetFieldCommand
+
+        # The event is no longer on screen (should not happen): still never lose the text.
+        self.undo_stack.push(SetFieldCommand(self.repo, self.signals, pending.article_id, pending.event_id,
+                                             pending.field, storable({pending.field: pending.value}),
+                                             f"Edit {pending.field}"))
+
+    def has_pending_edit(self: "EventPanel") -> bool:
+        return self._pending is not None
+
+    def _drop_pending(self: "EventPanel") -> None:
+        self._pending = None
+        self._typing_timer.stop()
+        self._set_pending_field(None)
+
+    def _set_pending_field(self: "EventPanel", name: Optional[str]) -> None:
+        for form in self._forms.values():
+            form.pending_field = name
+
+    def _commit_edit(self: "EventPanel", name: str, value: Any, merge: bool) -> None:
         if self.current is not None:  # a note about an earlier fill no longer applies
             self._notes.pop((self.current.event.id, name), None)
+            self._guessed_inter.pop((self.current.event.id, name), None)  # the coder chose it
         changes = {name: value}
         spec = self._book().field(name)
         target = precision_field(self._book(), spec) if spec is not None and spec.type == "date" else None
         if target and value is not None and self.values.get(target) is None:
             changes[target] = 1  # a full date typed by hand: the day is known
-        self.push_changes(name, changes, f"Edit {self._label(name)}", merge=typing)
+        if spec is not None and spec.type == "actor":
+            self._guess_inter(spec, value, changes)
+        self.push_changes(name, changes, f"Edit {self._label(name)}", merge=merge)
+
+    def _guess_inter(self: "EventPanel", spec: FieldSpec, value: Any, changes: dict[str, Any]) -> None:
+        """An actor not in the list: its inter code guessed from its name (when the inter field
+        is empty or still holds our earlier guess), shown as a note the coder can overrule."""
+        from coding.actors import INTER_LABELS, actor_key, guess_inter_code
+
+        inter = spec.inter_field
+        book = self._book()
+        if not inter or book.field(inter) is None or is_empty(value) or self.current is None:
+            return
+        if self.actor_codes.get(actor_key(str(value))) is not None:
+            return  # a listed actor: its own code follows (with_follow_ups)
+        key = (self.current.event.id, inter)
+        current = self.values.get(inter)
+        if not is_empty(current) and current != self._guessed_inter.get(key):
+            return  # the coder's own choice stays
+        guess = guess_inter_code(str(value))
+        if guess is None or guess == current:
+            return
+        changes[inter] = guess
+        self._guessed_inter[key] = guess
+        self._notes[key] = (f"Guessed from \u201c{value}\u201d: {guess} ({INTER_LABELS.get(guess, '')}). "
+                            "Change it if wrong.")
 
     def pick_place(self: "EventPanel") -> None:
         """F4 / Pick…: choose among the places of this name; the choice is remembered."""

@@ -5,6 +5,7 @@ import datetime as dt
 from typing import Any, Mapping, Optional
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QFormLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from coding.codebook import Codebook, FieldSpec
@@ -24,6 +25,7 @@ class EventForm(QWidget):
     pickRequested = Signal(str)  # place field: choose among candidates
     addActorRequested = Signal(str, str)  # actor field, name
     fieldFocused = Signal(str)
+    fieldLeft = Signal(str)  # focus left the field: its typed text is saved
     evidenceClicked = Signal(str)
     evidenceCleared = Signal(str)
 
@@ -34,6 +36,8 @@ class EventForm(QWidget):
         self.labels: dict[str, QLabel] = {}
         self.active_field: Optional[str] = None
         self._shown: dict[str, Any] = {}
+        # The field holding typed text not saved yet: reloads leave it alone.
+        self.pending_field: Optional[str] = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.scroll_area = QScrollArea(self)
@@ -52,12 +56,14 @@ class EventForm(QWidget):
             self._add_row(spec)
         self.scroll_area.setWidget(inner)
         self._chain_tab_order()
+        self._reserve_label_width()
 
     # ---- building --------------------------------------------------------------------------
     def _add_row(self, spec: FieldSpec) -> None:
         widget = make_field_widget(spec)
         label = QLabel(spec.label + (REQUIRED_MARK if spec.required else ""))
         label.setTextFormat(Qt.TextFormat.RichText)
+        label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)  # wider than its text
         label.setToolTip(spec.help)
         label.setBuddy(widget.editor())
         # Align the label with the editor line, not the note/message under it.
@@ -67,6 +73,7 @@ class EventForm(QWidget):
         name = spec.name
         widget.valueEdited.connect(lambda value, typing, n=name: self.fieldEdited.emit(n, value, typing))
         widget.focusEntered.connect(lambda n=name: self._focused(n))
+        widget.focusLeft.connect(lambda n=name: self.fieldLeft.emit(n))
         widget.evidenceClicked.connect(lambda n=name: self.evidenceClicked.emit(n))
         widget.evidenceCleared.connect(lambda n=name: self.evidenceCleared.emit(n))
         if isinstance(widget, (DateField, PlaceField)):
@@ -90,6 +97,8 @@ class EventForm(QWidget):
             value = values.get(name)
             if isinstance(widget, ChoiceField) and widget.spec.depends_on:
                 widget.set_choices(self.codebook.choices_for(name, values))
+            if name == self.pending_field:
+                continue  # the coder is typing there: the text on screen is newer than `values`
             changed = force or name not in self._shown or self._shown[name] != value
             if changed and (force or not widget.matches(value)):
                 widget.set_value(value)
@@ -123,6 +132,21 @@ class EventForm(QWidget):
     def set_small_size(self, size_pt: float) -> None:
         for widget in self.widgets.values():
             widget.set_small_size(size_pt)
+        self._reserve_label_width()
+
+    def _reserve_label_width(self) -> None:
+        """The label column as wide as its widest label in bold: the active field's label turns
+        bold, and the whole form must not shift sideways when it does."""
+        if not self.labels:
+            return
+        font = next(iter(self.labels.values())).font()
+        font.setBold(True)
+        metrics = QFontMetrics(font)
+        width = max(metrics.horizontalAdvance(spec.label + ("\u00a0*" if spec.required else ""))
+                    for spec in self.codebook.fields if spec.name in self.labels) + 4
+        for label in self.labels.values():
+            if label.minimumWidth() != width:
+                label.setMinimumWidth(width)
 
     # ---- the active field ------------------------------------------------------------------
     def _focused(self, name: str) -> None:
@@ -139,6 +163,7 @@ class EventForm(QWidget):
             font.setBold(field_name == name)
             self.labels[field_name].setFont(font)
         self.active_field = name
+        self._reserve_label_width()
         if name is not None:
             self.scroll_area.ensureWidgetVisible(self.widgets[name], 20, 20)
 

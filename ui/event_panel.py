@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Callable, Optional
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -77,6 +77,9 @@ class EventPanel(QWidget, EventEditing):
         self.splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.list = QListWidget(self.splitter)
         self.list.setAlternatingRowColors(True)
+        # A long event line is cut with "…" (its row tooltip has it all), never scrolled sideways.
+        self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.currentItemChanged.connect(lambda cur, _prev: self._show_selected())
         form_box = QWidget(self.splitter)
         box = QVBoxLayout(form_box)
@@ -84,6 +87,7 @@ class EventPanel(QWidget, EventEditing):
         box.setSpacing(2)
         self.codebook_label = QLabel(form_box)
         self.codebook_label.setStyleSheet("color: #555; font-size: 11px;")
+        self.codebook_label.setWordWrap(True)  # a long codebook title and coder name: no clipping
         box.addWidget(self.codebook_label)
         self.stack = QStackedWidget(form_box)
         self.placeholder = QLabel("No article open.", self.stack)
@@ -163,6 +167,7 @@ class EventPanel(QWidget, EventEditing):
     # ---- article and events ----------------------------------------------------------------
     def set_article(self, bundle: Optional[ArticleBundle], codebook: Optional[Codebook] = None) -> None:
         """Show an article's events; new events use `codebook` (recorded in the workspace)."""
+        self.flush_edits()  # typed text belongs to the article on screen until now
         self._codebook_changed = codebook is not None and (self.codebook is None or codebook.key != self.codebook.key)
         if codebook is not None:
             self.codebook = codebook
@@ -181,6 +186,9 @@ class EventPanel(QWidget, EventEditing):
     def _article_changed(self, article_id: int) -> None:
         """An edit hit the database: reload this article's events (not its text or spans)."""
         if self.bundle is None or article_id != self.bundle.article.id:
+            return
+        if self._flushing_quietly:  # saved while the coder changes event: reload after that
+            QTimer.singleShot(0, lambda: self._article_changed(article_id))
             return
         before = self._events_key()
         self.bundle = ArticleBundle(self.bundle.article, self.bundle.spans, self.repo.article_events(article_id))
@@ -213,9 +221,10 @@ class EventPanel(QWidget, EventEditing):
             problems = validate_event(book, typed, self._published()) if book else {}
             row = QListWidgetItem(f"{i + 1}. {event_line(book, typed) if book else item.event.uid[:8]}")
             row.setData(Qt.ItemDataRole.UserRole, item.event.id)
+            row.setToolTip(row.text())
             if problems:
                 row.setForeground(QBrush(QColor("#8a6100")))
-                row.setToolTip("To fix:\n" + "\n".join(f"{k}: {'; '.join(v)}" for k, v in problems.items()))
+                row.setToolTip(row.text() + "\n\nTo fix:\n" + "\n".join(f"{k}: {'; '.join(v)}" for k, v in problems.items()))
             self.list.addItem(row)
             if item.event.id == select:
                 row_to_select = i
@@ -256,6 +265,8 @@ class EventPanel(QWidget, EventEditing):
 
     def _show_selected(self) -> None:
         event_id = self.selected_event_id()
+        if self._pending is not None and self._pending.event_id != event_id:
+            self.flush_edits(quiet=True)  # into the event it was typed for, before switching
         item = next((e for e in self.bundle.events if e.event.id == event_id), None) if self.bundle else None
         changed_event = (item is None) != (self.current is None) or (
             item is not None and self.current is not None and item.event.id != self.current.event.id)
@@ -294,6 +305,7 @@ class EventPanel(QWidget, EventEditing):
 
     # ---- add, duplicate, delete ------------------------------------------------------------
     def add_event(self) -> Optional[int]:
+        self.flush_edits()
         if self.bundle is None or self.codebook is None:
             return None
         book = self.codebook
@@ -308,6 +320,7 @@ class EventPanel(QWidget, EventEditing):
         return command.event_id
 
     def duplicate_event(self) -> Optional[int]:
+        self.flush_edits()  # the copy includes what was just typed
         if self.current is None:
             return None
         command = DuplicateEventCommand(self.repo, self.signals, self.current, self.coder)
@@ -316,6 +329,7 @@ class EventPanel(QWidget, EventEditing):
         return command.event_id
 
     def delete_event(self) -> None:
+        self.flush_edits()  # saved first, so undoing the delete brings it back too
         if self.current is None or self.bundle is None:
             return
         row = self.list.currentRow()
@@ -327,6 +341,8 @@ class EventPanel(QWidget, EventEditing):
                      evidence: Optional[tuple[int, int]] = None, merge: bool = False,
                      clear_evidence: bool = False) -> None:
         """One undo step: the changes (with what follows from them) and the field's evidence."""
+        if not merge:
+            self.flush_edits()  # text typed just before is its own step, saved first
         if self.current is None or self.bundle is None:
             return
         book = self._codebook_of(self.current) or self.codebook

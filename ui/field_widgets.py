@@ -7,6 +7,7 @@ from typing import Any, Iterable, Optional
 from PySide6.QtCore import QEvent, QKeyCombination, QObject, QPoint, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -35,6 +36,7 @@ FIELD_STYLE = """
 FieldWidget[active="true"] { background: #fff4cc; border-left: 3px solid #d99a00; }
 FieldWidget { border-left: 3px solid transparent; }
 QLineEdit[readOnly="true"] { background: #f0f0f0; color: #333; }
+FieldWidget QToolButton { padding: 3px 6px; }
 """
 
 
@@ -55,6 +57,7 @@ class FieldWidget(QWidget):
 
     valueEdited = Signal(object, bool)  # new stored value, typing (consecutive edits merge)
     focusEntered = Signal()
+    focusLeft = Signal()
     evidenceClicked = Signal()
     evidenceCleared = Signal()
 
@@ -98,11 +101,13 @@ class FieldWidget(QWidget):
         self._input_error: Optional[str] = None
         self._problems: list[str] = []
         self._soft = False
-        if spec.help:
+        if spec.help and not self._editor.toolTip():  # a subclass may have said more
             self._editor.setToolTip(spec.help)
         self.set_evidence(None)
         for w in self.focus_widgets():
             w.installEventFilter(self)
+            if isinstance(w, QComboBox):
+                w.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # not focused by the wheel either
 
     # ---- for subclasses --------------------------------------------------------------------
     def build_editor(self) -> QWidget:
@@ -136,6 +141,12 @@ class FieldWidget(QWidget):
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.FocusIn:
             self.focusEntered.emit()
+        elif event.type() == QEvent.Type.FocusOut:
+            self.focusLeft.emit()
+        elif event.type() == QEvent.Type.Wheel and isinstance(obj, QComboBox) and not obj.hasFocus():
+            # Scrolling the form over a combo box scrolls the form; it never changes the value.
+            QApplication.sendEvent(self, event)
+            return True
         elif event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent) \
                 and event.keyCombination() in PANEL_KEYS:
             return True  # not overridden: the panel's shortcut wins (Ctrl+U clears a line on X11)
@@ -227,7 +238,8 @@ class FieldWidget(QWidget):
 
 
 class LineField(FieldWidget):
-    """Text, integer and number fields: a line edit; every keystroke is saved (merged for undo)."""
+    """Text, integer and number fields: a line edit; typing is saved when the coder pauses or
+    leaves the field (one undo step per visit)."""
 
     def build_editor(self) -> QWidget:
         self.line = QLineEdit(self)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Iterable, Optional
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QLabel, QLayout, QLayoutItem, QSizePolicy, QToolButton, QWidget
 
 # The labels every article offers, in number-key order (1..9): the same keys in every article.
@@ -88,6 +88,63 @@ def number_key(labels: list[str], label: str) -> Optional[int]:
     return i + 1 if 0 <= i < 9 else None
 
 
+INK, PAPER = QColor("#1d232b"), QColor("#ffffff")
+MIN_CONTRAST = 4.5  # WCAG AA for normal text
+
+
+def _blend(color: QColor, base: QColor, amount: float) -> QColor:
+    """`amount` of color over base, opaque (so its luminance is known)."""
+    return QColor(round(base.red() + (color.red() - base.red()) * amount),
+                  round(base.green() + (color.green() - base.green()) * amount),
+                  round(base.blue() + (color.blue() - base.blue()) * amount))
+
+
+def luminance(color: QColor) -> float:
+    """WCAG relative luminance."""
+    def channel(v: int) -> float:
+        c = v / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+    return 0.2126 * channel(color.red()) + 0.7152 * channel(color.green()) + 0.0722 * channel(color.blue())
+
+
+def contrast(a: QColor, b: QColor) -> float:
+    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def readable_text(background: QColor, muted: bool = False) -> QColor:
+    """Dark ink or white, whichever reads better on `background`; `muted` fades it toward the
+    background as far as it stays readable (for chips with nothing to show)."""
+    ink = INK if contrast(INK, background) >= contrast(PAPER, background) else PAPER
+    if muted:
+        for fade in (0.45, 0.35, 0.25, 0.15):
+            soft = _blend(background, ink, fade)
+            if contrast(soft, background) >= MIN_CONTRAST:
+                return soft
+    return ink
+
+
+@dataclass(frozen=True)
+class ChipColours:
+    background: QColor
+    text: QColor
+    border: QColor
+
+
+def chip_colours(label: str, count: int, shown: bool, base: QColor) -> ChipColours:
+    """A chip's colours on a legend painted in `base`: a wash of the label colour (faint when
+    the label has no highlights here), text chosen from the wash's luminance so it stays
+    readable on dark shades and dark themes alike."""
+    c = label_color(label)
+    if not shown:
+        return ChipColours(base, readable_text(base, muted=True), _blend(QColor("#8a8a8a"), base, 0.9))
+    if count == 0:
+        bg = _blend(c, base, 0.12)
+        return ChipColours(bg, readable_text(bg, muted=True), _blend(c, base, 0.6))
+    bg = _blend(c, base, 0.38)
+    return ChipColours(bg, readable_text(bg), c.darker(115))
+
+
 class FlowLayout(QLayout):
     """Lays widgets left to right and wraps to a new row when the width runs out."""
 
@@ -166,22 +223,20 @@ class _Chip(QToolButton):
             return  # style sheets are slow to apply: only when something changed
         self._shown_as = (key, count, shown)
         style = label_style(self.label)
-        c = style.color
         key_text = f"{key} " if key else ""
         self.setText(f"{key_text}{style.name}  {count}")
-        if not shown:  # hidden: grey, dashed, struck through
-            bg, border, fg, extra = "transparent", "1px dashed #a0a0a0", "#8a8a8a", "text-decoration: line-through;"
-        elif count == 0:  # nothing of this label here: quiet, but the key stays readable
-            bg, border, fg, extra = "transparent", f"1px solid {c.name()}", "#6a6a6a", ""
-        else:
-            tint = QColor(c)
-            tint.setAlphaF(0.35)
-            bg = f"rgba({tint.red()},{tint.green()},{tint.blue()},{tint.alpha()})"
-            border, fg, extra = f"1px solid {c.darker(115).name()}", "palette(text)", ""
+        parent = self.parentWidget()
+        base = (parent or self).palette().color(QPalette.ColorRole.Window)
+        self.colours = chip_colours(self.label, count, shown, base)
+        # Hidden: dashed and struck through; none here: faint, but the key stays readable.
+        line = "dashed" if not shown else "solid"
+        extra = "text-decoration: line-through;" if not shown else ""
         self.setStyleSheet(
-            f"QToolButton {{ border: {border}; border-radius: 8px; padding: 0px 6px; margin: 0px;"
-            f" background: {bg}; color: {fg}; {extra} }}"
-            f" QToolButton:hover {{ border-width: 2px; }}"
+            f"QToolButton {{ border: 1px {line} {self.colours.border.name()}; border-radius: 8px;"
+            f" padding: 0px 6px; margin: 0px; background: {self.colours.background.name()};"
+            f" color: {self.colours.text.name()}; {extra} }}"
+            f" QToolButton:hover, QToolButton:checked:hover {{ border-width: 2px; }}"
+            f" QToolButton:checked {{ background: {self.colours.background.name()}; }}"
         )
         state = "shown" if shown else "hidden"
         self.setToolTip(f"{style.name}: {count} in this article, {state}. Click to "
@@ -263,6 +318,6 @@ class LegendBar(QWidget):
 
 
 __all__ = [
-    "HUMAN_NAMES", "LabelStyle", "LegendBar", "ROLE_SHADES", "STANDARD_LABELS", "human_name",
+    "HUMAN_NAMES", "ChipColours", "LabelStyle", "chip_colours", "contrast", "readable_text", "LegendBar", "ROLE_SHADES", "STANDARD_LABELS", "human_name",
     "label_color", "label_style", "number_key", "ordered_labels", "role_of",
 ]

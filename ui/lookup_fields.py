@@ -5,11 +5,36 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Iterable, Optional
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QComboBox, QCompleter, QLineEdit, QWidget
+from PySide6.QtCore import QEvent, QObject, QPointF, Qt, Signal
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QApplication, QComboBox, QCompleter, QLineEdit, QWidget
 
 from coding.codebook import FieldSpec
 from ui.field_widgets import ChoiceField, DerivedField, FieldWidget, LineField, MultiLineField
+
+
+class ClickThroughPopup(QObject):
+    """A click outside a completer's list closes the list and still does what it was aimed at.
+    On X11 that click was swallowed: with the list open after typing an actor, the first click
+    on a highlight in the reader did nothing."""
+
+    def eventFilter(self, popup: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() != QEvent.Type.MouseButtonPress or not isinstance(popup, QWidget) \
+                or not isinstance(event, QMouseEvent) or not popup.isVisible():
+            return False
+        global_pos = event.globalPosition()
+        if popup.rect().contains(popup.mapFromGlobal(global_pos.toPoint())):
+            return False  # a click on the list itself: the completer's own business
+        popup.hide()
+        target = QApplication.widgetAt(global_pos.toPoint())
+        if target is not None and target is not popup and not popup.isAncestorOf(target):
+            local = QPointF(target.mapFromGlobal(global_pos.toPoint()))
+            # Press and release: the real release may go to the closed list (X pointer grab).
+            for kind, buttons in ((QEvent.Type.MouseButtonPress, event.buttons()),
+                                  (QEvent.Type.MouseButtonRelease, Qt.MouseButton.NoButton)):
+                QApplication.sendEvent(target, QMouseEvent(kind, local, global_pos, event.button(), buttons,
+                                                           event.modifiers()))
+        return True
 
 
 class ActorField(FieldWidget):
@@ -28,6 +53,10 @@ class ActorField(FieldWidget):
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.combo.setCompleter(completer)
+        popup = completer.popup()  # created now, so our filter runs before the completer's
+        popup.setAttribute(Qt.WidgetAttribute.WA_NoMouseReplay, True)  # we forward the click ourselves
+        self._click_through = ClickThroughPopup(self)
+        popup.installEventFilter(self._click_through)
         completer.activated.connect(lambda text: self._typed(text, typing=False))
         self.combo.lineEdit().textEdited.connect(self._typed)
         self.combo.activated.connect(lambda i: self._typed(self.combo.itemText(i), typing=False))
@@ -90,7 +119,7 @@ class PlaceField(FieldWidget):
 
     def build_editor(self) -> QWidget:
         self.line = QLineEdit(self)
-        self.line.setPlaceholderText("place name, Enter to look it up")
+        self.line.setPlaceholderText("place name + Enter")
         self.line.textEdited.connect(self._typed)
         self.line.textEdited.connect(lambda _t: setattr(self, "_dirty", True))
         self.line.editingFinished.connect(self._finished)
@@ -123,13 +152,15 @@ class DateField(FieldWidget):
 
     def build_editor(self) -> QWidget:
         self.line = QLineEdit(self)
-        self.line.setPlaceholderText("YYYY-MM-DD or 'last Tuesday'⏎")
+        self.line.setPlaceholderText("YYYY-MM-DD")  # or words + Enter: see the tooltip
         self.line.textEdited.connect(self._date_typed)
         self.line.returnPressed.connect(self._return)
         self._published: Optional[dt.date] = None
         return self.line
 
     def add_buttons(self) -> None:
+        self.line.setToolTip(" ".join(x for x in (self.spec.help, "Type YYYY-MM-DD, or words such as "
+                                                   "\u201clast Tuesday\u201d and press Enter.") if x))
         self.pub_button = self._tool("", "Use the article's publication date")
         self.pub_button.clicked.connect(lambda: self.resolveRequested.emit(self._published.isoformat())
                                         if self._published else None)

@@ -144,6 +144,11 @@ class MainWindow(QMainWindow):
         self.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
         self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        # Text still being typed is saved first, so undo takes back what the coder just typed.
+        self.undo_action.triggered.disconnect()
+        self.undo_action.triggered.connect(lambda: self._flush_then(self.undo_stack.undo))
+        self.redo_action.triggered.disconnect()
+        self.redo_action.triggered.connect(lambda: self._flush_then(self.undo_stack.redo))
         edit_menu.addActions([self.undo_action, self.redo_action])
         edit_menu.addSeparator()
         edit_menu.addActions(self.list_panel.actions()[1:])
@@ -179,6 +184,16 @@ class MainWindow(QMainWindow):
         self.menus: list[QMenu] = [file_menu, edit_menu, article_menu, entities_menu, events_menu,
                                    view_menu, help_menu]
 
+    def flush_edits(self) -> None:
+        """Save text typed in the event form and not saved yet."""
+        flush = getattr(self.event_panel, "flush_edits", None)
+        if callable(flush):
+            flush()
+
+    def _flush_then(self, step: Any) -> None:
+        self.flush_edits()
+        step()
+
     def _wire(self) -> None:
         self.list_panel.articleSelected.connect(self.open_article)
         self.list_panel.articleActivated.connect(lambda _aid: self.focus_panel(1))
@@ -210,6 +225,7 @@ class MainWindow(QMainWindow):
 
     def open_article(self, article_id: int) -> None:
         """Show an article in the reader and the event panel (a short DB read)."""
+        self.flush_edits()  # before the article's status changes on opening another
         bundle = self.repo.get_bundle(article_id)
         self.bundle = bundle
         self._show_bundle(bundle)
@@ -364,7 +380,8 @@ class MainWindow(QMainWindow):
             self.jobs.start_import(paths)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        # Every edit is committed already; jobs stop at their next batch boundary.
+        # Every edit is committed already (typed text now); jobs stop at their next batch boundary.
+        self.flush_edits()
         self.save_layout()
         self.jobs.cancel_all(wait_ms=3000)
         super().closeEvent(event)
