@@ -14,19 +14,23 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
-from typing import IO, Any, Iterator, Optional, Sequence, Union
+from functools import lru_cache
+from typing import IO, Any, Callable, Iterator, Optional, Sequence, Union
 
 from sqlmodel import col, select
 
 from storage.db import read_session
+from storage.importers.decode import FileProblem
 from storage.importers.records import (
     ArticleRecord,
     EventRecord,
     EvidenceRecord,
     SpanRecord,
     apply_published,
+    parse_date,
 )
 from storage.models import (
     CORE_EVENT_FIELDS,
@@ -53,6 +57,7 @@ _ARTICLE_KEYS = frozenset({"id", "title", "text", "source", "url", "published", 
 _STATUSES = frozenset(s.value for s in ArticleStatus)
 _STATES = frozenset(s.value for s in SpanState)
 _ORIGINS = frozenset(o.value for o in SpanOrigin)
+_NEW = ArticleStatus.NEW.value
 
 _CORE_TYPES: dict[str, type] = {
     name: Event.__table__.columns[name].type.python_type for name in CORE_EVENT_FIELDS  # type: ignore[attr-defined]
@@ -167,33 +172,47 @@ def _event(item: Any, text: str, i: int) -> EventRecord:
 
 
 def record_from_json(obj: Any) -> ArticleRecord:
-    """An article line of the interchange file, checked; raises RecordProblem."""
+    """An article line of the interchange file, checked; raises RecordProblem.
+    The usual values (text fields that are strings, no spans) skip the helper calls: this runs
+    once per imported article, so it is written for speed with the same checks in the same order."""
     if not isinstance(obj, dict):
         raise RecordProblem("expected an object")
-    text = obj.get("text")
+    get = obj.get
+    text = get("text")
     if not isinstance(text, str):
         raise RecordProblem("'text' must be a string")
     if not text or text.isspace():
         raise RecordProblem("empty text")
-    meta = obj.get("meta") or {}
+    meta = get("meta") or {}
     if not isinstance(meta, dict):
         raise RecordProblem("'meta' must be an object")
-    status = _str(obj, "status", ArticleStatus.NEW.value) or ArticleStatus.NEW.value
+    status = get("status")
+    status = (status if type(status) is str else _str(obj, "status", _NEW)) or _NEW
     if status not in _STATUSES:
         raise RecordProblem(f"unknown status '{status}'")
-    rec = ArticleRecord(text=text, title=_str(obj, "title"), source=_str(obj, "source"), url=_str(obj, "url"),
-                        language=_str(obj, "language", "en") or "en", status=status, meta=dict(meta),
-                        imported_at=_when(obj.get("imported_at"), "imported_at"))
-    for key, value in obj.items():
-        # Other tools' extra columns (author, section...) are kept, not dropped.
-        if key not in _ARTICLE_KEYS and value not in (None, "") and key not in rec.meta:
-            rec.meta[key] = value
-    apply_published(rec, obj.get("published"))
-    spans, events = obj.get("spans") or [], obj.get("events") or []
+    title, source, url, language, imported_at = (
+        get("title"), get("source"), get("url"), get("language"), get("imported_at"))
+    rec = ArticleRecord(text=text, title=title if type(title) is str else _str(obj, "title"),
+                        source=source if type(source) is str else _str(obj, "source"),
+                        url=url if type(url) is str else _str(obj, "url"),
+                        language=(language if type(language) is str else _str(obj, "language", "en")) or "en",
+                        status=status, meta=dict(meta),
+                        imported_at=None if imported_at is None else _when(imported_at, "imported_at"))
+    if not _ARTICLE_KEYS.issuperset(obj):
+        for key, value in obj.items():
+            # Other tools' extra columns (author, section...) are kept, not dropped.
+            if key not in _ARTICLE_KEYS and value not in (None, "") and key not in rec.meta:
+                rec.meta[key] = value
+    published = get("published")
+    if published is not None and published != "":
+        apply_published(rec, published)
+    spans, events = get("spans") or [], get("events") or []
     if not isinstance(spans, list) or not isinstance(events, list):
         raise RecordProblem("'spans' and 'events' must be lists")
-    rec.spans = [_span(s, text, i) for i, s in enumerate(spans)]
-    rec.events = [_event(e, text, i) for i, e in enumerate(events)]
+    if spans:
+        rec.spans = [_span(s, text, i) for i, s in enumerate(spans)]
+    if events:
+        rec.events = [_event(e, text, i) for i, e in enumerate(events)]
     return rec
 
 
@@ -225,24 +244,112 @@ def workspace_record(obj: dict[str, Any]) -> tuple[str, dict[str, Any]]:
 Line = Union[ArticleRecord, tuple[str, dict[str, Any]], RecordProblem]
 
 
+def _line_item(obj: Any) -> Line:
+    try:
+        if isinstance(obj, dict) and "text" not in obj:
+            return workspace_record(obj)
+        return record_from_json(obj)
+    except RecordProblem as exc:
+        return exc
+
+
+# A \uD800-\uDFFF escape: json decodes an unpaired one to a lone surrogate no UTF-8 can hold.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _text_line_item(line: str) -> Line:
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return RecordProblem(f"not valid JSON ({exc.msg} at column {exc.colno})")
+    if _SURROGATE_ESCAPE.search(line):
+        try:
+            json.dumps(obj, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            return RecordProblem("holds an unpaired UTF-16 surrogate (\\uD800-\\uDFFF), not valid text")
+    return _line_item(obj)
+
+
 def iter_jsonl(stream: IO[str]) -> Iterator[tuple[int, Line]]:
     """(line number, item) for each non-blank line: an ArticleRecord, a workspace record
     (kind, payload), or the RecordProblem that line has. Streams; never reads ahead."""
     for number, line in enumerate(stream, start=1):
         if not line.strip():
             continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield number, RecordProblem(f"not valid JSON ({exc.msg} at column {exc.colno})")
-            continue
-        try:
-            if isinstance(obj, dict) and "text" not in obj:
-                yield number, workspace_record(obj)
-            else:
-                yield number, record_from_json(obj)
-        except RecordProblem as exc:
-            yield number, exc
+        yield number, _text_line_item(line)
+
+
+# A line of a byte stream: ended by \n, \r\n or a lone \r, as a text stream with newline="" ends it.
+_LINE = re.compile(rb"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+@lru_cache(maxsize=1)
+def _decoders() -> tuple[Callable[[bytes], Any], Callable[[bytes], Any]]:
+    """msgspec decoders (imported on first use): a plain article line, and any JSON value."""
+    import msgspec
+
+    class PlainLine(msgspec.Struct, forbid_unknown_fields=True):
+        """The common article line: text fields only (no meta, spans, events, extra columns)."""
+
+        text: str
+        title: str = ""
+        source: str = ""
+        url: str = ""
+        published: Optional[str] = None
+        language: str = ""
+        status: str = ""
+        id: Any = None  # the exporting workspace's; not kept
+
+    return msgspec.json.Decoder(PlainLine).decode, msgspec.json.Decoder().decode
+
+
+def _plain_record(line: Any) -> Optional[ArticleRecord]:
+    """record_from_json for a PlainLine, or None when it has a problem (record_from_json words it)."""
+    text, status = line.text, line.status or _NEW
+    if not text or text.isspace() or status not in _STATUSES:
+        return None
+    rec = ArticleRecord(text=text, title=line.title, source=line.source, url=line.url,
+                        language=line.language or "en", status=status)
+    published = line.published
+    if published:  # apply_published for a str, inlined (once per article)
+        parsed = parse_date(published)
+        if parsed is None:
+            rec.meta["published_raw"] = published
+        else:
+            rec.published = parsed
+    return rec
+
+
+def iter_jsonl_bytes(raw: IO[bytes]) -> Iterator[tuple[int, Line]]:
+    """iter_jsonl for a UTF-8 file read as bytes: the same items and line numbers, without
+    decoding every line before parsing it (msgspec parses UTF-8 and checks it as it goes).
+    A plain article line is decoded straight into its fields; a line msgspec refuses takes the
+    text path, so what json alone accepts (NaN, lone surrogates) still reads the same, and a
+    problem is worded by json as before."""
+    decode_plain, decode = _decoders()
+    number = 0
+    for physical in raw:
+        for line in (_LINE.findall(physical) if b"\r" in physical else (physical,)):
+            number += 1
+            try:
+                record = _plain_record(decode_plain(line))
+            except Exception:  # another shape of line: the general path below
+                record = None
+            if record is not None:
+                yield number, record
+                continue
+            try:
+                obj = decode(line)
+            except Exception:  # malformed, bad UTF-8, too deep: json decides, as on the text path
+                try:
+                    text = line.decode("utf-8")
+                except UnicodeDecodeError:
+                    raise FileProblem(f"line {number}: not valid utf-8 text; "
+                                      "the rest of the file was skipped") from None
+                if text.strip():
+                    yield number, _text_line_item(text)
+                continue
+            yield number, _line_item(obj)
 
 
 # ---- writing ---------------------------------------------------------------------------------

@@ -5,28 +5,36 @@ Formats by suffix: .txt .md .markdown (the file is the text, its first line the 
 .html .htm (visible text only), .csv (one article a row), .jsonl .ndjson (the interchange file
 of storage.interchange, with spans, events and evidence). Single-article files are stored in
 groups (each article whole, with all it carries, or not at all); CSV and JSONL files stream in
-batches of BATCH_SIZE rows, each batch one transaction, so a crash keeps the batches done and a
-re-run skips them as duplicates. Cancelling stops at a batch boundary and keeps what is done
-(the report says `cancelled`).
+batches of BATCH_SIZE rows (only one batch in memory), committed together about every
+COMMIT_SECONDS, so a crash keeps the transactions done and a re-run skips them as duplicates.
+Cancelling stops at a batch boundary and keeps what is done (the report says `cancelled`).
 """
 from __future__ import annotations
 
 import os
+import sqlite3
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, Callable, Iterable, Iterator, Sequence, Union
+from typing import IO, Any, Callable, Generator, Iterable, Iterator, Sequence, Union
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from storage.db import write_session
 from storage.importers.decode import FileProblem, count_lines, open_text
 from storage.importers.records import ArticleRecord
-from storage.importers.store import store_records, store_workspace_record
+from storage.importers.store import ArticleWriter, StoreResult, store_records, store_workspace_record
 from storage.progress import CancelFn, ProgressFn, never_cancel, no_progress
 from storage.repository import Repository
 
 BATCH_SIZE = 500
 # A group of small files is also flushed once its texts reach this many characters.
 BATCH_CHARS = 32_000_000
+# A CSV/JSONL file's batches share one transaction until it has been open this long (or holds
+# this much text): a commit is an fsync (synchronous=FULL), costly at one per batch, while other
+# writers (the coder's edits) wait for the lock no longer than this.
+COMMIT_SECONDS = 0.25
+COMMIT_CHARS = 32_000_000
 # Past this many bad lines in one file, the rest are only counted.
 MAX_LINE_FAILURES = 50
 
@@ -101,14 +109,17 @@ def _is_workspace_file(repo: Repository, path: Path) -> bool:
         name.startswith(ws.stem + ".") and name.endswith(".bak" + ws.suffix))
 
 
-def _items(path: Path, stream: IO[str]) -> Iterator[tuple[int, Any]]:
+def _items(path: Path, stream: IO[str], encoding: str) -> Iterator[tuple[int, Any]]:
     """(line number, article / workspace record / problem) for a streamed file."""
     if path.suffix.lower() == ".csv":
         from storage.importers.tabular import iter_csv
 
         return iter_csv(stream)
-    from storage.interchange import iter_jsonl
+    from storage.interchange import iter_jsonl, iter_jsonl_bytes
 
+    if encoding == "utf-8":
+        # Nothing was read through the text layer yet: its buffer is at the first line.
+        return iter_jsonl_bytes(stream.buffer)  # type: ignore[attr-defined]
     return iter_jsonl(stream)
 
 
@@ -139,13 +150,16 @@ class _Importer:
     def _store(self, records: Sequence[ArticleRecord], on_error: Callable[[str], None]) -> bool:
         try:
             result = store_records(self.repo, records)
-        except SQLAlchemyError as exc:
+        except (SQLAlchemyError, sqlite3.Error) as exc:
             on_error(f"not stored: the workspace refused the write ({getattr(exc, 'orig', None) or exc})")
             return False
+        self._account(result)
+        return True
+
+    def _account(self, result: StoreResult) -> None:
         self.report.imported += len(result.added)
         self.report.duplicates += result.duplicates
         self.report.article_ids.extend(result.added)
-        return True
 
     def flush(self) -> None:
         if not self.pending:
@@ -203,30 +217,32 @@ class _Importer:
         self.progress(self.done, self.total, path.name)
 
     def _stream(self, path: Path, stream: IO[str], encoding: str, start_done: int, lines: int) -> None:
+        batches = self._batches(path, stream, encoding)
+        try:
+            self._store_batches(path, batches, start_done, lines)
+        finally:
+            batches.close()
+
+    def _batches(self, path: Path, stream: IO[str], encoding: str) -> Generator[tuple[str, Any, int], None, None]:
+        """The file read into ("articles", (records, chars), last line) batches and
+        ("record", payload, line) workspace records. Bad lines are reported here; a problem that
+        ends the file is reported and the rows read before it still come (whole and valid)."""
         batch: list[ArticleRecord] = []
         chars = bad = line_no = 0
         try:
-            for line_no, item in _items(path, stream):
+            for line_no, item in _items(path, stream, encoding):
                 if isinstance(item, ArticleRecord):
                     batch.append(item)
                     chars += len(item.text)
+                    if len(batch) >= BATCH_SIZE or chars >= BATCH_CHARS:
+                        yield "articles", (batch, chars), line_no
+                        batch, chars = [], 0
                 elif isinstance(item, tuple):
-                    self._workspace_record(path, line_no, item)
+                    yield "record", item, line_no
                 else:
                     bad += 1
                     if bad <= MAX_LINE_FAILURES:
                         self.fail(path, f"line {line_no}: {item}")
-                if len(batch) >= BATCH_SIZE or chars >= BATCH_CHARS:
-                    last = line_no
-                    ok = self._store(batch, lambda r: self.fail(path, f"rows up to line {last} {r}"))
-                    batch, chars = [], 0
-                    self.done = start_done + min(line_no, lines)
-                    self.progress(self.done, self.total, f"{path.name}: line {line_no}")
-                    if not ok:
-                        return
-                    if self.cancelled():
-                        self.report.cancelled = True
-                        return
         except FileProblem as exc:
             self.fail(path, str(exc))
         except UnicodeDecodeError:
@@ -239,9 +255,58 @@ class _Importer:
         finally:
             if bad > MAX_LINE_FAILURES:
                 self.fail(path, f"... and {bad - MAX_LINE_FAILURES} more bad lines")
-        # Rows read before the end (or before a problem) are whole and valid: keep them.
         if batch:
-            self._store(batch, lambda r: self.fail(path, f"rows up to line {line_no} {r}"))
+            yield "articles", (batch, chars), line_no
+
+    def _store_batches(self, path: Path, batches: Iterator[tuple[str, Any, int]], start_done: int,
+                       lines: int) -> None:
+        """Article batches go into transactions of several batches (see COMMIT_SECONDS); progress
+        and cancel are checked after each batch, and a cancel commits what is done. Workspace
+        records are stored between transactions. The first batch is committed at once, so the
+        app shows the first articles (and a crash keeps them) while the rest come."""
+        item = next(batches, None)
+        hold = 0.0  # seconds the current transaction may stay open
+        while item is not None:
+            (kind, payload, line_no), item = item, None  # one batch in memory at a time
+            if kind == "record":
+                self._workspace_record(path, line_no, payload)
+                item = next(batches, None)
+                continue
+            written: list[StoreResult] = []
+            chars = 0
+            try:
+                with write_session(self.repo.engine) as session:
+                    writer, opened = ArticleWriter(session), time.monotonic()
+                    while True:
+                        written.append(writer.add(payload[0]))
+                        chars += payload[1]
+                        payload = None  # the records are in the workspace: let them go
+                        self.done = start_done + min(line_no, lines)
+                        self.progress(self.done, self.total, f"{path.name}: line {line_no}")
+                        if self.cancelled():
+                            self.report.cancelled = True
+                            break
+                        if time.monotonic() - opened >= hold or chars >= COMMIT_CHARS:
+                            break
+                        item = next(batches, None)
+                        if item is None or item[0] != "articles":
+                            break
+                        (kind, payload, line_no), item = item, None
+            except (SQLAlchemyError, sqlite3.Error) as exc:
+                self.fail(path, f"rows up to line {line_no} not stored: the workspace refused the write "
+                                f"({getattr(exc, 'orig', None) or exc})")
+                return
+            except Exception as exc:  # a file must never crash the import: name it and go on
+                self.fail(path, f"rows up to line {line_no} not stored ({type(exc).__name__}: {exc}); "
+                                "the rest of the file was skipped")
+                return
+            hold = COMMIT_SECONDS
+            for result in written:  # counted once committed
+                self._account(result)
+            if self.report.cancelled:
+                return
+            if item is None:  # the transaction ended on time, before reading on (or at the end)
+                item = next(batches, None)
 
     def _workspace_record(self, path: Path, line_no: int, item: tuple) -> None:  # type: ignore[type-arg]
         try:

@@ -1,5 +1,5 @@
-"""Writing imported articles with their spans, events and evidence in one transaction a batch,
-skipping texts the workspace already holds (normalized sha256)."""
+"""Writing imported articles with their spans, events and evidence, whole articles per
+transaction, skipping texts the workspace already holds (normalized sha256)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -23,6 +23,7 @@ from storage.models import (
 )
 from storage.repository import Repository, normalized_sha256
 from storage.importers.records import ArticleRecord
+from storage.textkey import fast_key
 
 _EVENTS = Event.__table__  # type: ignore[attr-defined]
 _EVIDENCE = Evidence.__table__  # type: ignore[attr-defined]
@@ -30,8 +31,14 @@ _EVIDENCE = Evidence.__table__  # type: ignore[attr-defined]
 _CHUNK = 900
 _ARTICLE_COLUMNS = ("title", "text", "source", "url", "published", "language", "sha256", "status",
                     "imported_at", "meta")
+# The text may come as the UTF-8 bytes the duplicate key was computed from: CAST stores them as
+# the same TEXT value binding the str would (the database encoding is UTF-8), without encoding
+# every article a second time.
 _INSERT_ARTICLE = (f"INSERT INTO article ({', '.join(_ARTICLE_COLUMNS)}) "
-                   f"VALUES ({', '.join('?' * len(_ARTICLE_COLUMNS))})")
+                   "VALUES (?, CAST(? AS TEXT), ?, ?, ?, ?, ?, ?, ?, ?)")
+_INSERT_NEW_ARTICLE = _INSERT_ARTICLE.replace("INSERT INTO", "INSERT OR IGNORE INTO", 1)
+# Largest id before a batch under which new ids are certain to be max(id) + 1 each.
+_SEQUENTIAL_IDS_BELOW = 2**62
 
 
 _INSERT_SPAN = ("INSERT INTO entityspan (article_id, start, \"end\", label, origin, state, coder, model_name, "
@@ -66,20 +73,53 @@ def store_records(repo: Repository, records: Sequence[ArticleRecord]) -> StoreRe
     """Insert a batch atomically: every new article together with its spans, events and
     evidence, or nothing. Duplicates (in the workspace or earlier in the batch) are skipped
     with their spans and events."""
-    result = StoreResult(ids=[None] * len(records))
     if not records:
-        return result
-    digests = [normalized_sha256(r.text) for r in records]
-    now = utcnow()
+        return StoreResult()
     with write_session(repo.engine) as s:
-        conn = s.connection()
+        return ArticleWriter(s).add(records)
+
+
+class ArticleWriter:
+    """Adds batches of records inside one open write transaction (a write_session); the caller
+    commits by leaving the session. An import keeps a transaction open over several batches:
+    each commit of a workspace is an fsync, while a batch's records are let go once written."""
+
+    def __init__(self, session: Any) -> None:
+        self._conn = session.connection()
         # The hot path goes straight to the driver (values in SQLAlchemy's SQLite storage
         # format): Core's per-row processing costs more than the insert itself.
-        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        self._cursor = self._conn.connection.driver_connection.cursor()
+        # Text passed as UTF-8 bytes only reads back the same in a UTF-8 database (the default).
+        self._utf8 = self._cursor.execute("PRAGMA encoding").fetchone()[0] == "UTF-8"
+        self._max_id: Optional[int] = None
+
+    def add(self, records: Sequence[ArticleRecord]) -> StoreResult:
+        """Insert the new articles of a batch with all they carry; duplicates (in the workspace or
+        earlier in the batch) are skipped with their spans and events."""
+        result = StoreResult(ids=[None] * len(records))
+        if not records:
+            return result
+        cursor = self._cursor
+        if self._utf8:
+            keyed = [_key_and_value(r.text) for r in records]
+        else:
+            keyed = [(normalized_sha256(r.text), r.text) for r in records]
+        digests = [digest for digest, _ in keyed]
+        now = utcnow()
+        # The largest id after the last batch of this transaction is still the largest.
+        if self._max_id is None:
+            self._max_id = cursor.execute("SELECT max(id) FROM article").fetchone()[0] or 0
+        before = self._max_id
+        # Below the top of the id range SQLite gives each new row max(id) + 1, so the new rows
+        # are the ones above `before`: the unique key can skip the texts already stored
+        # (INSERT OR IGNORE) without looking them up first.
+        optimistic = before < _SEQUENTIAL_IDS_BELOW
         existing: set[str] = set()
-        for part in _chunks(list(set(digests))):
-            marks = ",".join("?" * len(part))
-            existing.update(d for (d,) in cursor.execute(f"SELECT sha256 FROM article WHERE sha256 IN ({marks})", part))
+        if not optimistic:
+            for part in _chunks(list(set(digests))):
+                marks = ",".join("?" * len(part))
+                found = cursor.execute(f"SELECT sha256 FROM article WHERE sha256 IN ({marks})", part)
+                existing.update(d for (d,) in found)
         rows: list[tuple[Any, ...]] = []
         fresh: list[int] = []  # record indexes being inserted
         stamp = _db_datetime(now)
@@ -89,22 +129,53 @@ def store_records(repo: Repository, records: Sequence[ArticleRecord]) -> StoreRe
                 continue
             existing.add(digest)
             fresh.append(i)
-            rows.append((rec.title, rec.text, rec.source, rec.url,
-                         rec.published.isoformat() if rec.published else None, rec.language, digest,
-                         rec.status, _db_datetime(rec.imported_at) if rec.imported_at else stamp,
-                         json.dumps(rec.meta or {})))
+            published, imported_at, meta = rec.published, rec.imported_at, rec.meta
+            rows.append((rec.title, keyed[i][1], rec.source, rec.url, published.isoformat() if published else None,
+                         rec.language, digest, rec.status, _db_datetime(imported_at) if imported_at else stamp,
+                         json.dumps(meta) if meta else "{}"))
         if not rows:
             return result
-        cursor.executemany(_INSERT_ARTICLE, rows)
-        id_of: dict[str, int] = {}
-        fresh_digests = [digests[i] for i in fresh]
-        for part in _chunks(fresh_digests):
-            marks = ",".join("?" * len(part))
-            id_of.update(cursor.execute(f"SELECT sha256, id FROM article WHERE sha256 IN ({marks})", part))
-        for i in fresh:
-            result.ids[i] = id_of[digests[i]]
-        _store_children(conn, cursor, [(result.ids[i], records[i]) for i in fresh], now)  # type: ignore[misc]
-    return result
+        if optimistic:
+            cursor.executemany(_INSERT_NEW_ARTICLE, rows)
+            inserted = cursor.rowcount  # summed over the rows; a skipped one adds 0
+            (after,) = cursor.execute("SELECT max(id) FROM article").fetchone()
+            self._max_id = after
+            if inserted == len(rows) and after - before == inserted:
+                for i, new_id in zip(fresh, range(before + 1, after + 1)):
+                    result.ids[i] = new_id
+            else:  # some texts were already stored (every column has a value: only sha256 can refuse)
+                id_of = dict(cursor.execute("SELECT sha256, id FROM article WHERE id > ?", (before,)))
+                kept = []
+                for i in fresh:
+                    new_id = id_of.get(digests[i])
+                    if new_id is None:
+                        result.duplicates += 1
+                    else:
+                        result.ids[i] = new_id
+                        kept.append(i)
+                fresh = kept
+        else:  # ids near the top of the range (SQLite then picks unused ones at random): by key
+            cursor.executemany(_INSERT_ARTICLE, rows)
+            self._max_id = None
+            id_of = {}
+            for part in _chunks([digests[i] for i in fresh]):
+                marks = ",".join("?" * len(part))
+                id_of.update(cursor.execute(f"SELECT sha256, id FROM article WHERE sha256 IN ({marks})", part))
+            for i in fresh:
+                result.ids[i] = id_of[digests[i]]
+        children = [(result.ids[i], records[i]) for i in fresh if records[i].spans or records[i].events]
+        if children:
+            _store_children(self._conn, cursor, children, now)  # type: ignore[arg-type]
+        return result
+
+
+def _key_and_value(text: str) -> tuple[str, Any]:
+    """The duplicate key of a text and the value to bind for it: an ASCII str as it is (bound
+    without a copy), any other as the UTF-8 its key was computed from."""
+    fast = fast_key(text)
+    if fast is None:
+        return normalized_sha256(text), text
+    return fast[0], text if text.isascii() else fast[1]
 
 
 def _store_children(conn, cursor, items: list[tuple[int, ArticleRecord]], now) -> None:  # type: ignore[no-untyped-def]
