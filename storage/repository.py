@@ -1,9 +1,6 @@
 """The operations the app needs on a workspace, each one short transaction committed at once."""
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Optional, Sequence
 
@@ -12,118 +9,28 @@ from sqlmodel import col, select
 
 from storage.db import get_engine, read_session, write_session
 from storage.models import (
-    CORE_EVENT_FIELDS,
-    Actor,
     Article,
     ArticleStatus,
     Coder,
-    Codebook,
     EntitySpan,
     Event,
     Evidence,
     LearnedPattern,
-    Place,
     SpanState,
     utcnow,
 )
-from storage.textkey import folded_utf8
-
-
-def normalized_sha256(text_: str, chunk: int = 1 << 20) -> str:
-    """Duplicate key: the sha256 of the text with runs of white space folded to one space,
-    i.e. of " ".join(text_.split()). Hashed a chunk at a time: splitting a 50 MB article at
-    once made a list of millions of words (~10x the text in memory)."""
-    if len(text_) <= chunk:
-        # The common case folded with bytes operations, exactly the same (storage/textkey.py).
-        folded = folded_utf8(text_)
-        if folded is not None:
-            return hashlib.sha256(folded).hexdigest()
-    digest = hashlib.sha256()
-    carry, first = "", True
-    for i in range(0, len(text_), chunk):
-        piece = carry + text_[i:i + chunk]
-        words = piece.split()
-        carry = ""
-        if words and not piece[-1].isspace() and i + chunk < len(text_):
-            carry = words.pop()  # the last word may go on in the next chunk
-        if words:
-            digest.update(((" " if not first else "") + " ".join(words)).encode("utf-8"))
-            first = False
-    if carry:
-        digest.update(((" " if not first else "") + carry).encode("utf-8"))
-    return digest.hexdigest()
-
-
-@dataclass
-class ArticleIn:
-    """An article as an importer produced it, before it has an id."""
-
-    text: str
-    title: str = ""
-    source: str = ""
-    url: str = ""
-    published: Optional[dt.date] = None
-    language: str = "en"
-    status: str = ArticleStatus.NEW.value
-    meta: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class AddResult:
-    added_ids: list[int] = field(default_factory=list)
-    duplicates: int = 0
-
-
-@dataclass
-class ArticleFilter:
-    statuses: Sequence[str] = ()
-    source: str = ""
-    search: str = ""  # matched against title and source (and body when search_body)
-    search_body: bool = False
-
-
-@dataclass
-class ArticleRow:
-    """What the article list shows: light, no body text."""
-
-    id: int
-    title: str
-    published: Optional[dt.date]
-    source: str
-    status: str
-    n_events: int
-
-
-@dataclass
-class EventWithEvidence:
-    event: Event
-    evidence: dict[str, Evidence]
-
-
-@dataclass
-class ArticleBundle:
-    article: Article
-    spans: list[EntitySpan]
-    events: list[EventWithEvidence]
-
-
-def event_fields(event: Event) -> dict[str, Any]:
-    """All codebook field values of an event: the core columns, then the extras."""
-    values = {name: getattr(event, name) for name in CORE_EVENT_FIELDS}
-    values.update(event.extra or {})
-    return values
-
-
-def set_event_field(event: Event, name: str, value: Any) -> None:
-    if name in CORE_EVENT_FIELDS:
-        setattr(event, name, value)
-    else:
-        extra = dict(event.extra or {})
-        if value is None or value == "":
-            extra.pop(name, None)
-        else:
-            extra[name] = value
-        event.extra = extra
+from storage.repo_lookups import LookupsMixin
+from storage.repo_types import (  # re-exported: callers import these from here
+    AddResult,
+    ArticleBundle,
+    ArticleFilter,
+    ArticleIn,
+    ArticleRow,
+    EventWithEvidence,
+    event_fields,
+    normalized_sha256,
+    set_event_field,
+)
 
 
 def _events_with_evidence(s: Any, article_id: int) -> list[EventWithEvidence]:
@@ -137,7 +44,7 @@ def _events_with_evidence(s: Any, article_id: int) -> list[EventWithEvidence]:
     return [EventWithEvidence(e, evidence[e.id]) for e in events]  # type: ignore[index]
 
 
-class Repository:
+class Repository(LookupsMixin):
     """A workspace file and what can be done with it. Safe to share between threads."""
 
     def __init__(self, path: str | Path) -> None:
@@ -447,94 +354,6 @@ class Repository:
             stmt = stmt.where(col(Event.article_id).in_(list(article_ids)))
         with read_session(self.engine) as s:
             return list(s.exec(stmt).all())
-
-    # ---- coders, codebooks, actors, places, patterns --------------------------------------
-    def ensure_coder(self, name: str) -> None:
-        with write_session(self.engine) as s:
-            if not s.exec(select(Coder).where(Coder.name == name)).first():
-                s.add(Coder(name=name))
-
-    def save_codebook(self, name: str, version: str, definition: dict[str, Any]) -> None:
-        with write_session(self.engine) as s:
-            row = s.exec(select(Codebook).where(Codebook.name == name, Codebook.version == version)).first()
-            if row is None:
-                s.add(Codebook(name=name, version=version, definition=definition))
-            else:
-                row.definition = definition
-                s.add(row)
-
-    def codebooks(self) -> list[Codebook]:
-        with read_session(self.engine) as s:
-            return list(s.exec(select(Codebook).order_by(Codebook.name, Codebook.version)).all())
-
-    def actors(self) -> list[Actor]:
-        with read_session(self.engine) as s:
-            return list(s.exec(select(Actor).order_by(Actor.name)).all())
-
-    def upsert_actor(self, name: str, inter_code: Optional[int] = None, aliases: Sequence[str] = ()) -> Actor:
-        with write_session(self.engine) as s:
-            actor = s.exec(select(Actor).where(Actor.name == name)).first()
-            if actor is None:
-                actor = Actor(name=name, inter_code=inter_code, aliases=list(aliases))
-            else:
-                if inter_code is not None:
-                    actor.inter_code = inter_code
-                if aliases:
-                    actor.aliases = sorted(set(actor.aliases) | set(aliases))
-            s.add(actor)
-            s.flush()
-            s.refresh(actor)
-        return actor
-
-    def cached_place(self, query: str, country_hint: str = "") -> Optional[Place]:
-        with read_session(self.engine) as s:
-            return s.exec(select(Place).where(Place.query == query, Place.country_hint == country_hint)).first()
-
-    def cache_place(self, place: Place) -> None:
-        with write_session(self.engine) as s:
-            s.exec(delete(Place).where(Place.query == place.query,  # type: ignore[call-overload]
-                                       Place.country_hint == place.country_hint))
-            s.add(Place(**place.model_dump(exclude={"id"})))
-
-    def patterns(self, polarity: Optional[str] = None) -> list[LearnedPattern]:
-        stmt = select(LearnedPattern).order_by(LearnedPattern.id)
-        if polarity:
-            stmt = stmt.where(LearnedPattern.polarity == polarity)
-        with read_session(self.engine) as s:
-            return list(s.exec(stmt).all())
-
-    def learn(self, text_: str, label: str, polarity: str = "accept", context: str = "",
-              coder: Optional[str] = None) -> None:
-        """Record (or count again) something a coder taught."""
-        with write_session(self.engine) as s:
-            row = s.exec(select(LearnedPattern).where(
-                LearnedPattern.text == text_, LearnedPattern.label == label,
-                LearnedPattern.polarity == polarity, LearnedPattern.context == context)).first()
-            if row is None:
-                s.add(LearnedPattern(text=text_, label=label, polarity=polarity, context=context, coder=coder))
-            else:
-                row.hits += 1
-                s.add(row)
-
-    def unlearn(self, text_: str, label: str, polarity: str = "accept", context: str = "") -> None:
-        with write_session(self.engine) as s:
-            s.exec(delete(LearnedPattern).where(  # type: ignore[call-overload]
-                LearnedPattern.text == text_, LearnedPattern.label == label,
-                LearnedPattern.polarity == polarity, LearnedPattern.context == context))
-
-    def unlearn_once(self, text_: str, label: str, polarity: str = "accept", context: str = "") -> None:
-        """Take back one learn() (undo): count down, drop the row at zero."""
-        with write_session(self.engine) as s:
-            row = s.exec(select(LearnedPattern).where(
-                LearnedPattern.text == text_, LearnedPattern.label == label,
-                LearnedPattern.polarity == polarity, LearnedPattern.context == context)).first()
-            if row is None:
-                return
-            if row.hits > 1:
-                row.hits -= 1
-                s.add(row)
-            else:
-                s.delete(row)
 
     # ---- stats ----------------------------------------------------------------------------
     def stats(self) -> dict[str, Any]:

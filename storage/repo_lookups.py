@@ -1,0 +1,103 @@
+"""Workspace lists beside the articles: coders, codebooks, actors, the place cache, learned patterns."""
+from __future__ import annotations
+
+from typing import Any, Optional, Sequence
+
+from sqlalchemy import Engine, delete
+from sqlmodel import select
+
+from storage.db import read_session, write_session
+from storage.models import Actor, Coder, Codebook, LearnedPattern, Place
+
+
+class LookupsMixin:
+    """The repository's operations on the small lookup tables (mixed into Repository)."""
+
+    engine: Engine
+
+    def ensure_coder(self, name: str) -> None:
+        with write_session(self.engine) as s:
+            if not s.exec(select(Coder).where(Coder.name == name)).first():
+                s.add(Coder(name=name))
+
+    def save_codebook(self, name: str, version: str, definition: dict[str, Any]) -> None:
+        with write_session(self.engine) as s:
+            row = s.exec(select(Codebook).where(Codebook.name == name, Codebook.version == version)).first()
+            if row is None:
+                s.add(Codebook(name=name, version=version, definition=definition))
+            else:
+                row.definition = definition
+                s.add(row)
+
+    def codebooks(self) -> list[Codebook]:
+        with read_session(self.engine) as s:
+            return list(s.exec(select(Codebook).order_by(Codebook.name, Codebook.version)).all())
+
+    def actors(self) -> list[Actor]:
+        with read_session(self.engine) as s:
+            return list(s.exec(select(Actor).order_by(Actor.name)).all())
+
+    def upsert_actor(self, name: str, inter_code: Optional[int] = None, aliases: Sequence[str] = ()) -> Actor:
+        with write_session(self.engine) as s:
+            actor = s.exec(select(Actor).where(Actor.name == name)).first()
+            if actor is None:
+                actor = Actor(name=name, inter_code=inter_code, aliases=list(aliases))
+            else:
+                if inter_code is not None:
+                    actor.inter_code = inter_code
+                if aliases:
+                    actor.aliases = sorted(set(actor.aliases) | set(aliases))
+            s.add(actor)
+            s.flush()
+            s.refresh(actor)
+        return actor
+
+    def cached_place(self, query: str, country_hint: str = "") -> Optional[Place]:
+        with read_session(self.engine) as s:
+            return s.exec(select(Place).where(Place.query == query, Place.country_hint == country_hint)).first()
+
+    def cache_place(self, place: Place) -> None:
+        with write_session(self.engine) as s:
+            s.exec(delete(Place).where(Place.query == place.query,  # type: ignore[call-overload]
+                                       Place.country_hint == place.country_hint))
+            s.add(Place(**place.model_dump(exclude={"id"})))
+
+    def patterns(self, polarity: Optional[str] = None) -> list[LearnedPattern]:
+        stmt = select(LearnedPattern).order_by(LearnedPattern.id)
+        if polarity:
+            stmt = stmt.where(LearnedPattern.polarity == polarity)
+        with read_session(self.engine) as s:
+            return list(s.exec(stmt).all())
+
+    def learn(self, text_: str, label: str, polarity: str = "accept", context: str = "",
+              coder: Optional[str] = None) -> None:
+        """Record (or count again) something a coder taught."""
+        with write_session(self.engine) as s:
+            row = s.exec(select(LearnedPattern).where(
+                LearnedPattern.text == text_, LearnedPattern.label == label,
+                LearnedPattern.polarity == polarity, LearnedPattern.context == context)).first()
+            if row is None:
+                s.add(LearnedPattern(text=text_, label=label, polarity=polarity, context=context, coder=coder))
+            else:
+                row.hits += 1
+                s.add(row)
+
+    def unlearn(self, text_: str, label: str, polarity: str = "accept", context: str = "") -> None:
+        with write_session(self.engine) as s:
+            s.exec(delete(LearnedPattern).where(  # type: ignore[call-overload]
+                LearnedPattern.text == text_, LearnedPattern.label == label,
+                LearnedPattern.polarity == polarity, LearnedPattern.context == context))
+
+    def unlearn_once(self, text_: str, label: str, polarity: str = "accept", context: str = "") -> None:
+        """Take back one learn() (undo): count down, drop the row at zero."""
+        with write_session(self.engine) as s:
+            row = s.exec(select(LearnedPattern).where(
+                LearnedPattern.text == text_, LearnedPattern.label == label,
+                LearnedPattern.polarity == polarity, LearnedPattern.context == context)).first()
+            if row is None:
+                return
+            if row.hits > 1:
+                row.hits -= 1
+                s.add(row)
+            else:
+                s.delete(row)

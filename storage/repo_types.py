@@ -1,0 +1,107 @@
+"""The plain values the repository takes and gives: article input, filters, list rows, bundles."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any, Optional, Sequence
+
+from storage.models import CORE_EVENT_FIELDS, Article, ArticleStatus, EntitySpan, Event, Evidence
+from storage.textkey import folded_utf8
+
+
+def normalized_sha256(text_: str, chunk: int = 1 << 20) -> str:
+    """Duplicate key: the sha256 of the text with runs of white space folded to one space,
+    i.e. of " ".join(text_.split()). Hashed a chunk at a time: splitting a 50 MB article at
+    once made a list of millions of words (~10x the text in memory)."""
+    if len(text_) <= chunk:
+        # The common case folded with bytes operations, exactly the same (storage/textkey.py).
+        folded = folded_utf8(text_)
+        if folded is not None:
+            return hashlib.sha256(folded).hexdigest()
+    digest = hashlib.sha256()
+    carry, first = "", True
+    for i in range(0, len(text_), chunk):
+        piece = carry + text_[i:i + chunk]
+        words = piece.split()
+        carry = ""
+        if words and not piece[-1].isspace() and i + chunk < len(text_):
+            carry = words.pop()  # the last word may go on in the next chunk
+        if words:
+            digest.update(((" " if not first else "") + " ".join(words)).encode("utf-8"))
+            first = False
+    if carry:
+        digest.update(((" " if not first else "") + carry).encode("utf-8"))
+    return digest.hexdigest()
+
+
+@dataclass
+class ArticleIn:
+    """An article as an importer produced it, before it has an id."""
+
+    text: str
+    title: str = ""
+    source: str = ""
+    url: str = ""
+    published: Optional[dt.date] = None
+    language: str = "en"
+    status: str = ArticleStatus.NEW.value
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class AddResult:
+    added_ids: list[int] = field(default_factory=list)
+    duplicates: int = 0
+
+
+@dataclass
+class ArticleFilter:
+    statuses: Sequence[str] = ()
+    source: str = ""
+    search: str = ""  # matched against title and source (and body when search_body)
+    search_body: bool = False
+
+
+@dataclass
+class ArticleRow:
+    """What the article list shows: light, no body text."""
+
+    id: int
+    title: str
+    published: Optional[dt.date]
+    source: str
+    status: str
+    n_events: int
+
+
+@dataclass
+class EventWithEvidence:
+    event: Event
+    evidence: dict[str, Evidence]
+
+
+@dataclass
+class ArticleBundle:
+    article: Article
+    spans: list[EntitySpan]
+    events: list[EventWithEvidence]
+
+
+def event_fields(event: Event) -> dict[str, Any]:
+    """All codebook field values of an event: the core columns, then the extras."""
+    values = {name: getattr(event, name) for name in CORE_EVENT_FIELDS}
+    values.update(event.extra or {})
+    return values
+
+
+def set_event_field(event: Event, name: str, value: Any) -> None:
+    if name in CORE_EVENT_FIELDS:
+        setattr(event, name, value)
+    else:
+        extra = dict(event.extra or {})
+        if value is None or value == "":
+            extra.pop(name, None)
+        else:
+            extra[name] = value
+        event.extra = extra
