@@ -20,7 +20,8 @@ def _progress_bar(desc: str):  # type: ignore[no-untyped-def]
     """A tqdm bar on stderr driven by the (done, total, message) progress convention."""
     from tqdm import tqdm
 
-    bar = tqdm(desc=desc, unit="", file=sys.stderr, disable=not sys.stderr.isatty() and None, leave=False)
+    # disable=None: a bar on a terminal, nothing in logs and pipes.
+    bar = tqdm(desc=desc, unit="", file=sys.stderr, disable=None, leave=False)
 
     def progress(done: int, total: int, message: str = "") -> None:
         if total and bar.total != total:
@@ -85,11 +86,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     from storage.exporters import ExportError, ExportOptions, export_dataset
 
     repo = _open(args.db)
-    try:  # derived fields and problems come from coding; without it values go out as stored
-        from coding.dataset import event_hook
-        hook = event_hook(repo=repo)
-    except ImportError:
-        hook = None
+    from coding.dataset import event_hook
+
+    hook = event_hook(repo=repo)  # fills derived fields and lists each event's problems
     out = Path(args.out)
     fmt = args.format or out.suffix.lstrip(".").lower()
     if fmt not in ("xlsx", "csv", "jsonl"):
