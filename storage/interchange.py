@@ -262,6 +262,8 @@ def _text_line_item(line: str) -> Line:
         obj = json.loads(line)
     except json.JSONDecodeError as exc:
         return RecordProblem(f"not valid JSON ({exc.msg} at column {exc.colno})")
+    except RecursionError:  # one hostile line must not end the whole file
+        return RecordProblem("JSON nested too deeply to be an article")
     if _SURROGATE_ESCAPE.search(line):
         try:
             json.dumps(obj, ensure_ascii=False).encode("utf-8")

@@ -211,7 +211,7 @@ PER_ARTICLE = """SELECT count(*) FROM article a WHERE
 
 @pytest.mark.slow
 def test_kill_during_jsonl_import_with_spans_and_events(tmp_path: Path) -> None:
-    n = 2500
+    n = 12_000  # several commits (the importer commits every ~0.25 s): the kill lands between
     src = tmp_path / "coded.jsonl"
     with src.open("w", encoding="utf-8") as fh:
         for i in range(n):

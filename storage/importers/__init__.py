@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -78,6 +79,16 @@ def collect_files(paths: Iterable[Union[str, Path]]) -> tuple[list[Path], list[I
     seen: set[Path] = set()
 
     def add(p: Path) -> None:
+        try:
+            mode = p.stat().st_mode
+        except OSError:
+            reason = "a link to a missing file" if p.is_symlink() else "file not found"
+            failures.append(ImportFailure(str(p), reason))
+            return
+        if not stat.S_ISREG(mode):
+            # A FIFO would block the import for ever on open(); sockets and devices are no articles.
+            failures.append(ImportFailure(str(p), "not a regular file (a pipe, socket or device)"))
+            return
         key = p.resolve()
         if key not in seen:
             seen.add(key)
@@ -92,7 +103,7 @@ def collect_files(paths: Iterable[Union[str, Path]]) -> tuple[list[Path], list[I
                 for name in sorted(names):
                     if not name.startswith("."):
                         add(Path(folder) / name)
-        elif path.exists():
+        elif path.exists() or path.is_symlink():
             add(path)
         else:
             failures.append(ImportFailure(str(path), "file not found"))
