@@ -121,6 +121,8 @@ class SetFieldCommand(EditCommand):
     def mergeWith(self, other: QUndoCommand) -> bool:
         if not isinstance(other, SetFieldCommand) or other.merge_key is None or other.merge_key != self.merge_key:
             return False
+        if other.isObsolete():  # its save failed: nothing of it may join a saved step
+            return False
         # `other` has been applied already; its previous values of keys we did not touch are
         # the state before us too.
         for key, value in other.previous.items():

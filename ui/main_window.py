@@ -199,6 +199,7 @@ class MainWindow(QMainWindow):
         self.list_panel.articleActivated.connect(lambda _aid: self.focus_panel(1))
         self.signals.articleChanged.connect(self._article_changed)
         self.signals.articlesChanged.connect(self._articles_changed)
+        self.signals.writeFailed.connect(self._write_failed)
         self._undo_index = self.undo_stack.index()
         self.undo_stack.indexChanged.connect(self._undo_moved)
         self.jobs.suggestProgress.connect(self._suggest_progress)
@@ -237,6 +238,9 @@ class MainWindow(QMainWindow):
             self.reader.set_article(bundle)
         if hasattr(self.event_panel, "set_article"):
             self.event_panel.set_article(bundle, self.codebook)
+
+    def _write_failed(self, message: str) -> None:
+        QMessageBox.warning(self, "Edit not saved", message)
 
     def _article_changed(self, article_id: int) -> None:
         """An edit hit the DB. The reader and event panel listen to the same signal and refresh

@@ -18,6 +18,7 @@ class WorkspaceSignals(QObject):
 
     articleChanged = Signal(int)  # spans/events/status of that article changed in the DB
     articlesChanged = Signal()  # the article list must reload (import, bulk status ...)
+    writeFailed = Signal(str)  # an edit could not be saved: the message names file and reason
 
 
 class EditCommand(QUndoCommand):
@@ -37,12 +38,30 @@ class EditCommand(QUndoCommand):
         raise NotImplementedError
 
     def redo(self) -> None:
-        self.apply()
-        self.signals.articleChanged.emit(self.article_id)
+        self._run(self.apply, "save")
 
     def undo(self) -> None:
-        self.revert()
+        self._run(self.revert, "undo")
+
+    def _run(self, step, verb: str) -> None:  # type: ignore[no-untyped-def]
+        """Run apply/revert. If the database refuses (disk full, read-only, damaged), the
+        command is made obsolete so QUndoStack drops it: a failed edit must never stay on the
+        stack, where a later undo/redo would replay half of it. The panels reload what the
+        database really holds and the window tells the coder."""
+        try:
+            step()
+        except Exception as exc:  # a failed write must not take the window down
+            log.exception("%s of %r failed", verb, self.text())
+            self.setObsolete(True)
+            self.signals.writeFailed.emit(_failure_message(self.repo, self.text(), verb, exc))
         self.signals.articleChanged.emit(self.article_id)
+
+
+def _failure_message(repo: Repository, what: str, verb: str, exc: BaseException) -> str:
+    from storage.db import explain_error
+
+    return (f"Could not {verb} \u201c{what}\u201d in {repo.path}: {explain_error(exc)}. "
+            "Everything saved before this edit is kept.")
 
 
 # ---- learning hook ------------------------------------------------------------------------
