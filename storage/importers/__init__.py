@@ -34,7 +34,7 @@ BATCH_CHARS = 32_000_000
 # A CSV/JSONL file's batches share one transaction until it has been open this long (or holds
 # this much text): a commit is an fsync (synchronous=FULL), costly at one per batch, while other
 # writers (the coder's edits) wait for the lock no longer than this.
-COMMIT_SECONDS = 0.25
+COMMIT_SECONDS = 0.1
 COMMIT_CHARS = 32_000_000
 # Past this many bad lines in one file, the rest are only counted.
 MAX_LINE_FAILURES = 50
