@@ -5,9 +5,10 @@ import datetime as dt
 import glob
 import os
 import sqlite3
+import threading
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator, Optional
 
 from sqlalchemy import Engine, create_engine, event
 from sqlmodel import Session
@@ -289,6 +290,23 @@ def write_session(engine: Engine) -> Iterator[Session]:
     with Session(engine.execution_options(immediate=True), expire_on_commit=False) as session:
         with session.begin():
             yield session
+    for hook in list(_own_commit_hooks.get(id(engine), ())):
+        hook()
+
+
+# Called right after each commit this process makes through write_session, so a ChangeWatch
+# can take its own process's edits as seen (see ChangeWatch.absorb).
+_own_commit_hooks: dict[int, list[Callable[[], None]]] = {}
+
+
+def on_own_commit(engine: Engine, hook: Callable[[], None]) -> None:
+    _own_commit_hooks.setdefault(id(engine), []).append(hook)
+
+
+def remove_own_commit_hook(engine: Engine, hook: Callable[[], None]) -> None:
+    hooks = _own_commit_hooks.get(id(engine), [])
+    if hook in hooks:
+        hooks.remove(hook)
 
 
 def integrity_check(path: str | Path) -> str:
@@ -304,21 +322,37 @@ class ChangeWatch:
     since the last look: SQLite's PRAGMA data_version on a connection of its own, which changes
     on every commit made through any other connection. Cheap enough for a GUI timer."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, engine: Optional[Engine] = None) -> None:
         self._conn = sqlite3.connect(f"file:{Path(path)}?mode=ro", uri=True, check_same_thread=False,
                                      timeout=BUSY_TIMEOUT_MS / 1000)
+        self._lock = threading.Lock()
         self._version = self._read()
+        self._engine = engine
+        if engine is not None:
+            on_own_commit(engine, self.absorb)
 
     def _read(self) -> int:
-        return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+        with self._lock:
+            return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+
+    def absorb(self) -> None:
+        """Take the workspace as seen now: called right after this process's own commits, so
+        only other programs' commits count as changes. A commit by another program in the
+        microseconds between ours and this call is taken as seen too; its next commit shows."""
+        version = self._read()
+        with self._lock:
+            self._version = version
 
     def changed(self) -> bool:
         """True once per batch of commits by other connections since the last call."""
         version = self._read()
-        if version == self._version:
-            return False
-        self._version = version
+        with self._lock:
+            if version == self._version:
+                return False
+            self._version = version
         return True
 
     def close(self) -> None:
+        if self._engine is not None:
+            remove_own_commit_hook(self._engine, self.absorb)
         self._conn.close()

@@ -198,3 +198,23 @@ def test_change_watch_tells_when_another_program_committed(tmp_path: Path) -> No
     finally:
         watch.close()
         repo.close()
+
+
+def test_change_watch_ignores_this_process_and_sees_others(tmp_path) -> None:
+    """A window must reload for another program's edit, not for each of its own."""
+    from storage.db import ChangeWatch
+    from storage.repository import ArticleIn, Repository
+
+    path = tmp_path / "ws.sqlite"
+    mine = Repository(path)
+    article_id = mine.add_article(ArticleIn(text="Protest in Bamako on Friday."))
+    watch = ChangeWatch(path, mine.engine)
+    mine.set_status(article_id, "coded")
+    assert not watch.changed()
+    code = ("import sys; sys.path.insert(0, sys.argv[2]); from storage.repository import Repository;"
+            "Repository(sys.argv[1]).set_status(1, 'flagged')")
+    subprocess.run([sys.executable, "-c", code, str(path), str(ROOT)], check=True, timeout=120)
+    assert watch.changed()
+    assert not watch.changed()
+    watch.close()
+    mine.set_status(article_id, "new")  # a closed watch no longer hooks the engine

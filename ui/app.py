@@ -5,14 +5,19 @@ import logging
 import shutil
 import sys
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Any, Optional
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QFont, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from ui.dialogs import CoderNameDialog
 from ui.settings import APPLICATION, ORGANIZATION, Settings
+
+if TYPE_CHECKING:
+    from storage.db import WorkspaceError
+    from storage.repository import Repository
+    from ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
@@ -55,41 +60,107 @@ def ensure_coder_name(settings: Settings, parent: Optional[QWidget] = None) -> O
 
 def open_workspace_or_explain(db: Optional[str], parent: Optional[QWidget] = None):  # type: ignore[no-untyped-def]
     """The Repository, or None after telling the user why not (offering the latest backup)."""
-    from storage.db import WorkspaceError, latest_backup
-    from storage.workspace import default_workspace_path, open_workspace
+    from storage.db import WorkspaceError
+    from storage.workspace import open_workspace
 
     try:
         return open_workspace(db)
     except WorkspaceError as exc:
-        path = Path(db).expanduser() if db else default_workspace_path()
-        backup = getattr(exc, "backup", None) or latest_backup(path)
-        box = QMessageBox(parent)
-        box.setIcon(QMessageBox.Icon.Critical)
-        box.setWindowTitle("The workspace cannot be opened")
-        box.setText(str(exc))
-        if backup is None:
-            box.setInformativeText("No backup of this workspace was found. Open another file with --db PATH.")
-            box.setStandardButtons(QMessageBox.StandardButton.Close)
-            box.exec()
-            return None
-        restored = path.with_name(f"{path.stem}.restored{path.suffix}")
-        box.setInformativeText(f"A backup exists: {backup.name}\nOpen a copy of it ({restored.name})? "
-                               "The damaged file is left untouched.")
-        use = box.addButton("Open the backup", QMessageBox.ButtonRole.AcceptRole)
-        box.addButton(QMessageBox.StandardButton.Close)
+        return explain_workspace_error(exc, db, parent)
+
+
+def explain_workspace_error(exc: "WorkspaceError", db: Optional[str],
+                            parent: Optional[QWidget] = None) -> Optional["Repository"]:
+    """Tell the user why the workspace cannot be opened, offering to open a copy of its latest
+    backup: that Repository, or None."""
+    from storage.db import WorkspaceError, latest_backup
+    from storage.workspace import default_workspace_path, open_workspace
+
+    path = Path(db).expanduser() if db else default_workspace_path()
+    backup = getattr(exc, "backup", None) or latest_backup(path)
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Critical)
+    box.setWindowTitle("The workspace cannot be opened")
+    box.setText(str(exc))
+    if backup is None:
+        box.setInformativeText("No backup of this workspace was found. Open another file with --db PATH.")
+        box.setStandardButtons(QMessageBox.StandardButton.Close)
         box.exec()
-        if box.clickedButton() is not use:
-            return None
-        try:
-            shutil.copy2(backup, restored)
-            return open_workspace(restored)
-        except (OSError, WorkspaceError) as exc2:
-            QMessageBox.critical(parent, "The backup cannot be opened either", str(exc2))
-            return None
+        return None
+    restored = path.with_name(f"{path.stem}.restored{path.suffix}")
+    box.setInformativeText(f"A backup exists: {backup.name}\nOpen a copy of it ({restored.name})? "
+                           "The damaged file is left untouched.")
+    use = box.addButton("Open the backup", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(QMessageBox.StandardButton.Close)
+    box.exec()
+    if box.clickedButton() is not use:
+        return None
+    try:
+        shutil.copy2(backup, restored)
+        return open_workspace(restored)
+    except (OSError, WorkspaceError) as exc2:
+        QMessageBox.critical(parent, "The backup cannot be opened either", str(exc2))
+        return None
+
+
+def open_for_window(db: Optional[str], coder: str, codebook_name: str, progress: Any = None,
+                    cancelled: Any = None) -> Any:
+    """Runs on a worker thread (TaskRunner): opens the workspace (importing SQLModel, migrating,
+    seeding the samples), records the coder and loads the codebook. Returns (repo, codebook),
+    or the WorkspaceError for the GUI thread to explain."""
+    from storage.db import WorkspaceError
+    from storage.workspace import open_workspace
+    from ui.main_window import load_codebook
+
+    try:
+        repo = open_workspace(db)
+    except WorkspaceError as exc:
+        return exc
+    repo.ensure_coder(coder)
+    return repo, load_codebook(codebook_name, repo)
+
+
+def quit_app(code: int) -> None:
+    """End the event loop with this exit code (the workspace could not be opened)."""
+    app = QApplication.instance()
+    if app is not None:
+        app.exit(code)
+
+
+def start_opening(window: "MainWindow", db: Optional[str]) -> Any:
+    """Open the workspace off the GUI thread and attach it to the (already shown) window. If it
+    cannot be opened (and the user declines or cannot use a backup) the app exits with code 2."""
+    from ui.tasks import TaskRunner
+
+    def give_up() -> None:
+        quit_app(2)
+
+    def opened(result: Any) -> None:
+        if isinstance(result, tuple):
+            repo, codebook = result
+        else:
+            repo, codebook = explain_workspace_error(result, db, window), None
+            if repo is None:
+                give_up()
+                return
+            repo.ensure_coder(window.coder)
+        window.attach(repo, codebook)
+
+    def failed(message: str) -> None:  # not a WorkspaceError: a bug, or the disk went away
+        QMessageBox.critical(window, "The workspace cannot be opened", message)
+        give_up()
+
+    runner = TaskRunner(open_for_window, db, window.coder, window.settings.codebook_name,
+                        name="open workspace", parent=window)
+    runner.finished.connect(opened)
+    runner.failed.connect(failed)
+    window.opening = runner
+    return runner.start()
 
 
 def run_app(db: Optional[str] = None) -> int:
-    """The GUI entry point: returns the process exit code."""
+    """The GUI entry point: returns the process exit code. The window shows at once (empty,
+    "Opening workspace…") and the workspace opens on a worker thread, then fills it."""
     app = make_application()
     settings = Settings()
     base = QFont(app.font())
@@ -98,16 +169,13 @@ def run_app(db: Optional[str] = None) -> int:
     coder = ensure_coder_name(settings)
     if coder is None:
         return 1
-    repo = open_workspace_or_explain(db)
-    if repo is None:
-        return 2
-    repo.ensure_coder(coder)
-    from ui.main_window import MainWindow  # after the checks: the first dialog shows sooner
+    from ui.main_window import MainWindow
 
-    window = MainWindow(repo, coder, settings)
-    window.show()
-    app.setAttribute(Qt.ApplicationAttribute.AA_DontShowIconsInMenus, True)
+    window = MainWindow(None, coder, settings)
+    window.show()  # no icons in menus: set by attach() (Qt's enums cost ~20 ms to load)
+    start_opening(window, db)
     return int(app.exec())
 
 
-__all__ = ["run_app", "make_application", "ensure_coder_name", "open_workspace_or_explain"]
+__all__ = ["run_app", "make_application", "ensure_coder_name", "open_workspace_or_explain",
+           "explain_workspace_error", "open_for_window", "start_opening"]

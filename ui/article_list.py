@@ -174,6 +174,24 @@ class ArticleListPanel(QWidget):
         self.reload_sources()
         self.apply_filter()
 
+    def refresh_all(self) -> None:
+        """Another program changed the workspace: new rows, statuses and sources, keeping the
+        selected article and the rows in view (the top row stays on top when it still exists)."""
+        self.reload_sources()
+        bar = self.view.verticalScrollBar()
+        scrolled, top_row = bar.value(), self.view.rowAt(0)
+        top_id = self.model.article_id(top_row) if top_row >= 0 else None
+        if not self.model.refresh_rows():
+            return
+        self._update_count()
+        if self._current is not None:
+            self._select_row(self.model.row_of(self._current), emit=False)
+        row = self.model.row_of(top_id) if top_id is not None else None
+        if row is not None:
+            self.view.scrollTo(self.model.index(row, TITLE), QAbstractItemView.ScrollHint.PositionAtTop)
+        else:
+            bar.setValue(scrolled)
+
     def reload_sources(self) -> None:
         current = self.source_combo.currentData() or ""
         self.source_combo.blockSignals(True)

@@ -71,6 +71,18 @@ class ArticleTableModel(QAbstractTableModel):
 
     reload = set_filter
 
+    def refresh_rows(self) -> bool:
+        """Re-read the ids and drop the cached rows; the model is reset only when the ids changed
+        (True), else the rows just repaint, so selection and scrolling stay untouched."""
+        ids = self.repo.article_ids(self.filter)
+        if ids != self._ids:
+            self.set_filter()
+            return True
+        self._cache.clear()
+        if self._n_rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(self._n_rows - 1, N_COLUMNS - 1))
+        return False
+
     def ids(self) -> Sequence[int]:
         return self._ids
 

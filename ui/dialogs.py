@@ -4,15 +4,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional, Sequence
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QGroupBox,
     QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QTableWidget, QTableWidgetItem,
     QVBoxLayout, QWidget,
 )
-
-from storage.models import ArticleStatus
-from ui.article_model import STATUS_LABELS
 
 EXPORT_FILTERS = "Excel workbook (*.xlsx);;CSV, one row an event (*.csv);;JSON lines, the whole workspace (*.jsonl)"
 
@@ -60,6 +56,8 @@ class JobSummaryDialog(QDialog):
 
     def __init__(self, title: str, summary: str, failures: Sequence[tuple[str, str]] = (),
                  parent: Optional[QWidget] = None) -> None:
+        from PySide6.QtCore import Qt  # here: the start-up dialog above must not load Qt's enums
+
         super().__init__(parent)
         self.setObjectName("jobSummary")
         self.setWindowTitle(title)
@@ -115,6 +113,11 @@ class ExportDialog(QDialog):
                       ".jsonl: the whole workspace (articles, highlights, events)", self)
         hint.setObjectName("hint")
         hint.setWordWrap(True)
+        # Here, not at module level: the coder-name dialog is shown at start, before the
+        # workspace (and SQLModel, which storage.models loads) is imported.
+        from storage.models import ArticleStatus
+        from ui.article_model import STATUS_LABELS
+
         group = QGroupBox("Articles to include", self)
         glay = QVBoxLayout(group)
         self.status_boxes: dict[str, QCheckBox] = {}

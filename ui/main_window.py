@@ -4,27 +4,34 @@ from __future__ import annotations
 import importlib
 import logging
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
-    QApplication, QInputDialog, QLabel, QMainWindow, QMenu, QMessageBox, QSplitter, QWidget,
+    QApplication, QHBoxLayout, QInputDialog, QLabel, QMainWindow, QMenu, QMessageBox, QSplitter,
+    QStatusBar, QVBoxLayout, QWidget,
 )
 
-from storage.repository import ArticleBundle, Repository
-from ui.article_list import ArticleListPanel
-from ui.cheatsheet import CheatSheetDialog
-from ui.dialogs import CoderNameDialog
-from ui.job_controller import JobController
 from ui.settings import MAX_FONT_SIZE, MIN_FONT_SIZE, Settings
-from ui.status_actions import StatusActions
-from ui.status_bar import StatusBar
-from ui.undo import WorkspaceSignals
+
+# Cold start: the window shows before the workspace opens, so nothing here may import storage
+# (SQLModel/SQLAlchemy cost more than PySide6 itself); the panels come in attach(). The shell
+# also keeps clear of PySide6's `Qt` namespace: building it costs ~20 ms, a sixth of a bare
+# PySide6 window's start, so Qt is imported where it is used, after the window shows.
+if TYPE_CHECKING:
+    from storage.repository import ArticleBundle, Repository
+    from ui.article_list import ArticleListPanel
+    from ui.change_poller import ChangePoller
+    from ui.job_controller import JobController
+    from ui.status_bar import StatusBar
+    from ui.status_actions import StatusActions
+    from ui.undo import WorkspaceSignals
 
 log = logging.getLogger(__name__)
 # While suggestions run, the open article is re-read at most this often to show new highlights.
 SUGGEST_REFRESH_MS = 1000
+MIN_WIDTHS = (280, 420, 480)  # list, reader, event panel
 
 
 def _panel_class(module: str, name: str) -> Any:
@@ -38,48 +45,126 @@ def _panel_class(module: str, name: str) -> Any:
 
 class _Placeholder(QLabel):
     def __init__(self, text: str) -> None:
+        from PySide6.QtCore import Qt
+
         super().__init__(text)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setObjectName("placeholder")
         self.setWordWrap(True)
 
 
-class MainWindow(QMainWindow):
-    """Holds the workspace, the single undo stack, the signals and the three panels."""
+def load_codebook(name: str, repo: Any) -> Any:
+    """The coder's codebook (by name, then the default); None (logged) when none loads.
+    Plain Python: the background opener calls it too."""
+    try:
+        from coding.codebook import default_codebook, find_codebook
 
-    def __init__(self, repo: Repository, coder: str, settings: Settings,
+        return find_codebook(name, None, repo) or default_codebook()
+    except Exception:
+        log.exception("codebook could not be loaded")
+        return None
+
+
+class _Opening(QWidget):
+    """A panel's place while the workspace opens: a quiet line of text, centred by stretches."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        label = QLabel(text, self)
+        label.setObjectName("placeholder")
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(label)
+        row.addStretch(1)
+        column = QVBoxLayout(self)
+        column.addStretch(1)
+        column.addLayout(row)
+        column.addStretch(1)
+
+
+class MainWindow(QMainWindow):
+    """Holds the workspace, the single undo stack, the signals and the three panels.
+
+    With a repo the window is complete when constructed (tests, tools). With repo=None it is a
+    shell that shows at once (empty panels, "Opening workspace…"); attach(repo) then builds the
+    panels, menus and jobs when the workspace has been opened off the GUI thread (ui.app)."""
+
+    # Built by attach(): absent while the workspace is still opening.
+    signals: WorkspaceSignals
+    list_panel: ArticleListPanel
+    jobs: JobController
+    status_actions: StatusActions
+    status: StatusBar
+    changes: ChangePoller  # other programs' edits
+
+    def __init__(self, repo: Optional[Repository], coder: str, settings: Settings,
                  parent: Optional[QWidget] = None, start_jobs: bool = True) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
-        self.repo, self.coder, self.settings = repo, coder, settings
-        self._update_title()
+        self.repo: Optional[Repository] = None
+        self.coder, self.settings = coder, settings
+        self._start_jobs = start_jobs
         self.undo_stack = QUndoStack(self)
-        self.signals = WorkspaceSignals(self)
         self.bundle: Optional[ArticleBundle] = None
-        self.codebook = self._load_codebook()
+        self.codebook: Any = None
+        self.opening: Any = None  # the TaskRunner opening the workspace (ui.app.start_opening)
+        self.setWindowTitle("Opening workspace… — Chronicler")
+        self.setStatusBar(QStatusBar(self))  # the jobs' status bar comes with the workspace
+
+        self.splitter = QSplitter(parent=self)  # horizontal; positional would make PySide6 load Qt (overloads)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.setChildrenCollapsible(False)
+        # Fixed minimum widths: the splitter then keeps the coder's sizes when the event form
+        # appears or goes (its size hint changes with the article).
+        for i, min_width in enumerate(MIN_WIDTHS):
+            shell = _Opening("Opening workspace…" if i == 1 else "")
+            shell.setMinimumWidth(min_width)
+            self.splitter.addWidget(shell)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 5)
+        self.splitter.setStretchFactor(2, 4)
+        self.setCentralWidget(self.splitter)
+
+        self._make_menus()
+        self.apply_font_size(settings.font_size)
+        self.restore_layout()
+        if repo is not None:
+            self.attach(repo)
+
+    def attach(self, repo: Repository, codebook: Any = None) -> None:
+        """The workspace is open: build the panels, jobs and menus on it and show its articles.
+        `codebook`: already loaded (by the background opener), else loaded here."""
+        from PySide6.QtCore import Qt
+
+        from ui.article_list import ArticleListPanel
+        from ui.job_controller import JobController
+        from ui.status_actions import StatusActions
+        from ui.status_bar import StatusBar
+        from ui.undo import WorkspaceSignals
+
+        QApplication.setAttribute(Qt.ApplicationAttribute.AA_DontShowIconsInMenus, True)
+        self.repo = repo
+        self._update_title()
+        self.signals = WorkspaceSignals(self)
+        self.codebook = codebook if codebook is not None else load_codebook(self.settings.codebook_name, repo)
 
         self.list_panel = ArticleListPanel(repo, self)
         self.reader = self._make_panel("ui.reader_panel", "ReaderPanel", "The reader could not be loaded.")
         self.event_panel = self._make_panel("ui.event_panel", "EventPanel", "The event panel could not be loaded.")
         self.status = StatusBar(self)
         self.setStatusBar(self.status)
-        self.jobs = JobController(self, repo, settings, self.signals, self.status, self.current_article_id)
-        self.jobs.suggest_after_import = start_jobs
+        self.jobs = JobController(self, repo, self.settings, self.signals, self.status, self.current_article_id)
+        self.jobs.suggest_after_import = self._start_jobs
         self.status_actions = StatusActions(repo, self.undo_stack, self.signals, self.current_article_id,
                                             self.list_panel.go_next_uncoded, self)
 
-        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        self.splitter.setObjectName("mainSplitter")
-        self.splitter.setChildrenCollapsible(False)
-        # Fixed minimum widths: the splitter then keeps the coder's sizes when the event form
-        # appears or goes (its size hint changes with the article).
-        for w, min_width in ((self.list_panel, 280), (self.reader, 420), (self.event_panel, 480)):
+        sizes = self.splitter.sizes()
+        for i, (w, min_width) in enumerate(zip((self.list_panel, self.reader, self.event_panel), MIN_WIDTHS)):
             w.setMinimumWidth(min_width)
-            self.splitter.addWidget(w)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 5)
-        self.splitter.setStretchFactor(2, 4)
-        self.setCentralWidget(self.splitter)
+            old = self.splitter.replaceWidget(i, w)
+            if old is not None:
+                old.deleteLater()
+        self.splitter.setSizes(sizes)  # the coder's layout, restored on the shell already
         self.setAcceptDrops(True)
 
         self._build_menus()
@@ -87,26 +172,25 @@ class MainWindow(QMainWindow):
         self._counts_timer = QTimer(self, singleShot=True, interval=400, timeout=self.update_counts)
         self._suggest_refresh = QTimer(self, singleShot=True, interval=SUGGEST_REFRESH_MS,
                                        timeout=self._refresh_open_article_spans)
-        self.apply_font_size(settings.font_size)
-        self.restore_layout()
+        self._apply_panel_fonts(self.settings.font_size)
         self.update_counts()
         self.status_actions.set_enabled(False)
-        if start_jobs:
+        from ui.change_poller import ChangePoller
+
+        self.changes = ChangePoller(repo.path, self._typing_unsaved, self.reload_from_workspace, self,
+                                    engine=repo.engine)
+        if self._start_jobs:
             # After the window shows: first article on screen, then suggestions for the rest.
             QTimer.singleShot(0, self._after_show)
 
+    def is_attached(self) -> bool:
+        """The workspace is open and the panels are built (False while it is still opening)."""
+        return self.repo is not None
+
     # ---- construction ---------------------------------------------------------------------
     def _update_title(self) -> None:
+        assert self.repo is not None
         self.setWindowTitle(f"{self.repo.path.name} — {self.coder} — Chronicler")
-
-    def _load_codebook(self) -> Any:
-        try:
-            from coding.codebook import default_codebook, find_codebook
-
-            return find_codebook(self.settings.codebook_name, None, self.repo) or default_codebook()
-        except Exception:
-            log.exception("codebook could not be loaded")
-            return None
 
     def _make_panel(self, module: str, name: str, missing: str) -> QWidget:
         cls = _panel_class(module, name)
@@ -128,18 +212,28 @@ class MainWindow(QMainWindow):
             action.triggered.connect(slot)
         return action
 
-    def _build_menus(self) -> None:
+    def _make_menus(self) -> None:
+        """The menu bar as it looks while the workspace opens: the menus, Quit only."""
         bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        file_menu.addAction(self._action("&Import files…", "Ctrl+I", self.jobs.ask_import_files,
-                                         "Import articles (text, HTML, CSV, JSONL, Excel); you can also drop files on the window"))
-        file_menu.addAction(self._action("Import &folder…", "Ctrl+Shift+I", self.jobs.ask_import_folder))
-        file_menu.addAction(self._action("&Export dataset…", "Ctrl+Shift+X", self.jobs.ask_export,
-                                         "Export events to Excel, CSV or JSON lines"))
-        file_menu.addSeparator()
-        file_menu.addAction(self._action("&Quit", "Ctrl+Q", self.close))
+        titles = ("&File", "&Edit", "&Article", "E&ntities", "E&vents", "&View", "&Help")
+        self.menus: list[QMenu] = [bar.addMenu(title) for title in titles]
+        self._quit_action = self._action("&Quit", "Ctrl+Q", self.close)
+        self.menus[0].addAction(self._quit_action)
+        for menu in self.menus[1:]:
+            menu.setEnabled(False)
 
-        edit_menu = bar.addMenu("&Edit")
+    def _build_menus(self) -> None:
+        file_menu, edit_menu, article_menu, entities_menu, events_menu, view_menu, help_menu = self.menus
+        for menu in self.menus:
+            menu.setEnabled(True)
+        file_menu.insertActions(self._quit_action, [
+            self._action("&Import files…", "Ctrl+I", self.jobs.ask_import_files,
+                         "Import articles (text, HTML, CSV, JSONL, Excel); you can also drop files on the window"),
+            self._action("Import &folder…", "Ctrl+Shift+I", self.jobs.ask_import_folder),
+            self._action("&Export dataset…", "Ctrl+Shift+X", self.jobs.ask_export,
+                         "Export events to Excel, CSV or JSON lines")])
+        file_menu.insertSeparator(self._quit_action)
+
         self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
         self.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
         self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
@@ -156,7 +250,6 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self._action("Coder &name…", "", self.change_coder_name))
         edit_menu.addAction(self._action("Suggestion &model…", "", self.change_model))
 
-        article_menu = bar.addMenu("&Article")
         article_menu.addAction(self.list_panel.next_uncoded_action)
         article_menu.addSeparator()
         article_menu.addActions(self.status_actions.actions())
@@ -164,12 +257,9 @@ class MainWindow(QMainWindow):
         article_menu.addAction(self._action("Suggest highlights for articles without them", "",
                                             lambda: self.jobs.start_suggest(None)))
 
-        entities_menu = bar.addMenu("E&ntities")
         entities_menu.addActions(self._panel_actions(self.reader))
-        events_menu = bar.addMenu("E&vents")
         events_menu.addActions(self._panel_actions(self.event_panel))
 
-        view_menu = bar.addMenu("&View")
         view_menu.addAction(self._action("Focus the article list", "Ctrl+1", lambda: self.focus_panel(0)))
         view_menu.addAction(self._action("Focus the reader", "Ctrl+2", lambda: self.focus_panel(1)))
         view_menu.addAction(self._action("Focus the event form", "Ctrl+3", lambda: self.focus_panel(2)))
@@ -178,15 +268,12 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self._action("Smaller text", "Ctrl+-", lambda: self.change_font_size(-1)))
         view_menu.addAction(self._action("Normal text size", "Ctrl+0", lambda: self.apply_font_size(11, save=True)))
 
-        help_menu = bar.addMenu("&Help")
         help_menu.addAction(self._action("Keyboard &cheat sheet", "F1", self.show_cheatsheet))
         help_menu.addAction(self._action("&About Chronicler", "", self.show_about))
-        self.menus: list[QMenu] = [file_menu, edit_menu, article_menu, entities_menu, events_menu,
-                                   view_menu, help_menu]
 
     def flush_edits(self) -> None:
         """Save text typed in the event form and not saved yet."""
-        flush = getattr(self.event_panel, "flush_edits", None)
+        flush = getattr(getattr(self, "event_panel", None), "flush_edits", None)
         if callable(flush):
             flush()
 
@@ -290,15 +377,43 @@ class MainWindow(QMainWindow):
                 self.signals.articleChanged.emit(aid)  # written by the suggest process: tell the panels
 
     def update_counts(self) -> None:
+        assert self.repo is not None
         self.status.set_counts(self.repo.stats())
+
+    # ---- other programs' edits ------------------------------------------------------------
+    def _typing_unsaved(self) -> bool:
+        pending = getattr(self.event_panel, "has_pending_edit", None)
+        return bool(pending()) if callable(pending) else False
+
+    def reload_from_workspace(self) -> None:
+        """The workspace changed under us: the list (same article selected, same scroll) and the
+        open article's text, highlights and events. This window's own commits also make the
+        watch fire, so everything here leaves an unchanged screen alone."""
+        assert self.repo is not None
+        self.list_panel.refresh_all()
+        aid = self.current_article_id()
+        if aid is not None:
+            fresh = self.repo.get_bundle(aid)
+            if fresh is None:  # deleted by the other program
+                self.bundle = None
+                self._show_bundle(None)
+                self.status_actions.set_enabled(False)
+            else:
+                self.bundle = fresh
+                self.signals.articleChanged.emit(aid)  # the panels re-read it in place
+        self._counts_timer.start()
 
     # ---- view -----------------------------------------------------------------------------
     def focus_panel(self, which: int) -> None:
+        if not self.is_attached():
+            return
         panel = (self.list_panel.view, self.reader, self.event_panel)[which]
         focus = getattr(panel, "focus_main", None)
         if callable(focus):
             focus()
         else:
+            from PySide6.QtCore import Qt
+
             panel.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def change_font_size(self, step: int) -> None:
@@ -311,15 +426,21 @@ class MainWindow(QMainWindow):
             font = app.font()
             font.setPointSize(size)
             app.setFont(font)
+        if self.is_attached():
+            self._apply_panel_fonts(size)
+        if save:
+            self.settings.font_size = size
+
+    def _apply_panel_fonts(self, size: int) -> None:
         for panel in (self.reader, self.event_panel):
             setter = getattr(panel, "set_font_size", None)
             if callable(setter):
                 setter(size)
         self.list_panel.update_row_height()
-        if save:
-            self.settings.font_size = size
 
     def show_cheatsheet(self) -> None:
+        from ui.cheatsheet import CheatSheetDialog
+
         CheatSheetDialog(self.menus, parent=self).exec()
 
     def show_about(self) -> None:
@@ -328,6 +449,8 @@ class MainWindow(QMainWindow):
                           f"against a codebook, datasets out.\n\nWorkspace: {self.repo.path}\nCoder: {self.coder}")
 
     def change_coder_name(self) -> None:
+        from ui.dialogs import CoderNameDialog
+
         dialog = CoderNameDialog(self.coder, first_run=False, parent=self)
         if dialog.exec() and dialog.value():
             self.coder = self.settings.coder_name = dialog.value()
@@ -374,20 +497,24 @@ class MainWindow(QMainWindow):
         return [u.toLocalFile() for u in mime.urls() if u.isLocalFile() and Path(u.toLocalFile()).exists()]
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if self.dropped_paths(event):
+        if self.is_attached() and self.dropped_paths(event):
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:
-        paths = self.dropped_paths(event)
+        paths = self.dropped_paths(event) if self.is_attached() else []
         if paths:
             event.acceptProposedAction()
             self.jobs.start_import(paths)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         # Every edit is committed already (typed text now); jobs stop at their next batch boundary.
-        self.flush_edits()
         self.save_layout()
-        self.jobs.cancel_all(wait_ms=3000)
+        if self.opening is not None and self.opening.is_running():
+            self.opening.wait(60)  # a migration or the sample import in flight: let it end cleanly
+        if self.is_attached():
+            self.flush_edits()
+            self.changes.close()
+            self.jobs.cancel_all(wait_ms=3000)
         super().closeEvent(event)
 
 
