@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Any, Optional, Sequence
 
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QGroupBox,
-    QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QTableWidget, QTableWidgetItem,
-    QVBoxLayout, QWidget,
+    QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
+    QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QTableWidget,
+    QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
 EXPORT_FILTERS = "Excel workbook (*.xlsx);;CSV, one row an event (*.csv);;JSON lines, the whole workspace (*.jsonl)"
@@ -99,7 +99,8 @@ class JobSummaryDialog(QDialog):
 class ExportDialog(QDialog):
     """Where to export and which articles' events: all statuses, or some."""
 
-    def __init__(self, folder: str = "", parent: Optional[QWidget] = None) -> None:
+    def __init__(self, folder: str = "", parent: Optional[QWidget] = None,
+                 coders: Sequence[str] = (), codebooks: Sequence[str] = ()) -> None:
         super().__init__(parent)
         self.setObjectName("exportDialog")
         self.setWindowTitle("Export the dataset")
@@ -126,6 +127,22 @@ class ExportDialog(QDialog):
             box.setChecked(True)
             self.status_boxes[status.value] = box
             glay.addWidget(box)
+        events = QGroupBox("Events to include", self)
+        form = QFormLayout(events)
+        self.coder = QComboBox(events)
+        self.coder.addItem("All coders", "")
+        for name in coders:
+            self.coder.addItem(name, name)
+        self.codebook = QComboBox(events)
+        self.codebook.addItem("All codebooks", "")
+        for name in codebooks:
+            self.codebook.addItem(name, name)
+        self.date_from = QLineEdit(events, placeholderText="YYYY-MM-DD (optional)")
+        self.date_to = QLineEdit(events, placeholderText="YYYY-MM-DD (optional)")
+        form.addRow("Coded by", self.coder)
+        form.addRow("Codebook", self.codebook)
+        form.addRow("Event date from", self.date_from)
+        form.addRow("Event date to", self.date_to)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Export")
         buttons.accepted.connect(self.accept)
@@ -137,6 +154,7 @@ class ExportDialog(QDialog):
         layout.addLayout(row)
         layout.addWidget(hint)
         layout.addWidget(group)
+        layout.addWidget(events)
         layout.addWidget(buttons)
         self.setMinimumWidth(560)
 
@@ -155,6 +173,20 @@ class ExportDialog(QDialog):
         """() when every status is ticked: no filter at all."""
         chosen = tuple(s for s, box in self.status_boxes.items() if box.isChecked())
         return () if len(chosen) == len(self.status_boxes) else chosen
+
+    def filters(self) -> dict[str, Any]:
+        """The event filters as ExportOptions keywords; empty ones left out. A bad date is
+        reported by the export itself, naming the field."""
+        chosen: dict[str, Any] = {}
+        if self.coder.currentData():
+            chosen["coders"] = (self.coder.currentData(),)
+        if self.codebook.currentData():
+            chosen["codebook"] = self.codebook.currentData()
+        if self.date_from.text().strip():
+            chosen["date_from"] = self.date_from.text().strip()
+        if self.date_to.text().strip():
+            chosen["date_to"] = self.date_to.text().strip()
+        return chosen
 
 
 __all__ = ["CoderNameDialog", "JobSummaryDialog", "ExportDialog", "EXPORT_FILTERS"]

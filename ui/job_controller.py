@@ -155,18 +155,21 @@ class JobController(QObject):
 
     # ---- export ---------------------------------------------------------------------------
     def ask_export(self) -> Optional[TaskRunner]:
-        dialog = ExportDialog(self.settings.last_folder, self.window)
+        stats = self.repo.stats()
+        codebooks = sorted({cb.name for cb in self.repo.codebooks()})
+        dialog = ExportDialog(self.settings.last_folder, self.window, coders=stats["coders"], codebooks=codebooks)
         if dialog.exec() != ExportDialog.DialogCode.Accepted:
             return None
         out, fmt = dialog.out_path(), dialog.fmt()
         if fmt not in ("xlsx", "csv", "jsonl"):
             QMessageBox.warning(self.window, "Export", f"{out.name}: end the file name with .xlsx, .csv or .jsonl")
             return None
-        return self.start_export(out, fmt, dialog.statuses())
+        return self.start_export(out, fmt, dialog.statuses(), dialog.filters())
 
-    def start_export(self, out: Path, fmt: str, statuses: Sequence[str] = ()) -> TaskRunner:
+    def start_export(self, out: Path, fmt: str, statuses: Sequence[str] = (),
+                     filters: Optional[dict[str, Any]] = None) -> TaskRunner:
         self.settings.last_folder = str(out.parent)
-        runner = self._start(f"Exporting {out.name}", export_job, self.repo, out, fmt, tuple(statuses))
+        runner = self._start(f"Exporting {out.name}", export_job, self.repo, out, fmt, tuple(statuses), filters)
         runner.finished.connect(self._exported)
         runner.stopped.connect(lambda: self.status_bar.showMessage(f"Export to {out.name} cancelled; nothing written", 10000))
         return runner.start()

@@ -49,12 +49,14 @@ def suggest_job(repo: Repository, model_name: Optional[str] = None, article_ids:
 
 
 def export_job(repo: Repository, out_path: str | Path, fmt: str, statuses: Sequence[str] = (),
+               filters: Optional[dict[str, Any]] = None,
                progress: ProgressFn = no_progress, cancelled: CancelFn = never_cancel) -> Any:
-    """Export the dataset; each event row gets its derived fields and problems from coding/."""
+    """Export the dataset; each event row gets its derived fields and problems from coding/.
+    `filters` holds the other ExportOptions filters (coders, date_from, date_to, codebook)."""
     from coding.dataset import event_hook
     from storage.exporters import ExportOptions, export_dataset
 
-    options = ExportOptions(statuses=tuple(statuses), event_hook=event_hook(repo=repo))
+    options = ExportOptions(statuses=tuple(statuses), event_hook=event_hook(repo=repo), **(filters or {}))
     return export_dataset(repo, Path(out_path), fmt, options, progress=progress, cancelled=cancelled)
 
 
