@@ -2,7 +2,6 @@
 (TaskRunner, import, cancel), first-run name, cheat sheet, layout saved."""
 from __future__ import annotations
 
-import datetime as dt
 import threading
 from pathlib import Path
 
@@ -10,47 +9,29 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
-from PySide6.QtCore import QSettings  # noqa: E402
 
 from storage.models import ArticleStatus  # noqa: E402
 from storage.progress import Cancelled  # noqa: E402
-from storage.repository import ArticleFilter, ArticleIn, Repository  # noqa: E402
-from ui.article_model import STATUS, STATUS_LABELS  # noqa: E402
+from storage.repository import ArticleFilter, Repository  # noqa: E402
+from ui.article_model import STATUS_LABELS  # noqa: E402
 from ui.settings import Settings  # noqa: E402
 from ui.tasks import TaskRunner  # noqa: E402
+from tests.window_helpers import add_articles, open_window, status_text, temp_settings  # noqa: E402
 
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    return temp_settings(tmp_path)
 
 
 @pytest.fixture
 def small_repo(repo: Repository) -> Repository:
-    repo.add_articles([
-        ArticleIn(text=f"Article body number {i}. Police clashed with protesters in Kyiv.",
-                  title=f"Title {i}", source="Wire" if i % 2 else "Daily",
-                  published=dt.date(2024, 1, 1) + dt.timedelta(days=i))
-        for i in range(6)
-    ])
-    return repo
+    return add_articles(repo, 6)
 
 
 @pytest.fixture
 def window(qtbot, small_repo: Repository, settings: Settings):  # type: ignore[no-untyped-def]
-    from ui.main_window import MainWindow
-
-    w = MainWindow(small_repo, "tester", settings, start_jobs=False)
-    w.jobs.show_dialogs = False
-    qtbot.addWidget(w)
-    w.show()
-    return w
-
-
-def _status_text(window, article_id: int) -> str:  # type: ignore[no-untyped-def]
-    model = window.list_panel.model
-    row = model.row_of(article_id)
-    return model.data(model.index(row, STATUS))
+    return open_window(qtbot, small_repo, settings)
 
 
 def test_status_change_updates_list_and_db_and_undo_restores(window, small_repo: Repository) -> None:
@@ -61,15 +42,15 @@ def test_status_change_updates_list_and_db_and_undo_restores(window, small_repo:
 
     window.status_actions.flag.trigger()
     assert small_repo.get_article(first).status == ArticleStatus.FLAGGED.value
-    assert _status_text(window, first) == STATUS_LABELS["flagged"]
+    assert status_text(window, first) == STATUS_LABELS["flagged"]
 
     window.undo_action.trigger()
     assert small_repo.get_article(first).status == ArticleStatus.NEW.value
-    assert _status_text(window, first) == STATUS_LABELS["new"]
+    assert status_text(window, first) == STATUS_LABELS["new"]
 
     window.redo_action.trigger()
     assert small_repo.get_article(first).status == ArticleStatus.FLAGGED.value
-    assert _status_text(window, first) == STATUS_LABELS["flagged"]
+    assert status_text(window, first) == STATUS_LABELS["flagged"]
 
 
 def test_mark_coded_opens_next_uncoded_and_undo_navigates_back(window, small_repo: Repository) -> None:
@@ -95,7 +76,7 @@ def test_opening_an_article_moves_it_to_in_progress_not_on_the_undo_stack(window
     panel.select_article(aid)
     window.status_actions.flush_pending()  # the dwell timer, without waiting for it
     assert small_repo.get_article(aid).status == ArticleStatus.IN_PROGRESS.value
-    assert _status_text(window, aid) == STATUS_LABELS["in_progress"]
+    assert status_text(window, aid) == STATUS_LABELS["in_progress"]
     assert window.undo_stack.count() == 0
 
 

@@ -2,7 +2,6 @@
 another program (a second window, the command line) saved, without touching the coder's typing."""
 from __future__ import annotations
 
-import datetime as dt
 import subprocess
 import sys
 from pathlib import Path
@@ -11,11 +10,11 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
-from PySide6.QtCore import QSettings  # noqa: E402
 
-from storage.repository import ArticleIn, Repository  # noqa: E402
-from ui.article_model import STATUS, STATUS_LABELS  # noqa: E402
+from storage.repository import Repository  # noqa: E402
+from ui.article_model import STATUS_LABELS  # noqa: E402
 from ui.settings import Settings  # noqa: E402
+from tests.window_helpers import add_articles, open_window, status_text, temp_settings  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 # Another program editing the workspace: its own process, its own connection.
@@ -31,27 +30,17 @@ r.close()
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    return temp_settings(tmp_path)
 
 
 @pytest.fixture
 def small_repo(repo: Repository) -> Repository:
-    repo.add_articles([
-        ArticleIn(text=f"Article body number {i}. Police clashed with protesters in Kyiv.",
-                  title=f"Title {i}", source="Wire", published=dt.date(2024, 1, 1) + dt.timedelta(days=i))
-        for i in range(30)
-    ])
-    return repo
+    return add_articles(repo, 30, two_sources=False)
 
 
 @pytest.fixture
 def window(qtbot, small_repo: Repository, settings: Settings):  # type: ignore[no-untyped-def]
-    from ui.main_window import MainWindow
-
-    w = MainWindow(small_repo, "tester", settings, start_jobs=False)
-    w.jobs.show_dialogs = False
-    qtbot.addWidget(w)
-    w.show()
+    w = open_window(qtbot, small_repo, settings)
     w.changes.timer.setInterval(100)  # the real 1.5 s would only slow the test down
     w.list_panel.clear_filters()
     return w
@@ -60,11 +49,6 @@ def window(qtbot, small_repo: Repository, settings: Settings):  # type: ignore[n
 def _other_program_edits(repo: Repository, article_id: int) -> None:
     subprocess.run([sys.executable, "-c", OTHER, str(ROOT), str(repo.path), str(article_id)],
                    check=True, timeout=120, capture_output=True)
-
-
-def _status_text(window, article_id: int) -> str:  # type: ignore[no-untyped-def]
-    model = window.list_panel.model
-    return model.data(model.index(model.row_of(article_id), STATUS))
 
 
 def test_window_shows_before_the_workspace_then_fills(qtbot, small_repo: Repository, settings: Settings) -> None:
@@ -112,7 +96,7 @@ def test_another_programs_edits_show_after_the_poll(qtbot, window, small_repo: R
     assert window.event_panel.list.count() == 0
 
     _other_program_edits(small_repo, target)
-    qtbot.waitUntil(lambda: _status_text(window, target) == STATUS_LABELS["coded"], timeout=10_000)
+    qtbot.waitUntil(lambda: status_text(window, target) == STATUS_LABELS["coded"], timeout=10_000)
     qtbot.waitUntil(lambda: window.event_panel.list.count() == 1, timeout=10_000)
     assert window.current_article_id() == target == window.list_panel.current_article_id()
     assert bar.value() == scrolled
