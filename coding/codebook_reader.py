@@ -69,9 +69,9 @@ def _read_roles(raw: Any, source: str) -> dict[str, list[str]]:
 
 
 # Keys read into FieldSpec attributes; any other key is kept in FieldSpec.extra (e.g. "multiline").
-# precision_field and fills are read AND left in extra, where the GUI first looked for them.
 _KNOWN_KEYS = {"name", "type", "label", "required", "help", "roles", "choices", "depends_on", "choices_by",
-               "min", "max", "rule", "from", "map", "default", "value_type", "required_if", "inter_field"}
+               "min", "max", "rule", "from", "map", "default", "value_type", "required_if", "inter_field",
+               "precision_field", "fills"}
 
 
 def _read_field(raw: Any, index: int, source: str, roles: Mapping[str, list[str]]) -> FieldSpec:

@@ -7,7 +7,7 @@ from sqlalchemy import Engine, delete
 from sqlmodel import select
 
 from storage.db import read_session, write_session
-from storage.models import Actor, Coder, Codebook, LearnedPattern, Place
+from storage.models import Actor, Coder, Codebook, Event, LearnedPattern, Place
 
 
 class LookupsMixin:
@@ -19,6 +19,13 @@ class LookupsMixin:
         with write_session(self.engine) as s:
             if not s.exec(select(Coder).where(Coder.name == name)).first():
                 s.add(Coder(name=name))
+
+    def coders(self) -> list[str]:
+        """Everyone who coded here: the coder list and the coders named on events."""
+        with read_session(self.engine) as s:
+            named = set(s.exec(select(Coder.name)).all())
+            on_events = {c for c in s.exec(select(Event.coder).distinct()).all() if c}
+        return sorted(named | on_events)
 
     def save_codebook(self, name: str, version: str, definition: dict[str, Any]) -> None:
         with write_session(self.engine) as s:

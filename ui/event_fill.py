@@ -67,9 +67,9 @@ class Fill:
 
 
 def precision_field(codebook: Codebook, spec: FieldSpec) -> Optional[str]:
-    """The field that takes a date field's precision (ACLED: time_precision)."""
-    name = spec.extra.get("precision_field") or "time_precision"
-    return name if codebook.field(name) is not None else None
+    """The field the codebook names to take a date field's precision (ACLED: time_precision)."""
+    name = spec.precision_field
+    return name if name and codebook.field(name) is not None else None
 
 
 def fill_date(codebook: Codebook, spec: FieldSpec, text: str, published: Optional[dt.date]) -> Fill:
@@ -89,25 +89,17 @@ def fill_date(codebook: Codebook, spec: FieldSpec, text: str, published: Optiona
 
 def place_changes(codebook: Codebook, spec: FieldSpec, result: Any) -> dict[str, Any]:
     """The place field's name and what follows from a resolved place (country, admin1,
-    coordinates, precision...), limited to the fields this codebook has."""
-    from coding.places import place_fields
+    coordinates, precision...) in the fields this codebook has; the name typed stays when
+    nothing was found."""
+    from coding.places import place_values
 
-    values = place_fields(result)
-    # A codebook may name its own fields for the place's parts: "fills": {"latitude": "lat"}.
-    renames = spec.extra.get("fills") or {}
-    changes = {}
-    for key, value in values.items():
-        target = renames.get(key, key)
-        if key != "location" and codebook.field(target) is not None:
-            changes[target] = value
-    changes[spec.name] = values.get("location") or (result.best.name if result.best else result.query)
-    return changes
+    return place_values(codebook, spec.name, result) or {spec.name: result.query}
 
 
 def describe_place(spec: FieldSpec, values: Mapping[str, Any]) -> str:
     """The place's resolved line: admin1, country, coordinates, precision (as stored, so the
     coder's overrides show), read through the field's "fills" renames."""
-    renames = spec.extra.get("fills") or {}
+    renames = spec.fills
 
     def get(key: str) -> Any:
         return values.get(renames.get(key, key))

@@ -155,9 +155,9 @@ class JobController(QObject):
 
     # ---- export ---------------------------------------------------------------------------
     def ask_export(self) -> Optional[TaskRunner]:
-        stats = self.repo.stats()
+        # Two small lookups on the GUI thread; stats() would count every span of the workspace.
         codebooks = sorted({cb.name for cb in self.repo.codebooks()})
-        dialog = ExportDialog(self.settings.last_folder, self.window, coders=stats["coders"], codebooks=codebooks)
+        dialog = ExportDialog(self.settings.last_folder, self.window, coders=self.repo.coders(), codebooks=codebooks)
         if dialog.exec() != ExportDialog.DialogCode.Accepted:
             return None
         out, fmt = dialog.out_path(), dialog.fmt()

@@ -103,7 +103,7 @@ class MainWindow(QMainWindow):
 
     def update_counts(self) -> None:
         assert self.repo is not None
-        self.status.set_counts(self.repo.stats())
+        self.status.set_counts(self.repo.progress_counts())
 
     def reload_from_workspace(self) -> None:
         """The workspace changed under us (another program): the list and the open article."""
