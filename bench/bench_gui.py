@@ -62,7 +62,7 @@ def bench_list(quick: bool) -> dict:
     """Open the panel on 100,000 rows (ids + first screenful painted), then filter by status,
     by source and by text (the debounce is skipped: the time is the query and repaint)."""
     from storage.repository import ArticleFilter, Repository
-    from ui.article_list import ArticleListPanel
+    from ui.articles.list_panel import ArticleListPanel
 
     app = _app()
     runs = 3 if quick else 7
@@ -147,8 +147,8 @@ def bench_stall(quick: bool) -> dict:
     from storage.importers import import_paths
     from storage.repository import Repository
     from storage.workspace import SAMPLES_FILE
-    from ui.jobs import suggest_job
-    from ui.tasks import ProcessRunner, TaskRunner
+    from ui.jobs.work import suggest_job
+    from ui.jobs.runner import ProcessRunner, TaskRunner
 
     app = _app()
     with tempfile.TemporaryDirectory() as tmp:
@@ -156,7 +156,7 @@ def bench_stall(quick: bool) -> dict:
         repo = Repository(path)
         import_paths(repo, [SAMPLES_FILE])
         n_articles = len(repo.article_ids())
-        gaps, elapsed, outcome = _probe_gaps(lambda: ProcessRunner("ui.suggest_worker", ["--db", str(path)]))
+        gaps, elapsed, outcome = _probe_gaps(lambda: ProcessRunner("ui.jobs.suggest_worker", ["--db", str(path)]))
         spans = repo.stats()["spans"]["total"]
         row = {"bench": "stall", "value": round(max(gaps), 1), "unit": "ms", "goal": STALL_GOAL,
                "articles": n_articles, "spans": spans, "ticks": len(gaps), "suggest_s": round(elapsed, 2),

@@ -49,7 +49,7 @@ def run(quick: bool) -> list[dict]:
 
     from storage.models import EntitySpan
     from storage.repository import ArticleIn, Repository
-    from ui.reader_panel import ReaderPanel
+    from ui.reader.panel import ReaderPanel
     from ui.undo import WorkspaceSignals
 
     app = QApplication.instance() or QApplication([])

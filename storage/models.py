@@ -26,6 +26,16 @@ class ArticleStatus(StrEnum):
     FLAGGED = "flagged"
 
 
+# What the coder reads for each status (list, filters, export dialog).
+STATUS_LABELS = {
+    ArticleStatus.NEW.value: "New",
+    ArticleStatus.IN_PROGRESS.value: "In progress",
+    ArticleStatus.CODED.value: "Coded",
+    ArticleStatus.SKIPPED.value: "Skipped",
+    ArticleStatus.FLAGGED.value: "Flagged",
+}
+
+
 class SpanState(StrEnum):
     SUGGESTED = "suggested"
     ACCEPTED = "accepted"

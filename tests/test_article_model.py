@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt  # noqa: E402
 from bench.bench_gui import N_ARTICLES, build_big_workspace  # noqa: E402
 from storage.models import ArticleStatus  # noqa: E402
 from storage.repository import ArticleFilter, Repository  # noqa: E402
-from ui.article_model import COLUMNS, EVENTS, STATUS, TITLE, ArticleIdRole, ArticleTableModel  # noqa: E402
+from ui.articles.model import COLUMNS, EVENTS, STATUS, TITLE, ArticleIdRole, ArticleTableModel  # noqa: E402
 
 
 @pytest.fixture(scope="module")

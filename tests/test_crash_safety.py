@@ -35,7 +35,7 @@ from PySide6.QtGui import QUndoStack
 from storage.repository import Repository
 from ui.undo import (AddSpanCommand, DeleteSpanCommand, RelabelSpanCommand, SetSpanStateCommand,
                      SetStatusCommand, WorkspaceSignals)
-from ui.event_commands import AddEventCommand, SetFieldCommand
+from ui.events.commands import AddEventCommand, SetFieldCommand
 
 app = QCoreApplication([])
 repo = Repository(sys.argv[1])

@@ -13,11 +13,11 @@ from PySide6.QtGui import QUndoStack  # noqa: E402
 from coding.codebook import CODEBOOK_DIR, default_codebook, load_codebook  # noqa: E402
 from storage.models import EntitySpan  # noqa: E402
 from storage.repository import ArticleIn, event_fields  # noqa: E402
-from ui.event_fill import parse_count  # noqa: E402
-from ui.event_form import EventForm  # noqa: E402
-from ui.event_panel import EventPanel  # noqa: E402
-from ui.field_widgets import ChoiceField, DerivedField, LineField  # noqa: E402
-from ui.lookup_fields import ActorField, DateField, PlaceField  # noqa: E402
+from ui.events.fill import parse_count  # noqa: E402
+from ui.events.form import EventForm  # noqa: E402
+from ui.events.panel import EventPanel  # noqa: E402
+from ui.events.field_widgets import ChoiceField, DerivedField, LineField  # noqa: E402
+from ui.events.lookup_fields import ActorField, DateField, PlaceField  # noqa: E402
 from ui.undo import WorkspaceSignals  # noqa: E402
 
 TEXT = ("On Tuesday police fired on protesters in Glushkovo, killing at least twelve people. "
@@ -280,7 +280,7 @@ def test_parse_count(text: str, expected) -> None:  # type: ignore[no-untyped-de
 
 def test_place_picker_filters_and_returns_the_chosen_candidate(qtbot) -> None:
     from coding.gazetteer import PlaceEntry
-    from ui.place_picker import PlacePickerDialog
+    from ui.events.place_picker import PlacePickerDialog
 
     kano_ng = PlaceEntry("Kano", "city", "NG", "Nigeria", "Kano", 12.0, 8.5, 4_910_000, 1)
     kano_us = PlaceEntry("Kano", "city", "US", "United States", "Texas", 30.0, -97.0, 100, 2)
@@ -292,7 +292,7 @@ def test_place_picker_filters_and_returns_the_chosen_candidate(qtbot) -> None:
 
 
 def test_actor_list_dialog_adds_and_recodes_actors(qtbot, repo) -> None:
-    from ui.actor_list import ActorListDialog
+    from ui.events.actor_list import ActorListDialog
 
     dialog = ActorListDialog(repo)
     qtbot.addWidget(dialog)
@@ -405,7 +405,7 @@ def test_ctrl_u_in_a_field_reaches_the_panel_not_the_line_edit(setup) -> None:
 @pytest.mark.slow
 def test_picking_another_place_is_remembered_and_undoable(setup, monkeypatch) -> None:
     """Uses the real gazetteer: "Tripoli" is in Libya and in Lebanon."""
-    import ui.place_picker
+    import ui.events.place_picker
     from coding.places import resolve_place
 
     panel, repo, stack, article_id, _ = setup
@@ -422,7 +422,7 @@ def test_picking_another_place_is_remembered_and_undoable(setup, monkeypatch) ->
         offered.extend(candidates)
         return next(c for c in candidates if c.country == "Lebanon")
 
-    monkeypatch.setattr(ui.place_picker, "pick_place", choose_lebanon)
+    monkeypatch.setattr(ui.events.place_picker, "pick_place", choose_lebanon)
     panel.pick_place()
     assert {c.country for c in offered} >= {"Libya", "Lebanon"}
     values = _db_values(repo, article_id)[0][0]

@@ -7,8 +7,8 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from storage.repository import ArticleIn, Repository
-from ui.dialogs import ExportDialog
-from ui.jobs import export_job
+from ui.jobs.dialogs import ExportDialog
+from ui.jobs.work import export_job
 
 
 def test_dialog_filters_reach_the_export(qtbot, repo: Repository, tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication
 
 from storage.models import EntitySpan
 from storage.repository import ArticleIn, Repository
-from ui.reader_panel import ReaderPanel
+from ui.reader.panel import ReaderPanel
 from ui.undo import WorkspaceSignals
 
 TEXT = ("\ufeffProtesters 😀 gathered in Kyiv 🇺🇦 on Tuesday.\r\n"
@@ -280,7 +280,7 @@ def test_decisions_teach_the_workspace_and_undo_unteaches(qtbot: Any, setup: Any
 
 
 def test_tooltip_escapes_markup_and_names_the_label() -> None:
-    from ui.reader_view import span_tooltip
+    from ui.reader.view import span_tooltip
 
     text = "He said <b>bold</b> in Kyiv"
     span = EntitySpan(article_id=1, start=8, end=19, label="GPE", state="suggested", origin="model",
@@ -291,7 +291,7 @@ def test_tooltip_escapes_markup_and_names_the_label() -> None:
 
 
 def test_label_colours_are_stable_and_grouped_by_role() -> None:
-    from ui.legend import human_name, label_color, number_key, ordered_labels, role_of
+    from ui.reader.legend import human_name, label_color, number_key, ordered_labels, role_of
 
     assert label_color("GPE") == label_color("GPE")
     assert len({label_color(l).name() for l in ("GPE", "LOC", "FAC", "PERSON", "ORG", "NORP",
@@ -322,7 +322,7 @@ def test_legend_chip_text_is_readable_on_every_label_colour(qtbot: Any, base: st
     on its own background, dark label shades and dark themes included."""
     from PySide6.QtGui import QColor, QPalette
 
-    from ui.legend import ROLE_SHADES, LegendBar, chip_colours, contrast
+    from ui.reader.legend import ROLE_SHADES, LegendBar, chip_colours, contrast
 
     labels = ["GPE", "LOC", "FAC", "PERSON", "ORG", "NORP", "DATE", "TIME", "CARDINAL", "MONEY", "EVENT", "LAW"]
     for label in labels:

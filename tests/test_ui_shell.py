@@ -13,9 +13,9 @@ pytest.importorskip("pytestqt")
 from storage.models import ArticleStatus  # noqa: E402
 from storage.progress import Cancelled  # noqa: E402
 from storage.repository import ArticleFilter, Repository  # noqa: E402
-from ui.article_model import STATUS_LABELS  # noqa: E402
+from storage.models import STATUS_LABELS  # noqa: E402
 from ui.settings import Settings  # noqa: E402
-from ui.tasks import TaskRunner  # noqa: E402
+from ui.jobs.runner import TaskRunner  # noqa: E402
 from tests.window_helpers import add_articles, open_window, status_text, temp_settings  # noqa: E402
 
 
@@ -152,7 +152,7 @@ def test_task_runner_failure_and_cancel(qtbot) -> None:  # type: ignore[no-untyp
             threading.Event().wait(0.005)
         raise Cancelled()
 
-    from ui.status_bar import StatusBar
+    from ui.window.status_bar import StatusBar
 
     bar = StatusBar()
     qtbot.addWidget(bar)
@@ -193,7 +193,7 @@ def test_import_runs_in_the_background_and_reports_failures(qtbot, window, small
 
 
 def test_cancelled_import_stops_and_keeps_the_report(qtbot, repo: Repository, tmp_path: Path) -> None:
-    from ui.jobs import import_job
+    from ui.jobs.work import import_job
 
     paths = _write_articles(tmp_path / "many", 20)
     runner = TaskRunner(import_job, repo, paths)
@@ -207,7 +207,7 @@ def test_cancelled_import_stops_and_keeps_the_report(qtbot, repo: Repository, tm
 
 def test_first_run_asks_the_name_once_and_stores_it(qtbot, settings: Settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     import ui.app as app_module
-    from ui.dialogs import CoderNameDialog
+    from ui.window.coder_dialog import CoderNameDialog
 
     asked: list[int] = []
 
@@ -226,7 +226,7 @@ def test_first_run_asks_the_name_once_and_stores_it(qtbot, settings: Settings, m
 
 
 def test_cheat_sheet_lists_every_action_with_its_keys(window) -> None:
-    from ui.cheatsheet import CheatSheetDialog
+    from ui.window.cheatsheet import CheatSheetDialog
 
     dialog = CheatSheetDialog(window.menus, parent=window)
     rows = {(text, keys) for _menu, text, keys in dialog.rows}
@@ -297,9 +297,9 @@ def test_dropping_files_on_the_window_imports_them(qtbot, window, small_repo: Re
 def test_suggest_worker_process_reports_through_process_runner(qtbot, repo: Repository, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """The suggester runs as a child process (spaCy never holds the GUI's GIL); with nothing to
     suggest it answers without loading spaCy, and a bad workspace comes back as a message."""
-    from ui.tasks import ProcessRunner
+    from ui.jobs.runner import ProcessRunner
 
-    runner = ProcessRunner("ui.suggest_worker", ["--db", str(repo.path)])
+    runner = ProcessRunner("ui.jobs.suggest_worker", ["--db", str(repo.path)])
     with qtbot.waitSignal(runner.finished, timeout=60000) as done:
         runner.start()
     assert done.args[0]["nothing_to_do"] is True
@@ -307,7 +307,7 @@ def test_suggest_worker_process_reports_through_process_runner(qtbot, repo: Repo
 
     bad = tmp_path / "bad.sqlite"
     bad.write_text("not a database", encoding="utf-8")
-    runner = ProcessRunner("ui.suggest_worker", ["--db", str(bad)])
+    runner = ProcessRunner("ui.jobs.suggest_worker", ["--db", str(bad)])
     with qtbot.waitSignal(runner.failed, timeout=60000) as failed:
         runner.start()
     assert "bad.sqlite" in failed.args[0]

@@ -12,7 +12,7 @@ pytest.importorskip("pytestqt")
 
 
 from storage.repository import Repository  # noqa: E402
-from ui.article_model import STATUS_LABELS  # noqa: E402
+from storage.models import STATUS_LABELS  # noqa: E402
 from ui.settings import Settings  # noqa: E402
 from tests.window_helpers import add_articles, open_window, status_text, temp_settings  # noqa: E402
 
@@ -53,7 +53,7 @@ def _other_program_edits(repo: Repository, article_id: int) -> None:
 
 def test_window_shows_before_the_workspace_then_fills(qtbot, small_repo: Repository, settings: Settings) -> None:
     from ui.app import start_opening
-    from ui.main_window import MainWindow
+    from ui.window.main_window import MainWindow
 
     w = MainWindow(None, "tester", settings, start_jobs=False)
     qtbot.addWidget(w)
@@ -70,7 +70,7 @@ def test_window_shows_before_the_workspace_then_fills(qtbot, small_repo: Reposit
 def test_a_workspace_that_cannot_open_is_explained(qtbot, tmp_path: Path, settings: Settings, monkeypatch) -> None:
     import ui.app
     from storage.db import WorkspaceError
-    from ui.main_window import MainWindow
+    from ui.window.main_window import MainWindow
 
     bad = tmp_path / "bad.sqlite"
     bad.write_bytes(b"this is not a database at all" * 10)

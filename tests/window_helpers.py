@@ -7,7 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 
 from storage.repository import ArticleIn, Repository
-from ui.article_model import STATUS
+from ui.articles.model import STATUS
 from ui.settings import Settings
 
 
@@ -28,7 +28,7 @@ def add_articles(repo: Repository, n: int, two_sources: bool = True) -> Reposito
 
 def open_window(qtbot, repo: Repository, settings: Settings):  # type: ignore[no-untyped-def]
     """The main window on `repo`, shown, with background jobs and dialogs off."""
-    from ui.main_window import MainWindow
+    from ui.window.main_window import MainWindow
 
     window = MainWindow(repo, "tester", settings, start_jobs=False)
     window.jobs.show_dialogs = False

@@ -11,13 +11,13 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QFont, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from ui.dialogs import CoderNameDialog
+from ui.window.coder_dialog import CoderNameDialog
 from ui.settings import APPLICATION, ORGANIZATION, Settings
 
 if TYPE_CHECKING:
     from storage.db import WorkspaceError
     from storage.repository import Repository
-    from ui.main_window import MainWindow
+    from ui.window.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
@@ -110,7 +110,7 @@ def open_for_window(db: Optional[str], coder: str, codebook_name: str, progress:
     or the WorkspaceError for the GUI thread to explain."""
     from storage.db import WorkspaceError
     from storage.workspace import open_workspace
-    from ui.main_window import load_codebook
+    from ui.window.main_window import load_codebook
 
     try:
         repo = open_workspace(db)
@@ -130,7 +130,7 @@ def quit_app(code: int) -> None:
 def start_opening(window: "MainWindow", db: Optional[str]) -> Any:
     """Open the workspace off the GUI thread and attach it to the (already shown) window. If it
     cannot be opened (and the user declines or cannot use a backup) the app exits with code 2."""
-    from ui.tasks import TaskRunner
+    from ui.jobs.runner import TaskRunner
 
     def give_up() -> None:
         quit_app(2)
@@ -169,7 +169,7 @@ def run_app(db: Optional[str] = None) -> int:
     coder = ensure_coder_name(settings)
     if coder is None:
         return 1
-    from ui.main_window import MainWindow
+    from ui.window.main_window import MainWindow
 
     window = MainWindow(None, coder, settings)
     window.show()  # no icons in menus: set by attach() (Qt's enums cost ~20 ms to load)

@@ -6,10 +6,10 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QWidget
 
-from ui.window_attach import Placeholder
+from ui.window.shell import Placeholder
 
 if TYPE_CHECKING:
-    from ui.main_window import MainWindow
+    from ui.window.main_window import MainWindow
 
 MENU_TITLES = ("&File", "&Edit", "&Article", "E&ntities", "E&vents", "&View", "&Help")
 

@@ -16,7 +16,7 @@ from storage.progress import Cancelled
 # Progress reports are coalesced to this interval so a chatty job cannot flood the GUI thread.
 PROGRESS_INTERVAL_S = 0.05
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 # Runners whose job is still running; keeps them alive even if the caller drops its reference.
 _running: set[QObject] = set()
 
@@ -126,7 +126,7 @@ class TaskRunner(QObject):
 
 class ProcessRunner(QObject):
     """The same signals as TaskRunner for a job run as a child Python process (a module speaking
-    the JSON-lines protocol of ui.suggest_worker): for work whose C code holds the GIL so long
+    the JSON-lines protocol of ui.jobs.suggest_worker): for work whose C code holds the GIL so long
     that a thread would freeze the window (spaCy import and model loading)."""
 
     progress = Signal(int, int, str)

@@ -10,7 +10,7 @@ from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication, QComboBox, QCompleter, QLineEdit, QWidget
 
 from coding.codebook import FieldSpec
-from ui.field_widgets import ChoiceField, DerivedField, FieldWidget, LineField, MultiLineField
+from ui.events.field_widgets import ChoiceField, DerivedField, FieldWidget, LineField, MultiLineField
 
 
 class ClickThroughPopup(QObject):

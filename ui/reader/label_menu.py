@@ -8,7 +8,7 @@ from PySide6.QtCore import QPoint
 from PySide6.QtGui import QAction, QIcon, QPixmap
 from PySide6.QtWidgets import QInputDialog, QMenu, QWidget
 
-from ui.legend import human_name, label_color
+from ui.reader.legend import human_name, label_color
 
 
 def swatch(label: str, size: int = 12) -> QIcon:

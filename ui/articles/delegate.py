@@ -9,7 +9,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from storage.models import ArticleStatus
-from ui.article_model import DATE, EVENTS, SOURCE, STATUS, STATUS_COLOURS, StatusRole
+from ui.articles.model import DATE, EVENTS, SOURCE, STATUS, STATUS_COLOURS, StatusRole
 
 PAD_X, PAD_Y, GAP = 10, 6, 2
 MUTED = QColor("#4f5965")

@@ -6,7 +6,7 @@ from typing import Optional
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QStatusBar, QWidget
 
-from ui.tasks import TaskRunner
+from ui.jobs.runner import TaskRunner
 
 
 def _plural(n: int, word: str) -> str:

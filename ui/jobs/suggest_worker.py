@@ -1,7 +1,7 @@
 """The suggester as a child process of the app (no Qt here): spaCy's import and model loading
 hold the GIL for 100-200 ms at a time, which would freeze the window if they ran in a thread.
 
-Protocol: `python -m ui.suggest_worker --db PATH [--model NAME] [--ids 1,2,3] [--first ID]`
+Protocol: `python -m ui.jobs.suggest_worker --db PATH [--model NAME] [--ids 1,2,3] [--first ID]`
 prints one JSON object a line on stdout: {"progress": [done, total, message]} now and then,
 then {"result": {"articles", "spans", "model", "nothing_to_do", "cancelled"}} or {"error": msg}.
 A line "cancel" on stdin stops it at the next batch boundary (work done so far is kept)."""
@@ -15,7 +15,7 @@ import threading
 from pathlib import Path
 from typing import Any, Optional, Sequence
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
@@ -47,7 +47,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     try:
         from storage.db import WorkspaceError
         from storage.repository import Repository
-        from ui.jobs import suggest_job
+        from ui.jobs.work import suggest_job
 
         ids = [int(x) for x in args.ids.split(",") if x.strip()] if args.ids else None
         repo = Repository(args.db)

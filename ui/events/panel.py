@@ -21,10 +21,10 @@ from PySide6.QtWidgets import (
 from coding.codebook import Codebook, find_codebook, validate_event
 from storage.models import EntitySpan
 from storage.repository import ArticleBundle, EventWithEvidence, Repository, event_fields
-from ui.event_commands import AddEventCommand, DeleteEventCommand, DuplicateEventCommand, SetFieldCommand
-from ui.event_editing import EventEditing
-from ui.event_fill import event_line, new_event_values, storable, typed_values, with_follow_ups
-from ui.event_form import EventForm
+from ui.events.commands import AddEventCommand, DeleteEventCommand, DuplicateEventCommand, SetFieldCommand
+from ui.events.editing import EventEditing
+from ui.events.fill import event_line, new_event_values, storable, typed_values, with_follow_ups
+from ui.events.form import EventForm
 from ui.undo import WorkspaceSignals
 
 SpanProvider = Callable[[], Optional[EntitySpan]]
@@ -139,7 +139,7 @@ class EventPanel(QWidget, EventEditing):
                 self.actor_list_action]
 
     def show_actor_list(self) -> None:
-        from ui.actor_list import ActorListDialog
+        from ui.events.actor_list import ActorListDialog
 
         ActorListDialog(self.repo, self).exec()
         self.refresh_actors()

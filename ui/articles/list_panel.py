@@ -12,8 +12,8 @@ from PySide6.QtWidgets import (
 
 from storage.models import ArticleStatus
 from storage.repository import ArticleFilter, Repository
-from ui.article_delegate import ArticleCardDelegate, card_height
-from ui.article_model import DATE, EVENTS, SOURCE, STATUS, TITLE, UNCODED, ArticleTableModel
+from ui.articles.delegate import ArticleCardDelegate, card_height
+from ui.articles.model import DATE, EVENTS, SOURCE, STATUS, TITLE, UNCODED, ArticleTableModel
 
 # (label, statuses): "To code" is the default view of a coder's day.
 STATUS_CHOICES: tuple[tuple[str, tuple[str, ...]], ...] = (

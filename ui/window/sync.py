@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QMessageBox
 
 if TYPE_CHECKING:
     from storage.repository import ArticleBundle
-    from ui.main_window import MainWindow
+    from ui.window.main_window import MainWindow
 
 # While suggestions run, the open article is re-read at most this often to show new highlights.
 SUGGEST_REFRESH_MS = 1000

@@ -10,11 +10,11 @@ from PySide6.QtCore import QTimer
 from coding.codebook import Codebook, FieldSpec, validate_event
 from coding.values import is_empty
 from storage.models import EntitySpan, SpanState
-from ui.event_fill import Fill, describe_place, fill_from_text, precision_field, storable
+from ui.events.fill import Fill, describe_place, fill_from_text, precision_field, storable
 
 if TYPE_CHECKING:
-    from ui.event_form import EventForm
-    from ui.event_panel import EventPanel
+    from ui.events.form import EventForm
+    from ui.events.panel import EventPanel
 
 PRECISION_WORDS = {1: "exact day", 2: "week known", 3: "month known"}
 # Typed text is saved after this much idle time (or at once when focus, event or article
@@ -206,7 +206,7 @@ class EventEditing:
             finally:
                 self._flushing_quietly = False
             return
-        from ui.event_commands import SetFieldCommand
+        from ui.events.commands import SetFieldCommand
 
         # The event is no longer on screen (should not happen): still never lose the text.
         self.undo_stack.push(SetFieldCommand(self.repo, self.signals, pending.article_id, pending.event_id,
@@ -265,8 +265,8 @@ class EventEditing:
         """F4 / Pick…: choose among the places of this name; the choice is remembered."""
         from coding.places import choose_place, resolve_place
 
-        from ui.event_fill import place_changes
-        from ui.place_picker import pick_place
+        from ui.events.fill import place_changes
+        from ui.events.place_picker import pick_place
 
         book = self._book()
         form = self.current_form()

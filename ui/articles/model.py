@@ -7,7 +7,7 @@ from typing import Any, Optional, Sequence
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
-from storage.models import ArticleStatus
+from storage.models import STATUS_LABELS, ArticleStatus
 from storage.repository import ArticleFilter, ArticleRow, Repository
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -18,13 +18,6 @@ TITLE, DATE, SOURCE, STATUS, EVENTS = range(N_COLUMNS)
 # Rows are read in pages around the one asked for: one short query per screenful.
 PAGE_SIZE = 200
 
-STATUS_LABELS = {
-    ArticleStatus.NEW.value: "New",
-    ArticleStatus.IN_PROGRESS.value: "In progress",
-    ArticleStatus.CODED.value: "Coded",
-    ArticleStatus.SKIPPED.value: "Skipped",
-    ArticleStatus.FLAGGED.value: "Flagged",
-}
 # Muted colours that stay readable on the light list background (contrast >= 4.5:1).
 STATUS_COLOURS = {
     ArticleStatus.NEW.value: "#1f4e9c",
@@ -193,4 +186,4 @@ class ArticleTableModel(QAbstractTableModel):
         return ""
 
 
-__all__ = ["ArticleTableModel", "COLUMNS", "STATUS_LABELS", "UNCODED", "ArticleIdRole", "StatusRole"]
+__all__ = ["ArticleTableModel", "COLUMNS", "UNCODED", "ArticleIdRole", "StatusRole"]

@@ -9,11 +9,11 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
 
 # Cold start: the shell is built from here before the workspace opens, so nothing at import time
-# may pull in storage or PySide6's `Qt` namespace (see ui.main_window); the panels, jobs and the
+# may pull in storage or PySide6's `Qt` namespace (see ui.window.main_window); the panels, jobs and the
 # sync come in attach_workspace().
 if TYPE_CHECKING:
     from storage.repository import Repository
-    from ui.main_window import MainWindow
+    from ui.window.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 MIN_WIDTHS = (280, 420, 480)  # list, reader, event panel
@@ -99,13 +99,13 @@ def attach_workspace(window: MainWindow, repo: Repository, codebook: Any, start_
     `codebook`: already loaded (by the background opener), else loaded here."""
     from PySide6.QtCore import Qt
 
-    from ui.article_list import ArticleListPanel
-    from ui.job_controller import JobController
-    from ui.status_actions import StatusActions
-    from ui.status_bar import StatusBar
+    from ui.articles.list_panel import ArticleListPanel
+    from ui.jobs.controller import JobController
+    from ui.articles.status_actions import StatusActions
+    from ui.window.status_bar import StatusBar
     from ui.undo import WorkspaceSignals
-    from ui.window_menus import build_menus
-    from ui.window_sync import WindowSync
+    from ui.window.menus import build_menus
+    from ui.window.sync import WindowSync
 
     QApplication.setAttribute(Qt.ApplicationAttribute.AA_DontShowIconsInMenus, True)
     window.repo = repo
@@ -114,8 +114,8 @@ def attach_workspace(window: MainWindow, repo: Repository, codebook: Any, start_
     window.codebook = codebook if codebook is not None else load_codebook(window.settings.codebook_name, repo)
 
     window.list_panel = ArticleListPanel(repo, window)
-    window.reader = make_panel(window, "ui.reader_panel", "ReaderPanel", "The reader could not be loaded.")
-    window.event_panel = make_panel(window, "ui.event_panel", "EventPanel", "The event panel could not be loaded.")
+    window.reader = make_panel(window, "ui.reader.panel", "ReaderPanel", "The reader could not be loaded.")
+    window.event_panel = make_panel(window, "ui.events.panel", "EventPanel", "The event panel could not be loaded.")
     window.status = StatusBar(window)
     window.setStatusBar(window.status)
     window.jobs = JobController(window, repo, window.settings, window.signals, window.status,
@@ -139,7 +139,7 @@ def attach_workspace(window: MainWindow, repo: Repository, codebook: Any, start_
     window.apply_panel_fonts(window.settings.font_size)
     window.update_counts()
     window.status_actions.set_enabled(False)
-    from ui.change_poller import ChangePoller
+    from ui.window.change_poller import ChangePoller
 
     window.changes = ChangePoller(repo.path, window.sync.typing_unsaved, window.reload_from_workspace, window,
                                   engine=repo.engine)

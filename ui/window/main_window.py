@@ -8,23 +8,23 @@ from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QUn
 from PySide6.QtWidgets import QApplication, QInputDialog, QMainWindow, QMenu, QMessageBox, QStatusBar, QWidget
 
 from ui.settings import MAX_FONT_SIZE, MIN_FONT_SIZE, Settings
-from ui.window_attach import attach_workspace, build_splitter, load_codebook
-from ui.window_menus import make_shell_menus
+from ui.window.shell import attach_workspace, build_splitter, load_codebook
+from ui.window.menus import make_shell_menus
 
 # Cold start: the window shows before the workspace opens, so nothing here (nor in the shell
-# modules ui.window_attach / ui.window_menus) may import storage (SQLModel/SQLAlchemy cost more
+# modules ui.window.shell / ui.window.menus) may import storage (SQLModel/SQLAlchemy cost more
 # than PySide6 itself); the panels come in attach(). The shell also keeps clear of PySide6's `Qt`
 # namespace: building it costs ~20 ms, a sixth of a bare PySide6 window's start, so Qt is
 # imported where it is used, after the window shows.
 if TYPE_CHECKING:
     from storage.repository import ArticleBundle, Repository
-    from ui.article_list import ArticleListPanel
-    from ui.change_poller import ChangePoller
-    from ui.job_controller import JobController
-    from ui.status_actions import StatusActions
-    from ui.status_bar import StatusBar
+    from ui.articles.list_panel import ArticleListPanel
+    from ui.window.change_poller import ChangePoller
+    from ui.jobs.controller import JobController
+    from ui.articles.status_actions import StatusActions
+    from ui.window.status_bar import StatusBar
     from ui.undo import WorkspaceSignals
-    from ui.window_sync import WindowSync
+    from ui.window.sync import WindowSync
 
 
 class MainWindow(QMainWindow):
@@ -33,8 +33,8 @@ class MainWindow(QMainWindow):
     With a repo the window is complete when constructed (tests, tools). With repo=None it is a
     shell that shows at once (empty panels, "Opening workspace…"); attach(repo) then builds the
     panels, menus and jobs when the workspace has been opened off the GUI thread (ui.app).
-    Building is in ui.window_attach, the menus in ui.window_menus, keeping the panels on the
-    open article and in step with the workspace in ui.window_sync."""
+    Building is in ui.window.shell, the menus in ui.window.menus, keeping the panels on the
+    open article and in step with the workspace in ui.window.sync."""
 
     # Built by attach(): absent while the workspace is still opening.
     signals: WorkspaceSignals
@@ -93,7 +93,7 @@ class MainWindow(QMainWindow):
         if callable(flush):
             flush()
 
-    # ---- articles (ui.window_sync) --------------------------------------------------------
+    # ---- articles (ui.window.sync) --------------------------------------------------------
     def current_article_id(self) -> Optional[int]:
         return self.bundle.article.id if self.bundle is not None else None
 
@@ -146,7 +146,7 @@ class MainWindow(QMainWindow):
 
     # ---- dialogs the menus open -----------------------------------------------------------
     def show_cheatsheet(self) -> None:
-        from ui.cheatsheet import CheatSheetDialog
+        from ui.window.cheatsheet import CheatSheetDialog
 
         CheatSheetDialog(self.menus, parent=self).exec()
 
@@ -156,7 +156,7 @@ class MainWindow(QMainWindow):
                           f"against a codebook, datasets out.\n\nWorkspace: {self.repo.path}\nCoder: {self.coder}")
 
     def change_coder_name(self) -> None:
-        from ui.dialogs import CoderNameDialog
+        from ui.window.coder_dialog import CoderNameDialog
 
         dialog = CoderNameDialog(self.coder, first_run=False, parent=self)
         if dialog.exec() and dialog.value():

@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QScrollArea, QVBoxLayout, QWi
 
 from coding.codebook import Codebook, FieldSpec
 from coding.values import is_empty
-from ui.field_widgets import FIELD_STYLE, ChoiceField, FieldWidget
-from ui.lookup_fields import ActorField, DateField, PlaceField, make_field_widget
+from ui.events.field_widgets import FIELD_STYLE, ChoiceField, FieldWidget
+from ui.events.lookup_fields import ActorField, DateField, PlaceField, make_field_widget
 
 REQUIRED_MARK = '<span style="color:#b3261e">&nbsp;*</span>'
 

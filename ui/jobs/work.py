@@ -1,5 +1,5 @@
 """The background jobs the window starts (import, suggest, export): plain functions, no Qt,
-run by ui.tasks.TaskRunner so the GUI thread never waits on them."""
+run by ui.jobs.runner.TaskRunner so the GUI thread never waits on them."""
 from __future__ import annotations
 
 from dataclasses import dataclass

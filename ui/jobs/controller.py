@@ -9,15 +9,15 @@ from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from storage.repository import Repository
-from ui.dialogs import ExportDialog, JobSummaryDialog
-from ui.jobs import SuggestOutcome, export_job, import_job
+from ui.jobs.dialogs import ExportDialog, JobSummaryDialog
+from ui.jobs.work import SuggestOutcome, export_job, import_job
 from ui.settings import Settings
-from ui.status_bar import StatusBar
-from ui.tasks import ProcessRunner, TaskRunner
+from ui.window.status_bar import StatusBar
+from ui.jobs.runner import ProcessRunner, TaskRunner
 from ui.undo import WorkspaceSignals
 
 log = logging.getLogger(__name__)
-SUGGEST_WORKER = "ui.suggest_worker"
+SUGGEST_WORKER = "ui.jobs.suggest_worker"
 IMPORT_FILTERS = "Articles (*.txt *.html *.htm *.csv *.jsonl *.json *.xlsx *.md);;All files (*)"
 
 

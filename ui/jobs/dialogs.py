@@ -1,4 +1,4 @@
-"""Small dialogs of the shell: the coder's name, a job's summary with its failures, export options."""
+"""The jobs' dialogs: a job's summary with its failures, and the export options."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -11,44 +11,6 @@ from PySide6.QtWidgets import (
 )
 
 EXPORT_FILTERS = "Excel workbook (*.xlsx);;CSV, one row an event (*.csv);;JSON lines, the whole workspace (*.jsonl)"
-
-
-class CoderNameDialog(QDialog):
-    """Asked once, on first start: the name stamped on every span and event the coder makes."""
-
-    def __init__(self, current: str = "", first_run: bool = True, parent: Optional[QWidget] = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("coderNameDialog")
-        self.setWindowTitle("Welcome to Chronicler" if first_run else "Coder name")
-        intro = QLabel(
-            "Your name (or initials) is stored with every highlight and event you code, so a "
-            "team can tell whose work is whose and measure agreement." if first_run else
-            "The name stored with the highlights and events you code from now on.", self)
-        intro.setWordWrap(True)
-        self.name = QLineEdit(current, self)
-        self.name.setObjectName("coderName")
-        self.name.setPlaceholderText("e.g. Ana Silva")
-        self.name.setMaxLength(80)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        self.name.textChanged.connect(self._update_ok)
-        form = QFormLayout()
-        form.addRow("Your name:", self.name)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(20, 20, 20, 16)
-        layout.setSpacing(14)
-        layout.addWidget(intro)
-        layout.addLayout(form)
-        layout.addWidget(self.buttons)
-        self.setMinimumWidth(440)
-        self._update_ok()
-
-    def _update_ok(self) -> None:
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(bool(self.value()))
-
-    def value(self) -> str:
-        return " ".join(self.name.text().split())
 
 
 class JobSummaryDialog(QDialog):
@@ -117,7 +79,7 @@ class ExportDialog(QDialog):
         # Here, not at module level: the coder-name dialog is shown at start, before the
         # workspace (and SQLModel, which storage.models loads) is imported.
         from storage.models import ArticleStatus
-        from ui.article_model import STATUS_LABELS
+        from storage.models import STATUS_LABELS
 
         group = QGroupBox("Articles to include", self)
         glay = QVBoxLayout(group)
@@ -189,4 +151,4 @@ class ExportDialog(QDialog):
         return chosen
 
 
-__all__ = ["CoderNameDialog", "JobSummaryDialog", "ExportDialog", "EXPORT_FILTERS"]
+__all__ = ["JobSummaryDialog", "ExportDialog", "EXPORT_FILTERS"]

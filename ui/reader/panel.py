@@ -10,9 +10,9 @@ from PySide6.QtWidgets import QLabel, QToolTip, QVBoxLayout, QWidget
 
 from storage.models import Article, EntitySpan, SpanOrigin, SpanState
 from storage.repository import ArticleBundle, Repository
-from ui.label_menu import ask_new_label, choose_label, swatch
-from ui.legend import STANDARD_LABELS, LegendBar, human_name
-from ui.reader_view import ReaderView
+from ui.reader.label_menu import ask_new_label, choose_label, swatch
+from ui.reader.legend import STANDARD_LABELS, LegendBar, human_name
+from ui.reader.view import ReaderView
 from ui.undo import (AddSpanCommand, DeleteSpanCommand, RelabelSpanCommand, SetSpanStateCommand,
                      WorkspaceSignals)
 

@@ -12,8 +12,8 @@ from PySide6.QtGui import (QColor, QHelpEvent, QMouseEvent, QPainter, QPaintEven
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
 from storage.models import EntitySpan, SpanState
-from ui.legend import human_name, label_color
-from ui.offsets import OffsetMap, display_text
+from ui.reader.legend import human_name, label_color
+from ui.reader.offsets import OffsetMap, display_text
 
 EVIDENCE_COLOR = QColor("#FFD84D")
 EVIDENCE_FLASH_MS = 1800
