@@ -35,13 +35,14 @@ from PySide6.QtGui import QUndoStack
 from storage.repository import Repository
 from ui.undo import (AddSpanCommand, DeleteSpanCommand, RelabelSpanCommand, SetSpanStateCommand,
                      SetStatusCommand, WorkspaceSignals)
-from ui.events.commands import AddEventCommand, SetFieldCommand
+from storage.event_edits import AddEvent, SetFields
+from ui.events.commands import EventEditCommand
 
 app = QCoreApplication([])
 repo = Repository(sys.argv[1])
 signals, stack = WorkspaceSignals(), QUndoStack()
 changed = []
-signals.articleChanged.connect(changed.append)
+signals.changed.connect(lambda change: changed.append(change.article_id))
 for k, aid in enumerate(sorted(repo.article_ids())):
     bundle = repo.get_bundle(aid)
     # article_text=None: no learning hook (it would import spaCy); the span edits are the same.
@@ -60,11 +61,12 @@ for k, aid in enumerate(sorted(repo.article_ids())):
         stack.push(DeleteSpanCommand(repo, signals, spans[1], "ana", text))
         exp = {"deleted": spans[1].id}
     elif kind == 4:
-        add = AddEventCommand(repo, signals, aid, {"event_type": "Protests", "fatalities": k},
-                              "ana", "acled", "1")
+        add = EventEditCommand(repo, signals, AddEvent(aid, {"event_type": "Protests", "fatalities": k},
+                                                      "ana", "acled", "1"))
         stack.push(add)
-        stack.push(SetFieldCommand(repo, signals, aid, add.event_id, "location", {"location": "Lagos"},
-                                   "Set location", evidence=(spans[0].start, spans[0].end)))
+        stack.push(EventEditCommand(repo, signals, SetFields(aid, add.event_id, "location", {"location": "Lagos"},
+                                                             "Set location", evidence=(spans[0].start, spans[0].end),
+                                                             set_evidence=True)))
         exp = {"event": add.event_id, "fatalities": k, "location": "Lagos",
                "evidence": [spans[0].start, spans[0].end]}
     else:

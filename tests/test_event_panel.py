@@ -13,7 +13,7 @@ from PySide6.QtGui import QUndoStack  # noqa: E402
 from coding.codebook import CODEBOOK_DIR, default_codebook, load_codebook  # noqa: E402
 from storage.models import EntitySpan  # noqa: E402
 from storage.repository import ArticleIn, event_fields  # noqa: E402
-from ui.events.fill import parse_count  # noqa: E402
+from coding.event_fill import parse_count  # noqa: E402
 from ui.events.form import EventForm  # noqa: E402
 from ui.events.panel import EventPanel  # noqa: E402
 from ui.events.field_widgets import ChoiceField, DerivedField, LineField  # noqa: E402
@@ -247,7 +247,7 @@ def test_protest_codebook_events_keep_their_own_fields(qtbot, repo) -> None:
     panel.add_event()
     form = panel.current_form()
     form.focus_field("protest_date")
-    assert panel.fill_active_field(EntitySpan(article_id=article_id, start=26, end=32, label="DATE"), "Monday")
+    assert panel.fill_active_field(EntitySpan(article_id=article_id, start=27, end=33, label="DATE"), "Monday")
     _choose(form.widgets["police_response"], "Arrests")
     event = repo.get_bundle(article_id).events[0].event
     assert event.codebook_name == "protest"
@@ -312,8 +312,8 @@ def test_typing_survives_the_main_window_reloading_the_article(setup, qtbot) -> 
     cursor and the undo merging must not suffer."""
     panel, repo, stack, article_id, _ = setup
     repo.upsert_actor("Police Forces of Georgia", 1)
-    panel.signals.articleChanged.connect(
-        lambda aid: panel.set_article(repo.get_bundle(aid), default_codebook()))
+    panel.signals.changed.connect(
+        lambda change: panel.set_article(repo.get_bundle(change.article_id), default_codebook()))
     panel.add_event()
     form = panel.current_form()
     form.focus_field("actor1")
@@ -442,7 +442,7 @@ def test_fast_typing_keeps_every_character_and_is_one_undo_step(setup, qtbot) ->
     panel.add_event()
     form = panel.current_form()
     reloads = []
-    panel.signals.articleChanged.connect(reloads.append)
+    panel.signals.changed.connect(lambda change: reloads.append(change.article_id))
     for name, editor, text in (
             ("assoc_actor_1", form.widgets["assoc_actor_1"].editor(), "Student Union of Tbilisi State University"),
             ("actor1", form.widgets["actor1"].combo.lineEdit(), "Police Forces of Georgia (2018-)")):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Any, Optional
 
 from PySide6.QtCore import QObject, Signal
@@ -13,17 +14,35 @@ from storage.repository import Repository
 log = logging.getLogger(__name__)
 
 
+TEXT, SPANS, EVENTS, STATUS = "text", "spans", "events", "status"
+EVERYTHING = frozenset({TEXT, SPANS, EVENTS, STATUS})
+
+
+@dataclass(frozen=True)
+class Change:
+    """What changed in one article, so each panel re-reads only its part: saving one field of
+    an event must not make the reader re-read and redraw the whole article."""
+
+    article_id: int
+    parts: frozenset[str] = EVERYTHING
+
+    def touches(self, *parts: str) -> bool:
+        return not self.parts.isdisjoint(parts)
+
+
 class WorkspaceSignals(QObject):
     """What the panels listen to after an edit hits the database."""
 
-    articleChanged = Signal(int)  # spans/events/status of that article changed in the DB
+    changed = Signal(object)  # a Change: that article's text/spans/events/status in the DB
     articlesChanged = Signal()  # the article list must reload (import, bulk status ...)
     writeFailed = Signal(str)  # an edit could not be saved: the message names file and reason
 
 
 class EditCommand(QUndoCommand):
     """Base of every edit. Subclasses implement apply() and revert() with repository calls;
-    redo()/undo() run them and tell the panels which article changed."""
+    redo()/undo() run them and tell the panels which article changed, and which of its parts."""
+
+    touches: frozenset[str] = EVERYTHING
 
     def __init__(self, repo: Repository, signals: WorkspaceSignals, article_id: int, text: str) -> None:
         super().__init__(text)
@@ -54,7 +73,7 @@ class EditCommand(QUndoCommand):
             log.exception("%s of %r failed", verb, self.text())
             self.setObsolete(True)
             self.signals.writeFailed.emit(_failure_message(self.repo, self.text(), verb, exc))
-        self.signals.articleChanged.emit(self.article_id)
+        self.signals.changed.emit(Change(self.article_id, self.touches))
 
 
 def _failure_message(repo: Repository, what: str, verb: str, exc: BaseException) -> str:
@@ -89,6 +108,7 @@ class _SpanCommand(EditCommand):
     when the article text is given."""
 
     decision: str = ""
+    touches = frozenset({SPANS})
 
     def __init__(self, repo: Repository, signals: WorkspaceSignals, span: EntitySpan, text: str,
                  coder: Optional[str] = None, article_text: Optional[str] = None) -> None:
@@ -212,6 +232,8 @@ class DeleteSpanCommand(_SpanCommand):
 class SetStatusCommand(EditCommand):
     """Move an article to another status (coded, skipped, flagged ...)."""
 
+    touches = frozenset({STATUS})
+
     def __init__(self, repo: Repository, signals: WorkspaceSignals, article_id: int, status: str,
                  text: Optional[str] = None) -> None:
         super().__init__(repo, signals, article_id, text or f"Mark {status.replace('_', ' ')}")
@@ -228,5 +250,6 @@ class SetStatusCommand(EditCommand):
 
 __all__ = [
     "AddSpanCommand", "DeleteSpanCommand", "EditCommand", "RelabelSpanCommand",
-    "SetSpanStateCommand", "SetStatusCommand", "WorkspaceSignals",
+    "SetSpanStateCommand", "SetStatusCommand", "WorkspaceSignals", "Change", "EVERYTHING", "TEXT", "SPANS",
+    "EVENTS", "STATUS",
 ]

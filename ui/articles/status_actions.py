@@ -14,7 +14,7 @@ from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 
 from storage.models import ArticleStatus
 from storage.repository import Repository
-from ui.undo import SetStatusCommand, WorkspaceSignals
+from ui.undo import STATUS, Change, SetStatusCommand, WorkspaceSignals
 
 IN_PROGRESS_DWELL_MS = 1500
 
@@ -98,7 +98,7 @@ class StatusActions(QObject):
         article = self.repo.get_article(aid)
         if article is not None and article.status == ArticleStatus.NEW.value:
             self.repo.set_status(aid, ArticleStatus.IN_PROGRESS.value)
-            self.signals.articleChanged.emit(aid)
+            self.signals.changed.emit(Change(aid, frozenset({STATUS})))
 
     def flush_pending(self) -> None:
         """Apply a pending automatic move now (tests; closing the window)."""

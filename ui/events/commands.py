@@ -1,134 +1,63 @@
-"""Undoable event edits: add, duplicate, delete an event and set its fields (with evidence)."""
+"""The undo stack's host for event edits: a QUndoCommand that applies a storage.event_edits value
+and keeps its inverse, merging consecutive typing in one field into one step."""
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Optional
 
 from PySide6.QtGui import QUndoCommand
 
-from storage.repository import EventWithEvidence, Repository, event_fields
-from ui.undo import EditCommand, WorkspaceSignals
+from storage.event_edits import EventEdit, SetFields, apply_edit
+from storage.repository import Repository
+from ui.undo import EVENTS, EditCommand, WorkspaceSignals
 
 # Consecutive typing in one field becomes one undo step (QUndoCommand.id/mergeWith).
 SET_FIELD_ID = 0x5E7F1E1D
 
-Span = tuple[int, int]
 
+class EventEditCommand(EditCommand):
+    """Applies `edit` on redo and its inverse on undo; each application returns the value that
+    takes it back, so redo after undo restores the very same event row (same id and uid)."""
 
-class _CreateEventCommand(EditCommand):
-    """Creates an event the first time; redo after undo restores the very same row (same id and
-    uid), so later commands that name the event keep working."""
+    touches = frozenset({EVENTS})
 
-    def __init__(self, repo: Repository, signals: WorkspaceSignals, article_id: int, text: str,
-                 values: dict[str, Any], coder: Optional[str], codebook_name: str,
-                 codebook_version: str, evidence: Optional[dict[str, Span]] = None) -> None:
-        super().__init__(repo, signals, article_id, text)
-        self.values = dict(values)
-        self.coder = coder
-        self.codebook_name = codebook_name
-        self.codebook_version = codebook_version
-        self.evidence = dict(evidence or {})
-        self.event_id: Optional[int] = None
-        self._saved: Optional[EventWithEvidence] = None
+    def __init__(self, repo: Repository, signals: WorkspaceSignals, edit: EventEdit) -> None:
+        super().__init__(repo, signals, edit.article_id, edit.text)
+        self.forward: EventEdit = edit
+        self.backward: Optional[EventEdit] = None
 
-    def apply(self) -> None:
-        if self._saved is not None:
-            self.repo.restore_event(self._saved)
-            return
-        event = self.repo.add_event(self.article_id, self.values, coder=self.coder,
-                                    codebook_name=self.codebook_name,
-                                    codebook_version=self.codebook_version)
-        self.event_id = event.id
-        for field_name, (start, end) in self.evidence.items():
-            self.repo.set_evidence(event.id, field_name, start, end)  # type: ignore[arg-type]
-
-    def revert(self) -> None:
-        if self.event_id is not None:
-            self._saved = self.repo.delete_event(self.event_id)
-
-
-class AddEventCommand(_CreateEventCommand):
-    def __init__(self, repo: Repository, signals: WorkspaceSignals, article_id: int,
-                 values: dict[str, Any], coder: Optional[str], codebook_name: str,
-                 codebook_version: str) -> None:
-        super().__init__(repo, signals, article_id, "Add event", values, coder, codebook_name,
-                         codebook_version)
-
-
-class DuplicateEventCommand(_CreateEventCommand):
-    """A copy of an event (values and evidence, with a new uid) for a second event in the article."""
-
-    def __init__(self, repo: Repository, signals: WorkspaceSignals, source: EventWithEvidence,
-                 coder: Optional[str]) -> None:
-        event = source.event
-        evidence = {name: (ev.start, ev.end) for name, ev in source.evidence.items()}
-        super().__init__(repo, signals, event.article_id, "Duplicate event", event_fields(event),
-                         coder or event.coder, event.codebook_name, event.codebook_version, evidence)
-
-
-class DeleteEventCommand(EditCommand):
-    """Delete an event; undo puts back the same row with its evidence."""
-
-    def __init__(self, repo: Repository, signals: WorkspaceSignals, article_id: int, event_id: int) -> None:
-        super().__init__(repo, signals, article_id, "Delete event")
-        self.event_id = event_id
-        self._saved: Optional[EventWithEvidence] = None
+    @property
+    def event_id(self) -> Optional[int]:
+        """The event this step made or changed (known once it has been applied)."""
+        for edit in (self.backward, self.forward):
+            event_id = getattr(edit, "event_id", None)
+            if event_id is not None:
+                return int(event_id)
+        return None
 
     def apply(self) -> None:
-        self._saved = self.repo.delete_event(self.event_id)
+        self.backward = apply_edit(self.repo, self.forward)
 
     def revert(self) -> None:
-        if self._saved is not None:
-            self.repo.restore_event(self._saved)
-
-
-class SetFieldCommand(EditCommand):
-    """Set one field (plus the fields that follow from it: an actor's inter code, a place's
-    admin1 and coordinates, derived values) and, optionally, the field's evidence span.
-    Typing commands with the same merge key (event, field, focus visit) merge into one step."""
-
-    def __init__(self, repo: Repository, signals: WorkspaceSignals, article_id: int, event_id: int,
-                 field_name: str, values: dict[str, Any], text: str,
-                 evidence: Optional[Span] = None, set_evidence: bool = False,
-                 merge_key: Optional[tuple[Any, ...]] = None) -> None:
-        super().__init__(repo, signals, article_id, text)
-        self.event_id = event_id
-        self.field_name = field_name
-        self.values = dict(values)
-        self.evidence = evidence
-        self.set_evidence = set_evidence or evidence is not None
-        self.merge_key = merge_key
-        self.previous: dict[str, Any] = {}
-        self.previous_evidence: Optional[Span] = None
-
-    def apply(self) -> None:
-        previous = self.repo.update_event(self.event_id, self.values)
-        # After a merge `previous` already holds the state before the first keystroke.
-        for key, value in previous.items():
-            self.previous.setdefault(key, value)
-        if self.set_evidence:
-            start, end = self.evidence if self.evidence else (None, None)
-            self.previous_evidence = self.repo.set_evidence(self.event_id, self.field_name, start, end)
-
-    def revert(self) -> None:
-        self.repo.update_event(self.event_id, self.previous)
-        if self.set_evidence:
-            start, end = self.previous_evidence if self.previous_evidence else (None, None)
-            self.repo.set_evidence(self.event_id, self.field_name, start, end)
+        if self.backward is not None:
+            self.forward = apply_edit(self.repo, self.backward)
 
     def id(self) -> int:
-        return SET_FIELD_ID if self.merge_key is not None else -1
+        merging = isinstance(self.forward, SetFields) and self.forward.merge_key is not None
+        return SET_FIELD_ID if merging else -1
 
     def mergeWith(self, other: QUndoCommand) -> bool:
-        if not isinstance(other, SetFieldCommand) or other.merge_key is None or other.merge_key != self.merge_key:
+        mine, theirs = self.forward, getattr(other, "forward", None)
+        if not (isinstance(mine, SetFields) and isinstance(theirs, SetFields)) or theirs.merge_key is None \
+                or theirs.merge_key != mine.merge_key:
             return False
         if other.isObsolete():  # its save failed: nothing of it may join a saved step
             return False
-        # `other` has been applied already; its previous values of keys we did not touch are
-        # the state before us too.
-        for key, value in other.previous.items():
-            self.previous.setdefault(key, value)
-        self.values.update(other.values)
+        assert isinstance(other, EventEditCommand)
+        # `other` has been applied already; the values before us win in the merged inverse.
+        if isinstance(self.backward, SetFields) and isinstance(other.backward, SetFields):
+            self.backward = other.backward.undone_by(self.backward)
+        self.forward = mine.merged(theirs)
         return True
 
 
-__all__ = ["AddEventCommand", "DeleteEventCommand", "DuplicateEventCommand", "SetFieldCommand"]
+__all__ = ["EventEditCommand", "SET_FIELD_ID"]

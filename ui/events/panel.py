@@ -1,62 +1,75 @@
-"""The event panel: the article's events (add, duplicate, delete) and the form of the selected one."""
+"""The event panel: the article's events (add, duplicate, delete) and the form of the selected
+one. The logic is coding.event_editor.EventEditor; this panel shows it, forwards the coder's
+keys and clicks to it and pushes the edits it returns onto the shared undo stack."""
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any, Callable, Optional
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence, QUndoStack
-from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QLabel,
-    QListWidget,
-    QListWidgetItem,
-    QSplitter,
-    QStackedWidget,
-    QToolButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtGui import QAction, QBrush, QColor, QUndoStack
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QSplitter, QStackedWidget,
+                               QToolButton, QVBoxLayout, QWidget)
 
-from coding.codebook import Codebook, find_codebook, validate_event
+from coding.codebook import Codebook
+from coding.event_editor import EventEditor
+from storage.event_edits import EventEdit, SetFields
 from storage.models import EntitySpan
-from storage.repository import ArticleBundle, EventWithEvidence, Repository, event_fields
-from ui.events.commands import AddEventCommand, DeleteEventCommand, DuplicateEventCommand, SetFieldCommand
-from ui.events.editing import EventEditing
-from ui.events.fill import event_line, new_event_values, storable, typed_values, with_follow_ups
+from storage.repository import ArticleBundle, EventWithEvidence, Repository
+from ui.actions import make_action
+from ui.events.commands import EventEditCommand
 from ui.events.form import EventForm
-from ui.undo import WorkspaceSignals
+from ui.undo import EVENTS, TEXT, Change, WorkspaceSignals
 
 SpanProvider = Callable[[], Optional[EntitySpan]]
+# Typed text is saved after this much idle time (or at once when focus, event or article
+# change, before undo/redo and on close): saving and reloading on every keystroke made fast
+# typists lose characters, and a reload must never touch the field being typed in.
+TYPING_IDLE_MS = 350
 
 
-class EventPanel(QWidget, EventEditing):
+class EventPanel(QWidget):
     """Lists the events of the article and edits the selected one; every edit is a command on
     the shared undo stack, committed to the workspace at once."""
 
     evidenceRequested = Signal(int, int)  # start, end of the focused field's evidence
     eventsChanged = Signal(int)  # article id
 
+    # A place highlight with several plausible places opens the picker (the best guess is
+    # preselected: Enter keeps it). Off in headless hosts that cannot answer a dialog.
+    pick_when_ambiguous = True
+
     def __init__(self, repo: Repository, undo_stack: QUndoStack, signals: WorkspaceSignals,
                  coder: Optional[str], parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
-        self.repo, self.undo_stack, self.signals, self.coder = repo, undo_stack, signals, coder
-        self.bundle: Optional[ArticleBundle] = None
-        self.codebook: Optional[Codebook] = None
-        self.current: Optional[EventWithEvidence] = None
-        self.values: dict[str, Any] = {}
+        self.repo, self.undo_stack, self.signals = repo, undo_stack, signals
+        self.editor = EventEditor(repo, coder)
         self._forms: dict[str, EventForm] = {}
         self._saved_codebooks: set[str] = set()
-        self._other_codebooks: dict[tuple[str, str], Optional[Codebook]] = {}
         self._span_provider: Optional[SpanProvider] = None
         self._small_pt = 9.0
         self._shown_key: tuple[Any, ...] = ()
-        self._codebook_changed = False
-        self._init_editing()
+        self._flushing_quietly = False
+        self._typing_timer = QTimer(self, singleShot=True, interval=TYPING_IDLE_MS, timeout=self.flush_edits)
         self._build()
         self._make_actions()
-        signals.articleChanged.connect(self._article_changed)
+        signals.changed.connect(self._changed)
         self._update_actions()
+
+    # ---- what the rest of the window reads -------------------------------------------------
+    @property
+    def bundle(self) -> Optional[ArticleBundle]:
+        return self.editor.bundle
+
+    @property
+    def current(self) -> Optional[EventWithEvidence]:
+        return self.editor.current
+
+    @property
+    def codebook(self) -> Optional[Codebook]:
+        return self.editor.codebook
+
+    def set_coder(self, coder: str) -> None:
+        self.editor.coder = coder
 
     # ---- layout ----------------------------------------------------------------------------
     def _build(self) -> None:
@@ -68,7 +81,7 @@ class EventPanel(QWidget, EventEditing):
         header.addWidget(self.title)
         header.addStretch(1)
         self._buttons: dict[str, QToolButton] = {}
-        for key, text in (("add", "Add"), ("duplicate", "Duplicate"), ("delete", "Delete")):
+        for key in ("add", "duplicate", "delete"):
             button = QToolButton(self)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             self._buttons[key] = button
@@ -106,11 +119,7 @@ class EventPanel(QWidget, EventEditing):
     def _make_actions(self) -> None:
         def action(text: str, keys: str, slot: Callable[[], Any], tip: str,
                    context: Qt.ShortcutContext = Qt.ShortcutContext.WindowShortcut) -> QAction:
-            act = QAction(text, self)
-            act.setShortcut(QKeySequence(keys))
-            act.setShortcutContext(context)
-            act.setToolTip(f"{tip} ({QKeySequence(keys).toString(QKeySequence.SequenceFormat.NativeText)})")
-            act.triggered.connect(slot)
+            act = make_action(self, text, keys, slot, tip, context=context, tip_keys=True)
             self.addAction(act)
             return act
 
@@ -155,46 +164,41 @@ class EventPanel(QWidget, EventEditing):
         self._span_provider = provider
 
     def _update_actions(self) -> None:
-        has_article = self.bundle is not None
         has_event = self.current is not None
-        self.add_action.setEnabled(has_article)
-        self.duplicate_action.setEnabled(has_event)
-        self.delete_action.setEnabled(has_event)
-        for act in (self.next_field_action, self.previous_field_action, self.use_highlight_action,
-                    self.pick_place_action):
+        self.add_action.setEnabled(self.bundle is not None)
+        for act in (self.duplicate_action, self.delete_action, self.next_field_action, self.previous_field_action,
+                    self.use_highlight_action, self.pick_place_action):
             act.setEnabled(has_event)
 
     # ---- article and events ----------------------------------------------------------------
     def set_article(self, bundle: Optional[ArticleBundle], codebook: Optional[Codebook] = None) -> None:
         """Show an article's events; new events use `codebook` (recorded in the workspace)."""
         self.flush_edits()  # typed text belongs to the article on screen until now
-        self._codebook_changed = codebook is not None and (self.codebook is None or codebook.key != self.codebook.key)
+        editor = self.editor
+        codebook_changed = codebook is not None and (editor.codebook is None or codebook.key != editor.codebook.key)
         if codebook is not None:
-            self.codebook = codebook
+            editor.codebook = codebook
             if codebook.key not in self._saved_codebooks:
                 self.repo.save_codebook(codebook.name, codebook.version, codebook.to_definition())
                 self._saved_codebooks.add(codebook.key)
-        same_article = bundle is not None and self.bundle is not None and bundle.article.id == self.bundle.article.id
-        keep = self.current.event.id if self.current and same_article else None
-        if bundle is not None and (not same_article or len(bundle.spans) != len(self.bundle.spans)):  # type: ignore[union-attr]
-            self._countries.pop(bundle.article.id, None)  # new place highlights: new context
-        self.bundle = bundle
+        keep = editor.current.event.id if editor.current is not None else None
+        same_article = editor.set_article(bundle)
         if not same_article:
-            self.refresh_actors()
-        self._fill_list(select=keep, force=not same_article or self._codebook_changed)
+            self._show_actor_names()
+        self._fill_list(select=keep if same_article else None, force=not same_article or codebook_changed)
 
-    def _article_changed(self, article_id: int) -> None:
+    def _changed(self, change: Change) -> None:
         """An edit hit the database: reload this article's events (not its text or spans)."""
-        if self.bundle is None or article_id != self.bundle.article.id:
+        if self.bundle is None or change.article_id != self.bundle.article.id or not change.touches(EVENTS, TEXT):
             return
         if self._flushing_quietly:  # saved while the coder changes event: reload after that
-            QTimer.singleShot(0, lambda: self._article_changed(article_id))
+            QTimer.singleShot(0, lambda: self._changed(change))
             return
         before = self._events_key()
-        self.bundle = ArticleBundle(self.bundle.article, self.bundle.spans, self.repo.article_events(article_id))
+        self.editor.set_events(self.repo.article_events(change.article_id))
         self._fill_list(select=self.current.event.id if self.current else None, force=False)
         if self._events_key() != before:
-            self.eventsChanged.emit(article_id)
+            self.eventsChanged.emit(change.article_id)
 
     def _events_key(self) -> tuple[Any, ...]:
         """What the list and form show, to skip rebuilding them when nothing changed."""
@@ -210,27 +214,24 @@ class EventPanel(QWidget, EventEditing):
         if not force and key == self._shown_key:
             return
         self._shown_key = key
-        events = self.bundle.events if self.bundle else []
+        rows = self.editor.rows()
         self.list.blockSignals(True)
         self.list.clear()
-        row_to_select = 0 if events else -1
-        for i, item in enumerate(events):
-            values = event_fields(item.event)
-            book = self._codebook_of(item)
-            typed = typed_values(book, values) if book else values
-            problems = validate_event(book, typed, self._published()) if book else {}
-            row = QListWidgetItem(f"{i + 1}. {event_line(book, typed) if book else item.event.uid[:8]}")
-            row.setData(Qt.ItemDataRole.UserRole, item.event.id)
-            row.setToolTip(row.text())
-            if problems:
-                row.setForeground(QBrush(QColor("#8a6100")))
-                row.setToolTip(row.text() + "\n\nTo fix:\n" + "\n".join(f"{k}: {'; '.join(v)}" for k, v in problems.items()))
-            self.list.addItem(row)
-            if item.event.id == select:
+        row_to_select = 0 if rows else -1
+        for i, row in enumerate(rows):
+            item = QListWidgetItem(row.line)
+            item.setData(Qt.ItemDataRole.UserRole, row.event_id)
+            item.setToolTip(row.line)
+            if row.problems:
+                item.setForeground(QBrush(QColor("#8a6100")))
+                item.setToolTip(row.line + "\n\nTo fix:\n" + "\n".join(f"{k}: {'; '.join(v)}"
+                                                                       for k, v in row.problems.items()))
+            self.list.addItem(item)
+            if row.event_id == select:
                 row_to_select = i
         self.list.setCurrentRow(row_to_select)
         self.list.blockSignals(False)
-        self.title.setText(f"<b>Events</b> ({len(events)})" if self.bundle else "<b>Events</b>")
+        self.title.setText(f"<b>Events</b> ({len(rows)})" if self.bundle else "<b>Events</b>")
         self._show_selected()
 
     def selected_event_id(self) -> Optional[int]:
@@ -243,16 +244,6 @@ class EventPanel(QWidget, EventEditing):
                 self.list.setCurrentRow(i)
                 return
 
-    def _codebook_of(self, item: EventWithEvidence) -> Optional[Codebook]:
-        """The codebook an event was coded with (the loaded one when it is the same)."""
-        book = self.codebook
-        key = (item.event.codebook_name, item.event.codebook_version)
-        if book is not None and key == (book.name, book.version):
-            return book
-        if key not in self._other_codebooks:
-            self._other_codebooks[key] = find_codebook(key[0], key[1], self.repo)
-        return self._other_codebooks[key] or book
-
     def _form_for(self, book: Codebook) -> EventForm:
         form = self._forms.get(book.key)
         if form is None:
@@ -263,17 +254,27 @@ class EventPanel(QWidget, EventEditing):
             self.stack.addWidget(form)
         return form
 
+    def _connect_form(self, form: EventForm) -> None:
+        form.fieldEdited.connect(self._field_edited)
+        form.resolveRequested.connect(self._resolve_text)
+        form.pickRequested.connect(lambda _name: self.pick_place())
+        form.addActorRequested.connect(lambda name, text: self._push(self.editor.add_actor(name, text)))
+        form.fieldFocused.connect(self._field_focused)
+        form.fieldLeft.connect(lambda _name: self.flush_edits())
+        form.evidenceClicked.connect(self._show_evidence)
+        form.evidenceCleared.connect(lambda name: self._push(self.editor.forget_evidence(name)))
+        form.set_actors(self.editor.actor_names)
+
     def _show_selected(self) -> None:
         event_id = self.selected_event_id()
-        if self._pending is not None and self._pending.event_id != event_id:
+        pending = self.editor.pending
+        if pending is not None and pending.event_id != event_id:
             self.flush_edits(quiet=True)  # into the event it was typed for, before switching
-        item = next((e for e in self.bundle.events if e.event.id == event_id), None) if self.bundle else None
-        changed_event = (item is None) != (self.current is None) or (
-            item is not None and self.current is not None and item.event.id != self.current.event.id)
-        self.current = item
-        book = self._codebook_of(item) if item else self.codebook
+        previous_form = self.stack.currentWidget()
+        changed_event = self.editor.select(event_id)
+        item = self.current
+        book = self.editor.codebook_of(item) if item else self.codebook
         if item is None or book is None:
-            self.values = {}
             if self.bundle is None:
                 self.placeholder.setText("No article open.")
             else:
@@ -284,35 +285,48 @@ class EventPanel(QWidget, EventEditing):
             self._update_actions()
             return
         form = self._form_for(book)
-        previous_form = self.stack.currentWidget()
         self.stack.setCurrentWidget(form)
         self.codebook_label.setText(f"Codebook: {book.title} ({book.name} {book.version}) · event {item.event.uid[:8]}"
                                     + (f" · coder {item.event.coder}" if item.event.coder else ""))
-        self.values = typed_values(book, event_fields(item.event))
-        form.set_published(self._published())
-        form.set_values(self.values, force=changed_event or previous_form is not form)
-        self._refresh_form_details(form, book)
-        if changed_event and self.active_field_name():
-            form.set_active_field(self.active_field_name())
+        form.set_published(self.editor.published())
+        form.set_values(self.editor.values, force=changed_event or previous_form is not form)
+        self._refresh_form_details(form)
+        if changed_event and self.editor.active:
+            form.set_active_field(self.editor.active)
         self._update_actions()
-
-    def _published(self) -> Optional[dt.date]:
-        return self.bundle.article.published if self.bundle else None
 
     def current_form(self) -> Optional[EventForm]:
         widget = self.stack.currentWidget()
         return widget if isinstance(widget, EventForm) else None
 
-    # ---- add, duplicate, delete ------------------------------------------------------------
+    def _refresh_form_details(self, form: Optional[EventForm] = None) -> None:
+        """Evidence marks, notes (resolved place, date precision) and validation messages."""
+        form = form or self.current_form()
+        if form is None or self.current is None:
+            return
+        form.set_evidence(self.editor.evidence_texts())
+        for name, note in self.editor.field_notes().items():
+            form.set_note(name, note)
+        form.set_problems(self.editor.problems(), self.editor.values)
+
+    # ---- edits -----------------------------------------------------------------------------
+    def _push(self, edit: Optional[EventEdit], merge: bool = False) -> Optional[EventEditCommand]:
+        """One undo step on the shared stack (applied at once). Text typed just before is saved
+        first as its own step."""
+        if not merge:
+            self.flush_edits()
+        self._refresh_form_details()  # notes the editor set while making the edit
+        if edit is None:
+            return None
+        command = EventEditCommand(self.repo, self.signals, edit)
+        self.undo_stack.push(command)
+        return command
+
     def add_event(self) -> Optional[int]:
         self.flush_edits()
-        if self.bundle is None or self.codebook is None:
+        command = self._push(self.editor.new_event())
+        if command is None:
             return None
-        book = self.codebook
-        values = with_follow_ups(book, {}, new_event_values(book, self.bundle.article))
-        command = AddEventCommand(self.repo, self.signals, self.bundle.article.id, storable(values),
-                                  self.coder, book.name, book.version)
-        self.undo_stack.push(command)
         self.select_event(command.event_id)
         form = self.current_form()
         if form is not None:
@@ -321,34 +335,162 @@ class EventPanel(QWidget, EventEditing):
 
     def duplicate_event(self) -> Optional[int]:
         self.flush_edits()  # the copy includes what was just typed
-        if self.current is None:
+        command = self._push(self.editor.duplicate())
+        if command is None:
             return None
-        command = DuplicateEventCommand(self.repo, self.signals, self.current, self.coder)
-        self.undo_stack.push(command)
         self.select_event(command.event_id)
         return command.event_id
 
     def delete_event(self) -> None:
         self.flush_edits()  # saved first, so undoing the delete brings it back too
-        if self.current is None or self.bundle is None:
-            return
         row = self.list.currentRow()
-        self.undo_stack.push(DeleteEventCommand(self.repo, self.signals, self.bundle.article.id, self.current.event.id))
-        if self.list.count():
+        if self._push(self.editor.delete()) is not None and self.list.count():
             self.list.setCurrentRow(min(row, self.list.count() - 1))
 
     def push_changes(self, field_name: str, changes: dict[str, Any], text: str,
-                     evidence: Optional[tuple[int, int]] = None, merge: bool = False,
-                     clear_evidence: bool = False) -> None:
-        """One undo step: the changes (with what follows from them) and the field's evidence."""
-        if not merge:
-            self.flush_edits()  # text typed just before is its own step, saved first
-        if self.current is None or self.bundle is None:
+                     evidence: Optional[tuple[int, int]] = None) -> None:
+        """One undo step setting `changes` (with what follows from them) and the field's evidence."""
+        self.flush_edits()
+        self._push(self.editor.change(field_name, changes, text, evidence=evidence))
+
+    # ---- the active field ------------------------------------------------------------------
+    def active_field_name(self) -> Optional[str]:
+        return self.editor.active
+
+    def has_active_field(self) -> bool:
+        """A field the coder last focused, on a shown event: highlights will fill it."""
+        form = self.current_form()
+        return self.current is not None and form is not None and self.editor.active in form.widgets
+
+    def _field_focused(self, name: str) -> None:
+        self.editor.focus(name)
+        self._show_evidence(name)
+
+    def _show_evidence(self, name: str) -> None:
+        span = self.editor.evidence_span(name)
+        if span is not None:
+            self.evidenceRequested.emit(*span)
+
+    def step_field(self, step: int) -> None:
+        """Alt+Down/Alt+Up: the next/previous field. Inside the form focus moves with it; from
+        the reader only the active mark moves, so the coder can keep walking highlights."""
+        form = self.current_form()
+        name = form.step_field(step) if form is not None else None
+        if form is None or name is None:
             return
-        book = self._codebook_of(self.current) or self.codebook
-        assert book is not None
-        full = with_follow_ups(book, self.values, changes, self.actor_codes)
-        merge_key = (self.current.event.id, field_name, self._focus_visit) if merge else None
-        self.undo_stack.push(SetFieldCommand(self.repo, self.signals, self.bundle.article.id, self.current.event.id,
-                                             field_name, storable(full), text, evidence=evidence,
-                                             set_evidence=clear_evidence, merge_key=merge_key))
+        if form.has_focus_inside():
+            form.focus_field(name)
+        else:
+            form.set_active_field(name)
+            self._field_focused(name)
+
+    def focus_main(self) -> None:
+        """Ctrl+3 (main window): into the form, on the active field (or the first one)."""
+        form = self.current_form()
+        if form is None:
+            self.list.setFocus()
+            return
+        active = self.editor.active
+        form.focus_field(active if active in form.widgets else form.first_field())
+
+    # ---- filling from the text -------------------------------------------------------------
+    def use_current_highlight(self) -> bool:
+        """Ctrl+U: the reader's current highlight fills the active field."""
+        span = self._span_provider() if self._span_provider is not None else None
+        if span is None or self.bundle is None:
+            return False
+        return self.fill_active_field(span)
+
+    def fill_active_field(self, span: EntitySpan, _text: str = "") -> bool:
+        """Set the active field from a highlight and keep the highlight as its evidence (one
+        undo step). False when there is no active field or the text does not fit it."""
+        if not self.has_active_field():
+            return False
+        self.flush_edits()
+        outcome = self.editor.fill_active(span.start, span.end)
+        self._push(outcome.edit)
+        if outcome.edit is not None and outcome.ambiguous and self.pick_when_ambiguous and self.isVisible():
+            # After this call returns (the reader's key handling ends first); Esc keeps the guess.
+            QTimer.singleShot(0, self.pick_place)
+        return outcome.edit is not None
+
+    def _resolve_text(self, name: str, text: str) -> None:
+        """Enter in a date or place field: read the typed text like a highlight (no evidence)."""
+        self.flush_edits()
+        self._push(self.editor.fill(name, text).edit)
+
+    def _field_edited(self, name: str, value: Any, typing: bool) -> None:
+        """The coder changed a field. Typing is kept pending and saved when the coder pauses
+        (one undo step per visit to the field); a choice is saved at once."""
+        editor = self.editor
+        if editor.current is None or editor.bundle is None:
+            return
+        same_field = editor.pending_is(name)
+        if typing:
+            if editor.pending is not None and not same_field:
+                self.flush_edits()
+            editor.type_text(name, value)
+            self._set_pending_field(name)
+            self._typing_timer.start()
+            return
+        if same_field:  # e.g. a completer choice after typing: it replaces the typed text
+            self._drop_pending()
+        else:
+            self.flush_edits()
+        self._push(editor.edited(name, value, merge=same_field), merge=same_field)
+
+    def flush_edits(self, quiet: bool = False) -> None:
+        """Save the text being typed now (idle timer, focus leaving the field, another event or
+        article, undo/redo, closing). `quiet`: the event list is being changed by the coder;
+        the reload this save causes waits until that is done."""
+        if self.editor.pending is None:
+            return
+        edit = self.editor.take_pending()
+        self._drop_pending()
+        self._flushing_quietly = quiet
+        try:
+            self._push(edit, merge=isinstance(edit, SetFields) and edit.merge_key is not None)
+        finally:
+            self._flushing_quietly = False
+
+    def has_pending_edit(self) -> bool:
+        return self.editor.pending is not None
+
+    def _drop_pending(self) -> None:
+        self.editor.pending = None
+        self._typing_timer.stop()
+        self._set_pending_field(None)
+
+    def _set_pending_field(self, name: Optional[str]) -> None:
+        for form in self._forms.values():
+            form.pending_field = name
+
+    def pick_place(self) -> None:
+        """F4 / Pick…: choose among the places of this name; the choice is remembered."""
+        from ui.events.place_picker import pick_place
+
+        name = self.editor.place_field() if self.current is not None else None
+        if name is None or not self.editor.values.get(name):
+            return
+        query, candidates, current = self.editor.place_choices(name)
+        self._refresh_form_details()
+        if not candidates:
+            return
+        entry = pick_place(query, candidates, self, current)
+        if entry is not None:
+            self._push(self.editor.choose_place(name, query, entry, candidates))
+
+    # ---- what the form shows besides values ------------------------------------------------
+    def refresh_actors(self) -> None:
+        self.editor.refresh_actors()
+        self._show_actor_names()
+
+    def _show_actor_names(self) -> None:
+        for form in self._forms.values():
+            form.set_actors(self.editor.actor_names)
+
+    def _article_countries(self) -> list[str]:
+        return self.editor.article_countries()
+
+
+__all__ = ["EventPanel", "TYPING_IDLE_MS"]

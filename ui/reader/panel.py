@@ -14,7 +14,7 @@ from ui.reader.label_menu import ask_new_label, choose_label, swatch
 from ui.reader.legend import STANDARD_LABELS, LegendBar, human_name
 from ui.reader.view import ReaderView
 from ui.undo import (AddSpanCommand, DeleteSpanCommand, RelabelSpanCommand, SetSpanStateCommand,
-                     WorkspaceSignals)
+                     SPANS, TEXT, Change, WorkspaceSignals)
 
 _STATUS_NAMES = {"new": "new", "in_progress": "in progress", "coded": "coded",
                  "skipped": "skipped", "flagged": "flagged for review"}
@@ -70,7 +70,7 @@ class ReaderPanel(QWidget):
         self.legend.visibilityChanged.connect(lambda *_: self._redraw())
         self.view.spanClicked.connect(self._clicked)
         self.view.customContextMenuRequested.connect(self._context_menu)
-        self.signals.articleChanged.connect(self._article_changed)
+        self.signals.changed.connect(self._changed)
         self._undo_index = undo_stack.index()
         undo_stack.indexChanged.connect(self._undo_moved)
         self.set_article(None)
@@ -96,6 +96,10 @@ class ReaderPanel(QWidget):
             self.view.verticalScrollBar().setValue(0)
         self.title.setText(bundle.article.title or "(untitled)")
         self._redraw(keep_current=same)
+
+    def set_coder(self, coder: str) -> None:
+        """Span decisions from now on are this coder's."""
+        self.coder = _coder_name(coder)
 
     def current_span(self) -> Optional[EntitySpan]:
         cid = self.view.current_id()
@@ -159,8 +163,10 @@ class ReaderPanel(QWidget):
             action.setEnabled(has_article)
 
     # ---- reacting to the database --------------------------------------------------------
-    def _article_changed(self, article_id: int) -> None:
-        if self._article is None or article_id != self._article.id:
+    def _changed(self, change: Change) -> None:
+        """Only what touched this article's text or highlights re-reads and redraws it."""
+        article_id = change.article_id
+        if self._article is None or article_id != self._article.id or not change.touches(TEXT, SPANS):
             return
         fresh = self.repo.get_article(article_id)
         if fresh is None:  # the article itself is gone
@@ -260,7 +266,7 @@ class ReaderPanel(QWidget):
     def _push_and_advance(self, command: Any, span: EntitySpan, advance: bool = True) -> None:
         """Run an edit on the current span, then move on to the next highlight (or stay)."""
         target = self._following(span) if advance else span
-        self.undo_stack.push(command)  # redo() writes the DB; articleChanged reloads this panel
+        self.undo_stack.push(command)  # redo() writes the DB; the Change reloads this panel
         ids = {s.id for s in self._spans}
         if target is not None and target.id in ids:
             self._set_current(target)

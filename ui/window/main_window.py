@@ -8,8 +8,8 @@ from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QUn
 from PySide6.QtWidgets import QApplication, QInputDialog, QMainWindow, QMenu, QMessageBox, QStatusBar, QWidget
 
 from ui.settings import MAX_FONT_SIZE, MIN_FONT_SIZE, Settings
-from ui.window.shell import attach_workspace, build_splitter, load_codebook
-from ui.window.menus import make_shell_menus
+from ui.window.menus import build_menus, make_shell_menus
+from ui.window.shell import build_splitter, load_codebook, put_panels
 
 # Cold start: the window shows before the workspace opens, so nothing here (nor in the shell
 # modules ui.window.shell / ui.window.menus) may import storage (SQLModel/SQLAlchemy cost more
@@ -19,28 +19,29 @@ from ui.window.menus import make_shell_menus
 if TYPE_CHECKING:
     from storage.repository import ArticleBundle, Repository
     from ui.articles.list_panel import ArticleListPanel
-    from ui.window.change_poller import ChangePoller
-    from ui.jobs.controller import JobController
     from ui.articles.status_actions import StatusActions
-    from ui.window.status_bar import StatusBar
+    from ui.events.panel import EventPanel
+    from ui.jobs.controller import JobController
+    from ui.reader.panel import ReaderPanel
     from ui.undo import WorkspaceSignals
+    from ui.window.change_poller import ChangePoller
+    from ui.window.status_bar import StatusBar
     from ui.window.sync import WindowSync
 
 
 class MainWindow(QMainWindow):
-    """Holds the workspace, the single undo stack, the signals and the three panels.
+    """Holds the workspace, the single undo stack, the signals and the three panels; it builds
+    every part and hands each the collaborators it needs.
 
     With a repo the window is complete when constructed (tests, tools). With repo=None it is a
     shell that shows at once (empty panels, "Opening workspace…"); attach(repo) then builds the
-    panels, menus and jobs when the workspace has been opened off the GUI thread (ui.app).
-    Building is in ui.window.shell, the menus in ui.window.menus, keeping the panels on the
-    open article and in step with the workspace in ui.window.sync."""
+    panels, menus and jobs when the workspace has been opened off the GUI thread (ui.app)."""
 
     # Built by attach(): absent while the workspace is still opening.
     signals: WorkspaceSignals
     list_panel: ArticleListPanel
-    reader: QWidget
-    event_panel: QWidget
+    reader: ReaderPanel
+    event_panel: EventPanel
     jobs: JobController
     status_actions: StatusActions
     status: StatusBar
@@ -48,9 +49,6 @@ class MainWindow(QMainWindow):
     sync: WindowSync
     undo_action: QAction
     redo_action: QAction
-    # Built with the shell.
-    menus: list[QMenu]
-    quit_action: QAction
 
     def __init__(self, repo: Optional[Repository], coder: str, settings: Settings,
                  parent: Optional[QWidget] = None, start_jobs: bool = True) -> None:
@@ -59,16 +57,17 @@ class MainWindow(QMainWindow):
         self.repo: Optional[Repository] = None
         self.coder, self.settings = coder, settings
         self._start_jobs = start_jobs
+        self._attached = False
         self.undo_stack = QUndoStack(self)
-        self.bundle: Optional[ArticleBundle] = None
         self.codebook: Any = None
         self.opening: Any = None  # the TaskRunner opening the workspace (ui.app.start_opening)
         self.setWindowTitle("Opening workspace… — Chronicler")
         self.setStatusBar(QStatusBar(self))  # the jobs' status bar comes with the workspace
         self.splitter = build_splitter(self)
         self.setCentralWidget(self.splitter)
-
-        make_shell_menus(self)
+        self.shell_menus = make_shell_menus(self.menuBar(), self, self.close)
+        self.menus: list[QMenu] = self.shell_menus.menus
+        self.quit_action: QAction = self.shell_menus.quit_action
         self.apply_font_size(settings.font_size)
         self.restore_layout()
         if repo is not None:
@@ -77,11 +76,59 @@ class MainWindow(QMainWindow):
     def attach(self, repo: Repository, codebook: Any = None) -> None:
         """The workspace is open: build the panels, jobs and menus on it and show its articles.
         `codebook`: already loaded (by the background opener), else loaded here."""
-        attach_workspace(self, repo, codebook, self._start_jobs)
+        from PySide6.QtCore import Qt, QTimer
+
+        from ui.articles.list_panel import ArticleListPanel
+        from ui.articles.status_actions import StatusActions
+        from ui.events.panel import EventPanel
+        from ui.jobs.controller import JobController
+        from ui.reader.panel import ReaderPanel
+        from ui.undo import WorkspaceSignals
+        from ui.window.change_poller import ChangePoller
+        from ui.window.menus import MenuParts
+        from ui.window.status_bar import StatusBar
+        from ui.window.sync import Parts, WindowSync
+
+        QApplication.setAttribute(Qt.ApplicationAttribute.AA_DontShowIconsInMenus, True)
+        self.repo = repo
+        self.update_title()
+        self.signals = WorkspaceSignals(self)
+        self.codebook = codebook if codebook is not None else load_codebook(self.settings.codebook_name, repo)
+        self.list_panel = ArticleListPanel(repo, self)
+        self.reader = ReaderPanel(repo, self.undo_stack, self.signals, self.coder, self)
+        self.event_panel = EventPanel(repo, self.undo_stack, self.signals, self.coder, self)
+        self.status = StatusBar(self)
+        self.setStatusBar(self.status)
+        self.jobs = JobController(self, repo, self.settings, self.signals, self.status, self.current_article_id)
+        self.jobs.suggest_after_import = self._start_jobs
+        self.status_actions = StatusActions(repo, self.undo_stack, self.signals, self.current_article_id,
+                                            self.list_panel.go_next_uncoded, self)
+        put_panels(self.splitter, (self.list_panel, self.reader, self.event_panel))
+        self.setAcceptDrops(True)
+        self.undo_action, self.redo_action = build_menus(self.shell_menus, self, MenuParts(
+            jobs=self.jobs, list_actions=[self.list_panel.next_uncoded_action, *self.list_panel.actions()[1:]],
+            status_actions=self.status_actions.actions(), reader_actions=self.reader.actions(),
+            event_actions=self.event_panel.actions(), undo_stack=self.undo_stack, flush_edits=self.flush_edits,
+            focus_panel=self.focus_panel, change_font_size=self.change_font_size,
+            reset_font_size=lambda: self.apply_font_size(11, save=True), show_cheatsheet=self.show_cheatsheet,
+            show_about=self.show_about, change_coder_name=self.change_coder_name, change_model=self.change_model))
+        self.sync = WindowSync(repo, self.codebook, self.signals, self.undo_stack,
+                               Parts(self.list_panel, self.reader, self.event_panel, self.status_actions,
+                                     self.status, self.jobs),
+                               focus_reader=lambda: self.focus_panel(1), update_counts=self.update_counts, parent=self)
+        self.apply_panel_fonts(self.settings.font_size)
+        self.update_counts()
+        self.status_actions.set_enabled(False)
+        self.changes = ChangePoller(repo.path, self.sync.typing_unsaved, self.reload_from_workspace, self,
+                                    engine=repo.engine)
+        self._attached = True
+        if self._start_jobs:
+            # After the window shows: first article on screen, then suggestions for the rest.
+            QTimer.singleShot(0, self.sync.after_show)
 
     def is_attached(self) -> bool:
         """The workspace is open and the panels are built (False while it is still opening)."""
-        return self.repo is not None
+        return self._attached
 
     def update_title(self) -> None:
         assert self.repo is not None
@@ -89,13 +136,17 @@ class MainWindow(QMainWindow):
 
     def flush_edits(self) -> None:
         """Save text typed in the event form and not saved yet."""
-        flush = getattr(getattr(self, "event_panel", None), "flush_edits", None)
-        if callable(flush):
-            flush()
+        if self.is_attached():
+            self.event_panel.flush_edits()
 
     # ---- articles (ui.window.sync) --------------------------------------------------------
+    @property
+    def bundle(self) -> Optional[ArticleBundle]:
+        """The article on screen with its spans and events."""
+        return self.sync.bundle if self.is_attached() else None
+
     def current_article_id(self) -> Optional[int]:
-        return self.bundle.article.id if self.bundle is not None else None
+        return self.sync.current_article_id() if self.is_attached() else None
 
     def open_article(self, article_id: int) -> None:
         """Show an article in the reader and the event panel (a short DB read)."""
@@ -113,14 +164,12 @@ class MainWindow(QMainWindow):
     def focus_panel(self, which: int) -> None:
         if not self.is_attached():
             return
-        panel = (self.list_panel.view, self.reader, self.event_panel)[which]
-        focus = getattr(panel, "focus_main", None)
-        if callable(focus):
-            focus()
-        else:
+        if which == 0:
             from PySide6.QtCore import Qt
 
-            panel.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            self.list_panel.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        else:
+            (self.reader, self.event_panel)[which - 1].focus_main()
 
     def change_font_size(self, step: int) -> None:
         self.apply_font_size(self.settings.font_size + step, save=True)
@@ -138,10 +187,8 @@ class MainWindow(QMainWindow):
             self.settings.font_size = size
 
     def apply_panel_fonts(self, size: int) -> None:
-        for panel in (self.reader, self.event_panel):
-            setter = getattr(panel, "set_font_size", None)
-            if callable(setter):
-                setter(size)
+        self.reader.set_font_size(size)
+        self.event_panel.set_font_size(size)
         self.list_panel.update_row_height()
 
     # ---- dialogs the menus open -----------------------------------------------------------
@@ -163,9 +210,8 @@ class MainWindow(QMainWindow):
             self.coder = self.settings.coder_name = dialog.value()
             self.repo.ensure_coder(self.coder)
             self.update_title()
-            for panel in (self.reader, self.event_panel):
-                if hasattr(panel, "coder"):
-                    panel.coder = self.coder
+            self.reader.set_coder(self.coder)
+            self.event_panel.set_coder(self.coder)
             self.status.showMessage(f"Coding as {self.coder}", 5000)
 
     def change_model(self) -> None:

@@ -1,110 +1,118 @@
 """The main window's menu bar: the menus shown while the workspace opens, then all their actions."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import Any, Callable
 
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMenu, QWidget
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtWidgets import QMenu, QMenuBar, QWidget
 
-from ui.window.shell import Placeholder
-
-if TYPE_CHECKING:
-    from ui.window.main_window import MainWindow
+from ui.actions import make_action
 
 MENU_TITLES = ("&File", "&Edit", "&Article", "E&ntities", "E&vents", "&View", "&Help")
 
 
-def make_action(window: MainWindow, text: str, keys: str | list[str] = "", slot: Any = None,
-                tip: str = "") -> QAction:
-    """A window action with its shortcuts (one key string or several), status tip and slot."""
-    action = QAction(text, window)
-    seqs = [keys] if isinstance(keys, str) else keys
-    action.setShortcuts([QKeySequence(k) for k in seqs if k])
-    if tip:
-        action.setStatusTip(tip)
-    if slot is not None:
-        action.triggered.connect(slot)
-    return action
+@dataclass
+class ShellMenus:
+    """The menus (in MENU_TITLES order) and Quit, there before the workspace opens."""
+
+    menus: list[QMenu]
+    quit_action: QAction
 
 
-def panel_actions(panel: QWidget) -> list[QAction]:
-    """The actions a panel offers for the menus (none from a placeholder)."""
-    actions = getattr(panel, "actions", None)
-    return list(actions()) if callable(actions) and not isinstance(panel, Placeholder) else []
+@dataclass
+class MenuParts:
+    """What the full menus offer: the parts' own actions and the window's slots."""
+
+    jobs: Any  # ui.jobs.controller.JobController
+    list_actions: list[QAction]  # next uncoded first, then the list's filter actions
+    status_actions: list[QAction]
+    reader_actions: list[QAction]
+    event_actions: list[QAction]
+    undo_stack: QUndoStack
+    flush_edits: Callable[[], None]
+    focus_panel: Callable[[int], None]
+    change_font_size: Callable[[int], None]
+    reset_font_size: Callable[[], None]
+    show_cheatsheet: Callable[[], None]
+    show_about: Callable[[], None]
+    change_coder_name: Callable[[], None]
+    change_model: Callable[[], None]
 
 
-def make_shell_menus(window: MainWindow) -> None:
+def make_shell_menus(bar: QMenuBar, owner: QWidget, quit_slot: Callable[[], Any]) -> ShellMenus:
     """The menu bar as it looks while the workspace opens: the menus, Quit only."""
-    bar = window.menuBar()
-    window.menus = [bar.addMenu(title) for title in MENU_TITLES]
-    window.quit_action = make_action(window, "&Quit", "Ctrl+Q", window.close)
-    window.menus[0].addAction(window.quit_action)
-    for menu in window.menus[1:]:
+    menus = [bar.addMenu(title) for title in MENU_TITLES]
+    quit_action = make_action(owner, "&Quit", "Ctrl+Q", quit_slot)
+    menus[0].addAction(quit_action)
+    for menu in menus[1:]:
         menu.setEnabled(False)
+    return ShellMenus(menus, quit_action)
 
 
-def build_menus(window: MainWindow) -> None:
-    """Fill the shell's menus with every action once the panels and jobs exist (attach)."""
-    file_menu, edit_menu, article_menu, entities_menu, events_menu, view_menu, help_menu = window.menus
-    for menu in window.menus:
+def build_menus(shell: ShellMenus, owner: QWidget, parts: MenuParts) -> tuple[QAction, QAction]:
+    """Fill the shell's menus with every action once the panels and jobs exist; returns the
+    undo and redo actions."""
+    file_menu, edit_menu, article_menu, entities_menu, events_menu, view_menu, help_menu = shell.menus
+    for menu in shell.menus:
         menu.setEnabled(True)
-    jobs = window.jobs
-    file_menu.insertActions(window.quit_action, [
-        make_action(window, "&Import files…", "Ctrl+I", jobs.ask_import_files,
+    jobs = parts.jobs
+    file_menu.insertActions(shell.quit_action, [
+        make_action(owner, "&Import files…", "Ctrl+I", jobs.ask_import_files,
                     "Import articles (text, HTML, CSV, JSONL, Excel); you can also drop files on the window"),
-        make_action(window, "Import &folder…", "Ctrl+Shift+I", jobs.ask_import_folder),
-        make_action(window, "&Export dataset…", "Ctrl+Shift+X", jobs.ask_export,
+        make_action(owner, "Import &folder…", "Ctrl+Shift+I", jobs.ask_import_folder),
+        make_action(owner, "&Export dataset…", "Ctrl+Shift+X", jobs.ask_export,
                     "Export events to Excel, CSV or JSON lines")])
-    file_menu.insertSeparator(window.quit_action)
+    file_menu.insertSeparator(shell.quit_action)
 
-    _build_edit_menu(window, edit_menu)
+    undo_action, redo_action = _build_edit_menu(owner, edit_menu, parts)
 
-    article_menu.addAction(window.list_panel.next_uncoded_action)
+    article_menu.addAction(parts.list_actions[0])
     article_menu.addSeparator()
-    article_menu.addActions(window.status_actions.actions())
+    article_menu.addActions(parts.status_actions)
     article_menu.addSeparator()
-    article_menu.addAction(make_action(window, "Suggest highlights for articles without them", "",
-                                       lambda: window.jobs.start_suggest(None)))
+    article_menu.addAction(make_action(owner, "Suggest highlights for articles without them", "",
+                                       lambda: jobs.start_suggest(None)))
 
-    entities_menu.addActions(panel_actions(window.reader))
-    events_menu.addActions(panel_actions(window.event_panel))
+    entities_menu.addActions(parts.reader_actions)
+    events_menu.addActions(parts.event_actions)
 
-    view_menu.addAction(make_action(window, "Focus the article list", "Ctrl+1", lambda: window.focus_panel(0)))
-    view_menu.addAction(make_action(window, "Focus the reader", "Ctrl+2", lambda: window.focus_panel(1)))
-    view_menu.addAction(make_action(window, "Focus the event form", "Ctrl+3", lambda: window.focus_panel(2)))
+    view_menu.addAction(make_action(owner, "Focus the article list", "Ctrl+1", lambda: parts.focus_panel(0)))
+    view_menu.addAction(make_action(owner, "Focus the reader", "Ctrl+2", lambda: parts.focus_panel(1)))
+    view_menu.addAction(make_action(owner, "Focus the event form", "Ctrl+3", lambda: parts.focus_panel(2)))
     view_menu.addSeparator()
-    view_menu.addAction(make_action(window, "Larger text", ["Ctrl++", "Ctrl+="],
-                                    lambda: window.change_font_size(+1)))
-    view_menu.addAction(make_action(window, "Smaller text", "Ctrl+-", lambda: window.change_font_size(-1)))
-    view_menu.addAction(make_action(window, "Normal text size", "Ctrl+0",
-                                    lambda: window.apply_font_size(11, save=True)))
+    view_menu.addAction(make_action(owner, "Larger text", ["Ctrl++", "Ctrl+="], lambda: parts.change_font_size(+1)))
+    view_menu.addAction(make_action(owner, "Smaller text", "Ctrl+-", lambda: parts.change_font_size(-1)))
+    view_menu.addAction(make_action(owner, "Normal text size", "Ctrl+0", parts.reset_font_size))
 
-    help_menu.addAction(make_action(window, "Keyboard &cheat sheet", "F1", window.show_cheatsheet))
-    help_menu.addAction(make_action(window, "&About Chronicler", "", window.show_about))
+    help_menu.addAction(make_action(owner, "Keyboard &cheat sheet", "F1", parts.show_cheatsheet))
+    help_menu.addAction(make_action(owner, "&About Chronicler", "", parts.show_about))
+    return undo_action, redo_action
 
 
-def _build_edit_menu(window: MainWindow, edit_menu: QMenu) -> None:
-    undo_stack = window.undo_stack
-    window.undo_action = undo_stack.createUndoAction(window, "&Undo")
-    window.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
-    window.redo_action = undo_stack.createRedoAction(window, "&Redo")
-    window.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+def _build_edit_menu(owner: QWidget, edit_menu: QMenu, parts: MenuParts) -> tuple[QAction, QAction]:
+    undo_stack = parts.undo_stack
+    undo_action = undo_stack.createUndoAction(owner, "&Undo")
+    undo_action.setShortcut(QKeySequence("Ctrl+Z"))
+    redo_action = undo_stack.createRedoAction(owner, "&Redo")
+    redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
 
-    def flush_then(step: Any) -> None:
-        window.flush_edits()
+    def flush_then(step: Callable[[], None]) -> None:
+        parts.flush_edits()
         step()
 
     # Text still being typed is saved first, so undo takes back what the coder just typed.
-    window.undo_action.triggered.disconnect()
-    window.undo_action.triggered.connect(lambda: flush_then(undo_stack.undo))
-    window.redo_action.triggered.disconnect()
-    window.redo_action.triggered.connect(lambda: flush_then(undo_stack.redo))
-    edit_menu.addActions([window.undo_action, window.redo_action])
+    undo_action.triggered.disconnect()
+    undo_action.triggered.connect(lambda: flush_then(undo_stack.undo))
+    redo_action.triggered.disconnect()
+    redo_action.triggered.connect(lambda: flush_then(undo_stack.redo))
+    edit_menu.addActions([undo_action, redo_action])
     edit_menu.addSeparator()
-    edit_menu.addActions(window.list_panel.actions()[1:])
+    edit_menu.addActions(parts.list_actions[1:])
     edit_menu.addSeparator()
-    edit_menu.addAction(make_action(window, "Coder &name…", "", window.change_coder_name))
-    edit_menu.addAction(make_action(window, "Suggestion &model…", "", window.change_model))
+    edit_menu.addAction(make_action(owner, "Coder &name…", "", parts.change_coder_name))
+    edit_menu.addAction(make_action(owner, "Suggestion &model…", "", parts.change_model))
+    return undo_action, redo_action
 
 
-__all__ = ["MENU_TITLES", "build_menus", "make_action", "make_shell_menus", "panel_actions"]
+__all__ = ["MENU_TITLES", "MenuParts", "ShellMenus", "build_menus", "make_shell_menus"]

@@ -1,20 +1,13 @@
-"""Building the main window: the shell shown while the workspace opens, then its panels on attach."""
+"""The window's shell: the list | reader | event panel splitter, shown before the workspace opens."""
 from __future__ import annotations
 
-import importlib
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
 
-# Cold start: the shell is built from here before the workspace opens, so nothing at import time
-# may pull in storage or PySide6's `Qt` namespace (see ui.window.main_window); the panels, jobs and the
-# sync come in attach_workspace().
-if TYPE_CHECKING:
-    from storage.repository import Repository
-    from ui.window.main_window import MainWindow
-
+# Cold start: the shell is built before the workspace opens, so nothing at import time may pull
+# in storage or PySide6's `Qt` namespace (see ui.window.main_window).
 log = logging.getLogger(__name__)
 MIN_WIDTHS = (280, 420, 480)  # list, reader, event panel
 
@@ -29,27 +22,6 @@ def load_codebook(name: str, repo: Any) -> Any:
     except Exception:
         log.exception("codebook could not be loaded")
         return None
-
-
-def panel_class(module: str, name: str) -> Any:
-    """A panel class from another module, or None while it is missing or broken (logged)."""
-    try:
-        return getattr(importlib.import_module(module), name)
-    except Exception:  # the window must open even when one panel cannot
-        log.exception("panel %s.%s unavailable", module, name)
-        return None
-
-
-class Placeholder(QLabel):
-    """A panel's place when its module cannot be loaded: the reason, centred."""
-
-    def __init__(self, text: str) -> None:
-        from PySide6.QtCore import Qt
-
-        super().__init__(text)
-        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.setObjectName("placeholder")
-        self.setWordWrap(True)
 
 
 class Opening(QWidget):
@@ -69,9 +41,9 @@ class Opening(QWidget):
         column.addStretch(1)
 
 
-def build_splitter(window: MainWindow) -> QSplitter:
+def build_splitter(parent: QWidget) -> QSplitter:
     """The list | reader | event panel splitter, holding "Opening workspace…" shells for now."""
-    splitter = QSplitter(parent=window)  # horizontal; positional would make PySide6 load Qt (overloads)
+    splitter = QSplitter(parent=parent)  # horizontal; positional would make PySide6 load Qt (overloads)
     splitter.setObjectName("mainSplitter")
     splitter.setChildrenCollapsible(False)
     # Fixed minimum widths: the splitter then keeps the coder's sizes when the event form
@@ -86,67 +58,15 @@ def build_splitter(window: MainWindow) -> QSplitter:
     return splitter
 
 
-def make_panel(window: MainWindow, module: str, name: str, missing: str) -> QWidget:
-    """The panel `module.name` on the window's workspace, or a Placeholder saying `missing`."""
-    cls = panel_class(module, name)
-    if cls is None:
-        return Placeholder(missing)
-    return cls(window.repo, window.undo_stack, window.signals, window.coder, window)
-
-
-def attach_workspace(window: MainWindow, repo: Repository, codebook: Any, start_jobs: bool) -> None:
-    """Build the panels, jobs, menus and sync on the open workspace in place of the shell.
-    `codebook`: already loaded (by the background opener), else loaded here."""
-    from PySide6.QtCore import Qt
-
-    from ui.articles.list_panel import ArticleListPanel
-    from ui.jobs.controller import JobController
-    from ui.articles.status_actions import StatusActions
-    from ui.window.status_bar import StatusBar
-    from ui.undo import WorkspaceSignals
-    from ui.window.menus import build_menus
-    from ui.window.sync import WindowSync
-
-    QApplication.setAttribute(Qt.ApplicationAttribute.AA_DontShowIconsInMenus, True)
-    window.repo = repo
-    window.update_title()
-    window.signals = WorkspaceSignals(window)
-    window.codebook = codebook if codebook is not None else load_codebook(window.settings.codebook_name, repo)
-
-    window.list_panel = ArticleListPanel(repo, window)
-    window.reader = make_panel(window, "ui.reader.panel", "ReaderPanel", "The reader could not be loaded.")
-    window.event_panel = make_panel(window, "ui.events.panel", "EventPanel", "The event panel could not be loaded.")
-    window.status = StatusBar(window)
-    window.setStatusBar(window.status)
-    window.jobs = JobController(window, repo, window.settings, window.signals, window.status,
-                                window.current_article_id)
-    window.jobs.suggest_after_import = start_jobs
-    window.status_actions = StatusActions(repo, window.undo_stack, window.signals, window.current_article_id,
-                                          window.list_panel.go_next_uncoded, window)
-
-    splitter = window.splitter
+def put_panels(splitter: QSplitter, panels: tuple[QWidget, QWidget, QWidget]) -> None:
+    """The real panels in place of the shells, keeping the coder's splitter sizes."""
     sizes = splitter.sizes()
-    for i, (w, min_width) in enumerate(zip((window.list_panel, window.reader, window.event_panel), MIN_WIDTHS)):
-        w.setMinimumWidth(min_width)
-        old = splitter.replaceWidget(i, w)
+    for i, (widget, min_width) in enumerate(zip(panels, MIN_WIDTHS)):
+        widget.setMinimumWidth(min_width)
+        old = splitter.replaceWidget(i, widget)
         if old is not None:
             old.deleteLater()
-    splitter.setSizes(sizes)  # the coder's layout, restored on the shell already
-    window.setAcceptDrops(True)
-
-    build_menus(window)
-    window.sync = WindowSync(window)  # connects the panels, signals and jobs
-    window.apply_panel_fonts(window.settings.font_size)
-    window.update_counts()
-    window.status_actions.set_enabled(False)
-    from ui.window.change_poller import ChangePoller
-
-    window.changes = ChangePoller(repo.path, window.sync.typing_unsaved, window.reload_from_workspace, window,
-                                  engine=repo.engine)
-    if start_jobs:
-        # After the window shows: first article on screen, then suggestions for the rest.
-        QTimer.singleShot(0, window.sync.after_show)
+    splitter.setSizes(sizes)
 
 
-__all__ = ["MIN_WIDTHS", "Opening", "Placeholder", "attach_workspace", "build_splitter", "load_codebook",
-           "make_panel", "panel_class"]
+__all__ = ["MIN_WIDTHS", "Opening", "build_splitter", "load_codebook", "put_panels"]

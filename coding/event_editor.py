@@ -1,0 +1,378 @@
+"""The event form's logic without Qt: which event and field are active, what a highlight, a typed
+value or a picked place does to the event, and what the form should say about each field.
+
+Every edit comes out as a plain value (storage.event_edits) for the GUI's undo stack to apply;
+the editor never writes events itself. It does read the workspace (actors, places) and, as the
+form always has, adds a new actor to the actor list when the coder names one."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Callable, Optional
+
+from coding.codebook import Codebook, FieldSpec, find_codebook, validate_event
+from coding.event_fill import (Fill, describe_place, event_line, fill_from_text, new_event_values,
+                               place_changes, precision_field, storable, typed_values, with_follow_ups)
+from coding.values import is_empty
+from storage.event_edits import AddEvent, DeleteEvent, SetFields, duplicate_of
+from storage.models import SpanState
+from storage.repo_types import ArticleBundle, EventWithEvidence, event_fields
+from storage.repository import Repository
+
+PRECISION_WORDS = {1: "exact day", 2: "week known", 3: "month known"}
+
+
+@dataclass
+class PendingEdit:
+    """Text typed into a field and not saved yet, with the event it belongs to."""
+
+    article_id: int
+    event_id: int
+    field: str
+    value: Any
+
+
+@dataclass
+class FillOutcome:
+    """What using some text for the active field gave: the edit (None when it did not fit) and
+    whether the coder should pick among several places of that name."""
+
+    edit: Optional[SetFields]
+    note: str = ""
+    ambiguous: bool = False
+
+
+@dataclass
+class EventRow:
+    """One line of the event list."""
+
+    event_id: int
+    line: str
+    problems: dict[str, list[str]]
+
+
+class EventEditor:
+    """The state of the event form for one article: its events, the selected one with its typed
+    values, the active field, notes from the last fills, and the typing not saved yet."""
+
+    def __init__(self, repo: Repository, coder: Optional[str],
+                 find_book: Callable[[str, str], Optional[Codebook]] | None = None) -> None:
+        self.repo, self.coder = repo, coder
+        self._find_book = find_book or (lambda name, version: find_codebook(name, version, repo))
+        self.codebook: Optional[Codebook] = None  # for new events
+        self.bundle: Optional[ArticleBundle] = None
+        self.current: Optional[EventWithEvidence] = None
+        self.values: dict[str, Any] = {}
+        self.active: Optional[str] = None
+        self.focus_visit = 0  # a new visit to a field starts a new undo step for typing
+        self.pending: Optional[PendingEdit] = None
+        self.actor_codes: dict[str, Optional[int]] = {}
+        self.actor_names: list[str] = []
+        self._notes: dict[tuple[int, str], str] = {}
+        self._candidates: dict[tuple[int, str], list[Any]] = {}
+        self._countries: dict[int, list[str]] = {}
+        self._guessed_inter: dict[tuple[int, str], int] = {}  # (event, inter field) -> our guess
+        self._books: dict[tuple[str, str], Optional[Codebook]] = {}
+
+    # ---- what is shown ---------------------------------------------------------------------
+    def set_article(self, bundle: Optional[ArticleBundle]) -> bool:
+        """Another article (or the same one re-read); True when it is the same article."""
+        same = bundle is not None and self.bundle is not None and bundle.article.id == self.bundle.article.id
+        if bundle is not None and (not same or len(bundle.spans) != len(self.bundle.spans)):  # type: ignore[union-attr]
+            self._countries.pop(bundle.article.id, None)  # new place highlights: new context
+        self.bundle = bundle
+        if not same:
+            self.refresh_actors()
+        return same
+
+    def set_events(self, events: list[EventWithEvidence]) -> None:
+        """The article's events as the workspace now holds them (after an edit)."""
+        if self.bundle is not None:
+            self.bundle = ArticleBundle(self.bundle.article, self.bundle.spans, events)
+
+    def select(self, event_id: Optional[int]) -> bool:
+        """Show an event of the article (None: no event); True when a different event is now shown."""
+        events = self.bundle.events if self.bundle else []
+        item = next((e for e in events if e.event.id == event_id), None)
+        changed = (item is None) != (self.current is None) or (
+            item is not None and self.current is not None and item.event.id != self.current.event.id)
+        self.current = item
+        book = self.codebook_of(item) if item else None
+        self.values = typed_values(book, event_fields(item.event)) if item and book else {}
+        return changed
+
+    def codebook_of(self, item: EventWithEvidence) -> Optional[Codebook]:
+        """The codebook an event was coded with (the loaded one when it is the same)."""
+        book = self.codebook
+        key = (item.event.codebook_name, item.event.codebook_version)
+        if book is not None and key == (book.name, book.version):
+            return book
+        if key not in self._books:
+            self._books[key] = self._find_book(*key)
+        return self._books[key] or book
+
+    def book(self) -> Codebook:
+        """The codebook of the event shown (or the one new events get)."""
+        book = self.codebook_of(self.current) if self.current is not None else self.codebook
+        assert book is not None
+        return book
+
+    def published(self) -> Optional[dt.date]:
+        return self.bundle.article.published if self.bundle else None
+
+    def label(self, name: str) -> str:
+        spec = self.book().field(name)
+        return spec.label if spec else name
+
+    def rows(self) -> list[EventRow]:
+        """The event list: a line per event and what is left to fix in it."""
+        rows = []
+        for i, item in enumerate(self.bundle.events if self.bundle else []):
+            values = event_fields(item.event)
+            book = self.codebook_of(item)
+            typed = typed_values(book, values) if book else values
+            problems = validate_event(book, typed, self.published()) if book else {}
+            line = event_line(book, typed) if book else item.event.uid[:8]
+            rows.append(EventRow(int(item.event.id), f"{i + 1}. {line}", problems))  # type: ignore[arg-type]
+        return rows
+
+    def evidence_texts(self) -> dict[str, str]:
+        if self.current is None or self.bundle is None:
+            return {}
+        text = self.bundle.article.text
+        return {k: text[e.start:e.end] for k, e in self.current.evidence.items()}
+
+    def evidence_span(self, name: str) -> Optional[tuple[int, int]]:
+        if self.current is not None and name in self.current.evidence:
+            ev = self.current.evidence[name]
+            return ev.start, ev.end
+        return None
+
+    def field_notes(self) -> dict[str, str]:
+        """Per field: the resolved place line, the date's precision, the note of the last fill."""
+        if self.current is None:
+            return {}
+        book, eid, notes = self.book(), self.current.event.id, {}
+        for spec in book.fields:
+            note = self._notes.get((eid, spec.name), "")  # type: ignore[arg-type]
+            if spec.type == "place" and self.values.get(spec.name):
+                resolved = describe_place(spec, self.values)
+                note = "\n".join(x for x in (f"\u2192 {resolved}" if resolved else "", note) if x)
+            elif spec.type == "date":
+                target = precision_field(book, spec)
+                precision = self.values.get(target) if target else None
+                if self.values.get(spec.name) is not None and precision in PRECISION_WORDS and not note:
+                    note = f"time precision {precision}: {PRECISION_WORDS[precision]}"
+                if self.published() is None and not self.values.get(spec.name):
+                    note = note or "The article has no publication date: relative dates cannot be resolved."
+            notes[spec.name] = note
+        return notes
+
+    def problems(self) -> dict[str, list[str]]:
+        return validate_event(self.book(), self.values, self.published()) if self.current else {}
+
+    def set_note(self, name: str, note: str) -> None:
+        if self.current is not None:
+            self._notes[(self.current.event.id, name)] = note  # type: ignore[index]
+
+    # ---- the active field ------------------------------------------------------------------
+    def focus(self, name: str) -> None:
+        """The coder went to a field: highlights fill it, typing there is a new undo step."""
+        self.active = name
+        self.focus_visit += 1
+
+    # ---- edits -----------------------------------------------------------------------------
+    def change(self, name: str, changes: dict[str, Any], text: str, evidence: Optional[tuple[int, int]] = None,
+               merge: bool = False, clear_evidence: bool = False) -> Optional[SetFields]:
+        """One undo step: `changes` with what follows from them, and the field's evidence."""
+        if self.current is None or self.bundle is None:
+            return None
+        full = with_follow_ups(self.book(), self.values, changes, self.actor_codes)
+        merge_key = (self.current.event.id, name, self.focus_visit) if merge else None
+        return SetFields(self.bundle.article.id, self.current.event.id, name, storable(full), text,  # type: ignore[arg-type]
+                         evidence=evidence, set_evidence=evidence is not None or clear_evidence, merge_key=merge_key)
+
+    def fill(self, name: str, text: str, evidence: Optional[tuple[int, int]] = None) -> FillOutcome:
+        """Use some text for a field by its type (a date is read against the publication date,
+        a place looked up, an actor taken from the list); with `evidence`, the span is kept."""
+        book = self.book()
+        spec = book.field(name)
+        if spec is None or self.current is None or self.bundle is None:
+            return FillOutcome(None)
+        # Only places need the article's countries (which needs the gazetteer).
+        context = tuple(self.article_countries()) if spec.type == "place" else ()
+        result: Fill = fill_from_text(book, spec, text, self.values, published=self.published(), repo=self.repo,
+                                      context_countries=context)
+        if spec.type == "place":
+            self._candidates[(self.current.event.id, name)] = result.candidates  # type: ignore[index]
+        if spec.type == "actor":
+            self.refresh_actors()
+        self.set_note(name, result.note)
+        if not result.ok:
+            return FillOutcome(None, result.note)
+        verb = "Fill" if evidence is not None else "Resolve"
+        what = f"{verb} {self.label(name)}" + (" from text" if evidence is not None else "")
+        return FillOutcome(self.change(name, result.changes, what, evidence=evidence), result.note, result.ambiguous)
+
+    def fill_active(self, start: int, end: int) -> FillOutcome:
+        """A highlight (its code-point span) fills the active field and becomes its evidence."""
+        if self.active is None or self.bundle is None or self.current is None:
+            return FillOutcome(None)
+        return self.fill(self.active, self.bundle.article.text[start:end], evidence=(start, end))
+
+    def edited(self, name: str, value: Any, merge: bool) -> Optional[SetFields]:
+        """The coder set a field's value by hand (typed text or a choice)."""
+        if self.current is None:
+            return None
+        key = (self.current.event.id, name)
+        self._notes.pop(key, None)  # a note about an earlier fill no longer applies
+        self._guessed_inter.pop(key, None)  # type: ignore[arg-type]  # the coder chose it
+        changes = {name: value}
+        book = self.book()
+        spec = book.field(name)
+        target = precision_field(book, spec) if spec is not None and spec.type == "date" else None
+        if target and value is not None and self.values.get(target) is None:
+            changes[target] = 1  # a full date typed by hand: the day is known
+        if spec is not None and spec.type == "actor":
+            self._guess_inter(spec, value, changes)
+        return self.change(name, changes, f"Edit {self.label(name)}", merge=merge)
+
+    def _guess_inter(self, spec: FieldSpec, value: Any, changes: dict[str, Any]) -> None:
+        """An actor not in the list: its inter code guessed from its name (when the inter field
+        is empty or still holds our earlier guess), shown as a note the coder can overrule."""
+        from coding.actors import INTER_LABELS, actor_key, guess_inter_code
+
+        inter = spec.inter_field
+        if not inter or self.book().field(inter) is None or is_empty(value) or self.current is None:
+            return
+        if self.actor_codes.get(actor_key(str(value))) is not None:
+            return  # a listed actor: its own code follows (with_follow_ups)
+        key = (int(self.current.event.id), inter)  # type: ignore[arg-type]
+        current = self.values.get(inter)
+        if not is_empty(current) and current != self._guessed_inter.get(key):
+            return  # the coder's own choice stays
+        guess = guess_inter_code(str(value))
+        if guess is None or guess == current:
+            return
+        changes[inter] = guess
+        self._guessed_inter[key] = guess
+        self._notes[key] = (f"Guessed from \u201c{value}\u201d: {guess} ({INTER_LABELS.get(guess, '')}). "
+                            "Change it if wrong.")
+
+    def type_text(self, name: str, value: Any) -> None:
+        """Typing: kept pending until the coder pauses or leaves the field."""
+        assert self.bundle is not None and self.current is not None
+        self.pending = PendingEdit(int(self.bundle.article.id), int(self.current.event.id), name, value)  # type: ignore[arg-type]
+
+    def pending_is(self, name: str) -> bool:
+        return (self.pending is not None and self.current is not None
+                and (self.pending.event_id, self.pending.field) == (self.current.event.id, name))
+
+    def take_pending(self) -> Optional[SetFields]:
+        """The typed text not saved yet as an edit (merging with the field's earlier typing)."""
+        pending, self.pending = self.pending, None
+        if pending is None:
+            return None
+        if self.current is not None and self.current.event.id == pending.event_id:
+            return self.edited(pending.field, pending.value, merge=True)
+        # The event is no longer on screen (should not happen): still never lose the text.
+        return SetFields(pending.article_id, pending.event_id, pending.field, storable({pending.field: pending.value}),
+                         f"Edit {pending.field}")
+
+    def forget_evidence(self, name: str) -> Optional[SetFields]:
+        """Drop a field's evidence span; its value stays."""
+        if self.current is None or name not in self.current.evidence:
+            return None
+        return self.change(name, {}, f"Forget evidence of {self.label(name)}", clear_evidence=True)
+
+    def place_field(self) -> Optional[str]:
+        """The place field the picker is about: the active one, else the codebook's first."""
+        book = self.book()
+        spec = book.field(self.active) if self.active else None
+        if spec is not None and spec.type == "place":
+            return spec.name
+        return next((f.name for f in book.fields if f.type == "place"), None)
+
+    def place_choices(self, name: str) -> tuple[str, list[Any], Optional[Any]]:
+        """The typed place name, its candidates in the gazetteer and the one chosen now."""
+        from coding.places import resolve_place
+
+        assert self.current is not None
+        query = str(self.values.get(name) or "")
+        candidates = self._candidates.get((self.current.event.id, name)) or \
+            resolve_place(query, self.repo, tuple(self.article_countries())).candidates  # type: ignore[arg-type]
+        current = next((c for c in candidates if c.name == query and c.country == self.values.get("country")), None)
+        if not candidates:
+            self.set_note(name, f"No place called \u201c{query}\u201d in the gazetteer.")
+        return query, list(candidates), current
+
+    def choose_place(self, name: str, query: str, entry: Any, candidates: list[Any]) -> Optional[SetFields]:
+        """The coder picked one of the places of that name: it fills the fields and is remembered."""
+        from coding.places import choose_place
+
+        assert self.current is not None
+        result = choose_place(self.repo, query, entry, tuple(self.article_countries()))
+        self._candidates[(self.current.event.id, name)] = list(candidates)  # type: ignore[index]
+        self.set_note(name, "Your choice; remembered for this name.")
+        spec = self.book().field(name)
+        assert spec is not None
+        return self.change(name, place_changes(self.book(), spec, result), f"Pick place {entry.name}")
+
+    def add_actor(self, name: str, text: str) -> Optional[SetFields]:
+        """A new actor typed into an actor field joins the workspace's list (inter code guessed)."""
+        from coding.actors import INTER_LABELS, choose_actor, fill_actor
+
+        if not text.strip() or self.current is None:
+            return None
+        choice = choose_actor(self.repo, text, remember=True)
+        self.refresh_actors()
+        code = choice.inter_code
+        if choice.new:
+            self.set_note(name, f"Added to the actor list, inter code {code} ({INTER_LABELS.get(code, '')}): "
+                                "a guess, change it if wrong." if code else "Added to the actor list; choose its inter code.")
+        return self.change(name, fill_actor(self.book(), name, choice), f"Add actor {choice.name}")
+
+    def new_event(self) -> Optional[AddEvent]:
+        if self.bundle is None or self.codebook is None:
+            return None
+        book = self.codebook
+        values = with_follow_ups(book, {}, new_event_values(book, self.bundle.article))
+        return AddEvent(int(self.bundle.article.id), storable(values), self.coder, book.name, book.version)  # type: ignore[arg-type]
+
+    def duplicate(self) -> Optional[AddEvent]:
+        return duplicate_of(self.current, self.coder) if self.current is not None else None
+
+    def delete(self) -> Optional[DeleteEvent]:
+        if self.current is None or self.bundle is None:
+            return None
+        return DeleteEvent(int(self.bundle.article.id), int(self.current.event.id))  # type: ignore[arg-type]
+
+    # ---- context from the workspace --------------------------------------------------------
+    def refresh_actors(self) -> None:
+        from coding.actors import actor_key
+
+        actors = self.repo.actors()
+        self.actor_names = [a.name for a in actors]
+        self.actor_codes = {}
+        for actor in actors:
+            for n in [actor.name, *(actor.aliases or [])]:
+                self.actor_codes[actor_key(n)] = actor.inter_code
+
+    def article_countries(self) -> list[str]:
+        """The article's countries (from its place highlights, then its events), for places."""
+        from coding.places import article_countries
+
+        if self.bundle is None:
+            return []
+        aid = int(self.bundle.article.id)  # type: ignore[arg-type]
+        if aid not in self._countries:
+            book = self.book()
+            text = self.bundle.article.text
+            places = [text[s.start:s.end] for s in self.bundle.spans
+                      if s.state != SpanState.REJECTED.value and book.role_of_label(s.label) == "place"]
+            self._countries[aid] = article_countries(places)
+        coded = [str(e.event.country) for e in self.bundle.events if e.event.country]
+        return [*self._countries[aid], *[c for c in coded if c not in self._countries[aid]]]
+
+
+__all__ = ["EventEditor", "EventRow", "FillOutcome", "PendingEdit", "PRECISION_WORDS"]

@@ -1,0 +1,117 @@
+"""Event edits as plain values: applying one writes it to the workspace and returns its inverse.
+
+Undo lives here, in plain values, not in Qt (Orange3's pattern): the GUI's undo stack only keeps the value to
+apply next in each direction. Every value names the article it touches so the window can tell
+the panels what changed."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any, Optional, Union
+
+from storage.repo_types import EventWithEvidence, event_fields
+from storage.repository import Repository
+
+Span = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class SetFields:
+    """Set some fields of an event (the one the coder acted on plus what follows from it) and,
+    when `set_evidence`, that field's evidence span (None clears it). `merge_key`: typing in one
+    field during one visit; consecutive edits with the same key are one undo step."""
+
+    article_id: int
+    event_id: int
+    field: str
+    values: dict[str, Any]
+    text: str
+    evidence: Optional[Span] = None
+    set_evidence: bool = False
+    merge_key: Optional[tuple[Any, ...]] = None
+
+    def merged(self, later: "SetFields") -> "SetFields":
+        """This step followed by `later` (same field, same visit) as one step."""
+        return replace(self, values={**self.values, **later.values},
+                       evidence=later.evidence if later.set_evidence else self.evidence,
+                       set_evidence=self.set_evidence or later.set_evidence)
+
+    def undone_by(self, earlier_inverse: "SetFields") -> "SetFields":
+        """The inverse of a merged step: the values before the first edit win."""
+        return replace(self, values={**self.values, **earlier_inverse.values},
+                       evidence=earlier_inverse.evidence if earlier_inverse.set_evidence else self.evidence,
+                       set_evidence=self.set_evidence or earlier_inverse.set_evidence)
+
+
+@dataclass(frozen=True)
+class AddEvent:
+    """A new event with its values and evidence (a duplicate carries the source's evidence)."""
+
+    article_id: int
+    values: dict[str, Any]
+    coder: Optional[str]
+    codebook_name: str
+    codebook_version: str
+    text: str = "Add event"
+    evidence: dict[str, Span] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DeleteEvent:
+    article_id: int
+    event_id: int
+    text: str = "Delete event"
+
+
+@dataclass(frozen=True)
+class RestoreEvent:
+    """Put back a deleted event as it was: the same row id and uid, so later steps that name
+    the event keep working after undo and redo."""
+
+    article_id: int
+    saved: EventWithEvidence
+    text: str = "Restore event"
+
+    @property
+    def event_id(self) -> int:
+        return int(self.saved.event.id)  # type: ignore[arg-type]
+
+
+EventEdit = Union[SetFields, AddEvent, DeleteEvent, RestoreEvent]
+
+
+def apply_edit(repo: Repository, edit: EventEdit) -> EventEdit:
+    """Write `edit` to the workspace (each call commits at once) and return its inverse."""
+    if isinstance(edit, SetFields):
+        previous = repo.update_event(edit.event_id, edit.values)
+        previous_span = None
+        if edit.set_evidence:
+            start, end = edit.evidence if edit.evidence else (None, None)
+            previous_span = repo.set_evidence(edit.event_id, edit.field, start, end)
+        return replace(edit, values=previous, evidence=previous_span)
+    if isinstance(edit, AddEvent):
+        event = repo.add_event(edit.article_id, edit.values, coder=edit.coder, codebook_name=edit.codebook_name,
+                               codebook_version=edit.codebook_version)
+        assert event.id is not None
+        for name, (start, end) in edit.evidence.items():
+            repo.set_evidence(event.id, name, start, end)
+        return DeleteEvent(edit.article_id, event.id, edit.text)
+    if isinstance(edit, DeleteEvent):
+        saved = repo.delete_event(edit.event_id)
+        if saved is None:
+            raise KeyError(f"event {edit.event_id} is gone (deleted by another window?)")
+        return RestoreEvent(edit.article_id, saved, edit.text)
+    if isinstance(edit, RestoreEvent):
+        repo.restore_event(edit.saved)
+        return DeleteEvent(edit.article_id, edit.event_id, edit.text)
+    raise TypeError(f"not an event edit: {edit!r}")
+
+
+def duplicate_of(source: EventWithEvidence, coder: Optional[str]) -> AddEvent:
+    """A copy of an event (values and evidence, a new uid) for a second event in the article."""
+    event = source.event
+    return AddEvent(event.article_id, event_fields(event), coder or event.coder, event.codebook_name,
+                    event.codebook_version, "Duplicate event",
+                    {name: (ev.start, ev.end) for name, ev in source.evidence.items()})
+
+
+__all__ = ["AddEvent", "DeleteEvent", "EventEdit", "RestoreEvent", "SetFields", "apply_edit", "duplicate_of"]
