@@ -1,0 +1,170 @@
+"""The event editor without Qt: the edits a coder's fills, typing and picks produce, applied to a
+real workspace and taken back through their inverses, as the undo stack does."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from coding.codebook import default_codebook
+from coding.event_editor import EventEditor
+from storage.event_edits import AddEvent, DeleteEvent, RestoreEvent, SetFields, apply_edit
+from storage.models import EntitySpan
+from storage.repository import ArticleIn, Repository, event_fields
+
+TEXT = ("On Tuesday police fired on protesters in Kharkiv, killing at least twelve people. "
+        "The Police said the Protesters had blocked the road.")
+PUBLISHED = dt.date(2024, 8, 16)  # a Friday: "On Tuesday" is 2024-08-13
+
+
+def _span_of(word: str) -> tuple[int, int]:
+    start = TEXT.index(word)
+    return start, start + len(word)
+
+
+@pytest.fixture
+def editor(repo: Repository) -> EventEditor:
+    article_id = repo.add_article(ArticleIn(text=TEXT, title="Shooting", source="Local Times", published=PUBLISHED))
+    for word, label in (("On Tuesday", "DATE"), ("Kharkiv", "GPE"), ("at least twelve", "CARDINAL")):
+        start, end = _span_of(word)
+        repo.add_span(EntitySpan(article_id=article_id, start=start, end=end, label=label))
+    ed = EventEditor(repo, "ana")
+    ed.codebook = default_codebook()
+    ed.set_article(repo.get_bundle(article_id))
+    return ed
+
+
+def _apply(editor: EventEditor, edit) -> object:  # type: ignore[no-untyped-def]
+    """Apply an edit as the undo stack does, then show the workspace's events again."""
+    inverse = apply_edit(editor.repo, edit)
+    assert editor.bundle is not None
+    editor.set_events(editor.repo.article_events(editor.bundle.article.id))
+    return inverse
+
+
+def _new_event(editor: EventEditor) -> int:
+    add = editor.new_event()
+    assert isinstance(add, AddEvent) and add.values["source"] == "Local Times" and add.coder == "ana"
+    inverse = _apply(editor, add)
+    assert isinstance(inverse, DeleteEvent)
+    editor.select(inverse.event_id)
+    return inverse.event_id
+
+
+def _stored(editor: EventEditor, event_id: int) -> tuple[dict, dict]:
+    (item,) = [e for e in editor.repo.article_events(editor.bundle.article.id) if e.event.id == event_id]  # type: ignore[union-attr]
+    return event_fields(item.event), {k: (v.start, v.end) for k, v in item.evidence.items()}
+
+
+def test_a_date_highlight_fills_date_precision_and_evidence(editor: EventEditor) -> None:
+    event_id = _new_event(editor)
+    editor.focus("event_date")
+    outcome = editor.fill_active(*_span_of("On Tuesday"))
+    assert isinstance(outcome.edit, SetFields) and outcome.edit.set_evidence
+    assert outcome.edit.values["event_date"] == dt.date(2024, 8, 13)
+    assert outcome.edit.values["year"] == 2024  # derived fields follow
+    _apply(editor, outcome.edit)
+    values, evidence = _stored(editor, event_id)
+    assert values["event_date"] == dt.date(2024, 8, 13) and values["time_precision"] == 1
+    assert evidence == {"event_date": _span_of("On Tuesday")}
+    assert "exact day" in editor.field_notes()["event_date"] or "2024-08-13" in editor.field_notes()["event_date"]
+
+
+def test_a_highlight_that_does_not_fit_gives_no_edit_but_a_note(editor: EventEditor) -> None:
+    _new_event(editor)
+    editor.focus("fatalities")
+    outcome = editor.fill_active(*_span_of("Kharkiv"))
+    assert outcome.edit is None and "No number" in outcome.note
+    assert "No number" in editor.field_notes()["fatalities"]
+
+
+def test_undoing_a_fill_restores_value_and_evidence(editor: EventEditor) -> None:
+    event_id = _new_event(editor)
+    editor.focus("fatalities")
+    edit = editor.fill_active(*_span_of("at least twelve")).edit
+    assert edit is not None
+    undo = _apply(editor, edit)
+    assert _stored(editor, event_id) == ({**_stored(editor, event_id)[0], "fatalities": 12},
+                                         {"fatalities": _span_of("at least twelve")})
+    redo = _apply(editor, undo)
+    values, evidence = _stored(editor, event_id)
+    assert values["fatalities"] is None and evidence == {}
+    _apply(editor, redo)
+    assert _stored(editor, event_id)[0]["fatalities"] == 12
+
+
+def test_typing_is_pending_then_one_merged_step(editor: EventEditor) -> None:
+    event_id = _new_event(editor)
+    editor.focus("notes")
+    editor.type_text("notes", "Police")
+    assert editor.pending_is("notes")
+    first = editor.take_pending()
+    assert first is not None and first.merge_key is not None and editor.pending is None
+    undo_first = _apply(editor, first)
+    editor.type_text("notes", "Police fired")
+    second = editor.take_pending()
+    assert second is not None and second.merge_key == first.merge_key  # same visit: one undo step
+    undo_second = _apply(editor, second)
+    merged_undo = undo_second.undone_by(undo_first)  # type: ignore[union-attr]
+    assert _stored(editor, event_id)[0]["notes"] == "Police fired"
+    _apply(editor, merged_undo)
+    assert not _stored(editor, event_id)[0]["notes"]
+    editor.focus("notes")  # a new visit: a new step
+    editor.type_text("notes", "x")
+    third = editor.take_pending()
+    assert third is not None and third.merge_key != first.merge_key
+
+
+def test_a_new_actor_gets_a_guessed_inter_code_with_a_note(editor: EventEditor) -> None:
+    _new_event(editor)
+    edit = editor.edited("actor1", "Police Forces of Ukraine", merge=False)
+    assert edit is not None and edit.values["inter1"] == 1
+    assert "Guessed" in editor.field_notes()["inter1"]
+    edit = editor.edited("inter1", 3, merge=False)  # the coder's own choice is not overruled
+    assert edit is not None and edit.values["inter1"] == 3
+    _apply(editor, edit)
+    editor.select(editor.current.event.id)  # type: ignore[union-attr]
+    assert "inter1" not in editor.edited("actor1", "Rioters (Ukraine)", merge=False).values  # type: ignore[union-attr]
+
+
+def test_forgetting_evidence_keeps_the_value(editor: EventEditor) -> None:
+    event_id = _new_event(editor)
+    editor.focus("fatalities")
+    _apply(editor, editor.fill_active(*_span_of("at least twelve")).edit)
+    editor.select(event_id)
+    forget = editor.forget_evidence("fatalities")
+    assert forget is not None
+    _apply(editor, forget)
+    assert _stored(editor, event_id) == ({**_stored(editor, event_id)[0], "fatalities": 12}, {})
+
+
+def test_delete_then_undo_brings_back_the_same_event(editor: EventEditor) -> None:
+    event_id = _new_event(editor)
+    uid = editor.current.event.uid  # type: ignore[union-attr]
+    delete = editor.delete()
+    assert isinstance(delete, DeleteEvent)
+    restore = _apply(editor, delete)
+    assert isinstance(restore, RestoreEvent) and editor.bundle.events == []  # type: ignore[union-attr]
+    _apply(editor, restore)
+    (item,) = editor.bundle.events  # type: ignore[union-attr]
+    assert (item.event.id, item.event.uid) == (event_id, uid)
+
+
+def test_duplicate_copies_values_and_evidence(editor: EventEditor) -> None:
+    _new_event(editor)
+    editor.focus("event_date")
+    _apply(editor, editor.fill_active(*_span_of("On Tuesday")).edit)
+    editor.select(editor.bundle.events[0].event.id)  # type: ignore[union-attr]
+    copy = editor.duplicate()
+    assert copy is not None and copy.evidence == {"event_date": _span_of("On Tuesday")}
+    _apply(editor, copy)
+    first, second = editor.bundle.events  # type: ignore[union-attr]
+    assert event_fields(first.event)["event_date"] == event_fields(second.event)["event_date"]
+    assert first.event.uid != second.event.uid
+
+
+def test_rows_show_a_line_and_what_is_left_to_fix(editor: EventEditor) -> None:
+    _new_event(editor)
+    (row,) = editor.rows()
+    assert row.line.startswith("1. ") and "no date" in row.line
+    assert "event_date" in row.problems  # required and empty
