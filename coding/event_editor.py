@@ -20,6 +20,9 @@ from storage.repo_types import ArticleBundle, EventWithEvidence, event_fields
 from storage.repository import Repository
 
 PRECISION_WORDS = {1: "exact day", 2: "week known", 3: "month known"}
+# The field type a highlight of each role naturally fills: a place goes to the place field
+# (which fills country, admin1 ... itself), not to the first of those text fields.
+KIND_OF_ROLE = {"place": "place", "actor": "actor", "date": "date", "count": "integer"}
 
 
 @dataclass
@@ -40,6 +43,7 @@ class FillOutcome:
     edit: Optional[SetFields]
     note: str = ""
     ambiguous: bool = False
+    field: Optional[str] = None  # the field it was used for
 
 
 @dataclass
@@ -64,6 +68,7 @@ class EventEditor:
         self.current: Optional[EventWithEvidence] = None
         self.values: dict[str, Any] = {}
         self.active: Optional[str] = None
+        self._active_filled = False  # a highlight filled the active field since the coder went there
         self.focus_visit = 0  # a new visit to a field starts a new undo step for typing
         self.pending: Optional[PendingEdit] = None
         self.actor_codes: dict[str, Optional[int]] = {}
@@ -73,6 +78,8 @@ class EventEditor:
         self._countries: dict[int, list[str]] = {}
         self._guessed_inter: dict[tuple[int, str], int] = {}  # (event, inter field) -> our guess
         self._books: dict[tuple[str, str], Optional[Codebook]] = {}
+        self._actors_seen = False
+        self._added_actors: set[str] = set()  # their inter code is a guess the coder may correct
 
     # ---- what is shown ---------------------------------------------------------------------
     def set_article(self, bundle: Optional[ArticleBundle]) -> bool:
@@ -179,7 +186,56 @@ class EventEditor:
     def focus(self, name: str) -> None:
         """The coder went to a field: highlights fill it, typing there is a new undo step."""
         self.active = name
+        self._active_filled = False
         self.focus_visit += 1
+
+    def target_for(self, label: str) -> Optional[str]:
+        """Where a highlight of `label` goes: the active field when it takes that kind of
+        highlight, or any text (notes), and no highlight filled it since the coder went there;
+        else the first empty field of that kind (a date to the event date, a place to the
+        location, an actor to actor1 then actor2, a number to fatalities)."""
+        if self.current is None:
+            return None
+        book = self.book()
+        role = book.role_of_label(label)
+        active = book.field(self.active) if self.active else None
+        if active is not None and not self._active_filled and not active.derived and (
+                (role is not None and role in active.roles) or not active.roles):
+            return active.name  # the field the coder went to takes it (notes, tags: any text)
+        if role is not None:
+            fields = book.fields_for_role(role)
+            natural = [f for f in fields if f.type == KIND_OF_ROLE.get(role)] or fields
+            empty = next((f.name for f in natural if is_empty(self.values.get(f.name))), None)
+            if empty is not None:
+                return empty
+        return None
+
+    def fill_highlight(self, start: int, end: int, label: str) -> FillOutcome:
+        """Space on a highlight: it fills the field target_for() picks and becomes its evidence."""
+        target = self.target_for(label)
+        if target is None:
+            role = self.book().role_of_label(label) if self.current is not None else None
+            note = (f"Every {role} field of this event is filled: go to one (Ctrl+J) to replace it."
+                    if role else "Go to the field this highlight is for (Ctrl+J), then use it again.")
+            return FillOutcome(None, note)
+        assert self.bundle is not None
+        outcome = self.fill(target, self.bundle.article.text[start:end], evidence=(start, end))
+        if outcome.edit is not None and target == self.active:
+            self._active_filled = True
+        outcome.field = target
+        return outcome
+
+    def choose_by_number(self, number: int) -> Optional[SetFields]:
+        """A digit while a choice field is active picks that choice (the n-th on offer)."""
+        if self.current is None or self.active is None:
+            return None
+        spec = self.book().field(self.active)
+        if spec is None or spec.type != "choice":
+            return None
+        choices = self.book().choices_for(spec.name, self.values) or spec.all_choices()
+        if not 1 <= number <= len(choices):
+            return None
+        return self.edited(spec.name, choices[number - 1], merge=False)
 
     # ---- edits -----------------------------------------------------------------------------
     def change(self, name: str, changes: dict[str, Any], text: str, evidence: Optional[tuple[int, int]] = None,
@@ -235,7 +291,24 @@ class EventEditor:
             changes[target] = 1  # a full date typed by hand: the day is known
         if spec is not None and spec.type == "actor":
             self._guess_inter(spec, value, changes)
+        if spec is not None and spec.type == "choice":
+            self._remember_inter(name, value)
         return self.change(name, changes, f"Edit {self.label(name)}", merge=merge)
+
+    def _remember_inter(self, inter: str, code: Any) -> None:
+        """The coder chose the inter code of an actor the list has no code for: the list keeps
+        it, so the next event with that actor gets it at once."""
+        from coding.actors import actor_key, find_actor
+
+        actor_spec = next((f for f in self.book().fields if f.type == "actor" and f.inter_field == inter), None)
+        name = self.values.get(actor_spec.name) if actor_spec is not None else None
+        if is_empty(name) or not isinstance(code, int):
+            return
+        listed = find_actor(self.repo, str(name))
+        if listed is not None and (listed.inter_code is None or listed.name in self._added_actors) \
+                and listed.inter_code != code:
+            self.repo.upsert_actor(listed.name, code)
+            self.actor_codes[actor_key(listed.name)] = code
 
     def _guess_inter(self, spec: FieldSpec, value: Any, changes: dict[str, Any]) -> None:
         """An actor not in the list: its inter code guessed from its name (when the inter field
@@ -352,7 +425,11 @@ class EventEditor:
         from coding.actors import actor_key
 
         actors = self.repo.actors()
-        self.actor_names = [a.name for a in actors]
+        names = [a.name for a in actors]
+        if self._actors_seen:  # actors that joined the list while this editor was open (a guess)
+            self._added_actors.update(set(names) - set(self.actor_names))
+        self._actors_seen = True
+        self.actor_names = names
         self.actor_codes = {}
         for actor in actors:
             for n in [actor.name, *(actor.aliases or [])]:

@@ -168,3 +168,72 @@ def test_rows_show_a_line_and_what_is_left_to_fix(editor: EventEditor) -> None:
     (row,) = editor.rows()
     assert row.line.startswith("1. ") and "no date" in row.line
     assert "event_date" in row.problems  # required and empty
+
+
+SEED_LIKE = ("Ukrainian troops destroyed a bridge near Glushkovo on Tuesday, killing three, "
+             "while Russian forces shelled Sumy.")
+
+
+@pytest.fixture
+def smart(repo: Repository) -> EventEditor:
+    article_id = repo.add_article(ArticleIn(text=SEED_LIKE, title="Bridge", source="Local Times", published=PUBLISHED))
+    ed = EventEditor(repo, "ana")
+    ed.codebook = default_codebook()
+    ed.set_article(repo.get_bundle(article_id))
+    _new_event(ed)
+    return ed
+
+
+def _fill(editor: EventEditor, word: str, label: str) -> object:  # type: ignore[no-untyped-def]
+    start = SEED_LIKE.index(word)
+    outcome = editor.fill_highlight(start, start + len(word), label)
+    if outcome.edit is not None:
+        _apply(editor, outcome.edit)
+        editor.select(editor.current.event.id)  # type: ignore[union-attr]
+    return outcome
+
+
+def test_space_fills_the_first_empty_field_of_the_highlights_kind(smart: EventEditor) -> None:
+    smart.focus("event_date")  # where a new event starts: a place still goes to the location
+    assert _fill(smart, "Glushkovo", "GPE").field == "location"  # type: ignore[attr-defined]
+    assert _fill(smart, "on Tuesday", "DATE").field == "event_date"  # type: ignore[attr-defined]
+    assert _fill(smart, "Ukrainian troops", "NORP").field == "actor1"  # type: ignore[attr-defined]
+    assert _fill(smart, "Russian forces", "NORP").field == "actor2"  # type: ignore[attr-defined]
+    assert _fill(smart, "three", "CARDINAL").field == "fatalities"  # type: ignore[attr-defined]
+    values = smart.values
+    assert (values["event_date"], values["location"], values["fatalities"]) == (dt.date(2024, 8, 13), "Glushkovo", 3)
+    assert (values["actor1"], values["actor2"]) == ("Ukrainian troops", "Russian forces")
+    assert set(smart.current.evidence) >= {"event_date", "location", "actor1", "actor2", "fatalities"}  # type: ignore[union-attr]
+    full = _fill(smart, "Sumy", "GPE")  # every place field is filled: nothing overwritten, a note says why
+    assert full.edit is None and "filled" in full.note  # type: ignore[attr-defined]
+
+
+def test_the_active_field_wins_when_it_takes_the_highlight(smart: EventEditor) -> None:
+    smart.focus("actor2")
+    assert _fill(smart, "Russian forces", "NORP").field == "actor2"  # type: ignore[attr-defined]
+    assert _fill(smart, "Ukrainian troops", "NORP").field == "actor1"  # the active one is used now
+    smart.focus("notes")  # free text takes any highlight the coder points at
+    assert _fill(smart, "Sumy", "GPE").field == "notes"  # type: ignore[attr-defined]
+
+
+def test_a_coders_inter_choice_for_a_new_actor_is_kept_in_the_actor_list(smart: EventEditor) -> None:
+    _fill(smart, "Ukrainian troops", "NORP")
+    smart.focus("inter1")
+    edit = smart.edited("inter1", 8, merge=False)  # forces abroad: 8, whatever was guessed
+    assert edit is not None and edit.values["inter1"] == 8
+    _apply(smart, edit)
+    (actor,) = [a for a in smart.repo.actors() if a.name == "Ukrainian troops"]
+    assert actor.inter_code == 8
+    _apply(smart, smart.new_event())  # the next event with that actor gets its code at once
+    smart.select(smart.bundle.events[-1].event.id)  # type: ignore[union-attr]
+    smart.focus("actor1")
+    _fill(smart, "Ukrainian troops", "NORP")
+    assert smart.values["inter1"] == 8
+
+
+def test_a_digit_picks_the_nth_choice_of_the_active_choice_field(smart: EventEditor) -> None:
+    smart.focus("inter2")
+    edit = smart.choose_by_number(3)
+    assert edit is not None and edit.values["inter2"] == default_codebook().field("inter2").choices[2]  # type: ignore[union-attr]
+    smart.focus("notes")
+    assert smart.choose_by_number(3) is None  # not a choice field: the digit is the reader's

@@ -69,15 +69,24 @@ def test_mark_coded_opens_next_uncoded_and_undo_navigates_back(window, small_rep
     assert window.current_article_id() == ids[0]
 
 
-def test_opening_an_article_moves_it_to_in_progress_not_on_the_undo_stack(window, small_repo: Repository) -> None:
+def test_passing_over_articles_leaves_them_new_the_first_edit_moves_to_in_progress(
+        window, small_repo: Repository) -> None:
+    from storage.models import EntitySpan
+
     panel = window.list_panel
     panel.clear_filters()
-    aid = panel.model.ids()[3]
-    panel.select_article(aid)
-    window.status_actions.flush_pending()  # the dwell timer, without waiting for it
+    ids = panel.model.ids()
+    for aid in ids[:4]:  # arrow keys over the list: each opens on the way
+        panel.select_article(aid)
+    assert all(small_repo.get_article(aid).status == ArticleStatus.NEW.value for aid in ids[:4])
+    aid = ids[3]
+    span = small_repo.add_span(EntitySpan(article_id=aid, start=0, end=4, label="GPE"))
+    window.reader.accept_span(span)
     assert small_repo.get_article(aid).status == ArticleStatus.IN_PROGRESS.value
     assert status_text(window, aid) == STATUS_LABELS["in_progress"]
-    assert window.undo_stack.count() == 0
+    assert window.undo_stack.count() == 1  # the acceptance only; the status move is not a step
+    window.undo_stack.undo()
+    assert small_repo.get_article(aid).status == ArticleStatus.IN_PROGRESS.value
 
 
 def test_next_uncoded_follows_list_order_and_wraps(window, small_repo: Repository) -> None:

@@ -25,6 +25,7 @@ class Change:
 
     article_id: int
     parts: frozenset[str] = EVERYTHING
+    by_coder: bool = False  # an edit of the coder's in this window (not a reload, not the suggester)
 
     def touches(self, *parts: str) -> bool:
         return not self.parts.isdisjoint(parts)
@@ -73,7 +74,7 @@ class EditCommand(QUndoCommand):
             log.exception("%s of %r failed", verb, self.text())
             self.setObsolete(True)
             self.signals.writeFailed.emit(_failure_message(self.repo, self.text(), verb, exc))
-        self.signals.changed.emit(Change(self.article_id, self.touches))
+        self.signals.changed.emit(Change(self.article_id, self.touches, by_coder=True))
 
 
 def _failure_message(repo: Repository, what: str, verb: str, exc: BaseException) -> str:

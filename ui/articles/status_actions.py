@@ -1,22 +1,22 @@
 """Article status actions (coded, skipped, flagged, in progress) as undoable commands, and the
-automatic new -> in progress move when an article has been open for a moment.
+automatic new -> in progress move with the coder's first edit in an article.
 
-Design choice: opening an article is not an edit, so new -> in_progress is automatic and NOT on
-the undo stack (Ctrl+Z keeps meaning "undo my last edit"). It happens only once the article has
-stayed open for IN_PROGRESS_DWELL_MS, so walking the list with the arrow keys does not flip every
-article passed on the way. The status the coder sets by hand is always a SetStatusCommand."""
+Design choice: new -> in_progress is automatic and NOT on the undo stack (Ctrl+Z keeps meaning
+"undo my last edit"). It happens with the first highlight decision or event edit, never on
+opening: walking the list with the arrow keys leaves every article passed on the way new. The
+status the coder sets by hand is always a SetStatusCommand."""
 from __future__ import annotations
 
 from typing import Callable, Optional
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 
 from storage.models import ArticleStatus
 from storage.repository import Repository
-from ui.undo import STATUS, Change, SetStatusCommand, WorkspaceSignals
+from ui.actions import make_action
+from ui.undo import EVENTS, SPANS, STATUS, Change, SetStatusCommand, WorkspaceSignals
 
-IN_PROGRESS_DWELL_MS = 1500
 
 
 class StatusActions(QObject):
@@ -32,11 +32,7 @@ class StatusActions(QObject):
         self.signals = signals
         self.current = current
         self.go_next = go_next
-        self._dwell = QTimer(self)
-        self._dwell.setSingleShot(True)
-        self._dwell.setInterval(IN_PROGRESS_DWELL_MS)
-        self._dwell.timeout.connect(self._mark_opened)
-        self._dwell_article: Optional[int] = None
+        signals.changed.connect(self._first_edit)
 
         self.coded_next = self._action("Mark coded and open next", "Ctrl+Return",
                                        lambda: self.set_status(ArticleStatus.CODED, then_next=True),
@@ -53,15 +49,7 @@ class StatusActions(QObject):
         self.new = self._action("Mark as new (unread)", "", lambda: self.set_status(ArticleStatus.NEW))
 
     def _action(self, text: str, shortcut: str, slot: Callable[[], object], tip: str = "") -> QAction:
-        action = QAction(text, self)
-        if shortcut:
-            action.setShortcut(QKeySequence(shortcut))
-        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        if tip:
-            action.setStatusTip(tip)
-            action.setToolTip(tip)
-        action.triggered.connect(slot)
-        return action
+        return make_action(self, text, shortcut, slot, tip)
 
     def actions(self) -> list[QAction]:
         return [self.coded_next, self.coded, self.skip, self.flag, self.in_progress, self.new]
@@ -76,7 +64,6 @@ class StatusActions(QObject):
         if aid is None:
             return False
         status = ArticleStatus(status).value
-        self._dwell.stop()  # the coder decided; the automatic move must not overwrite it
         article = self.repo.get_article(aid)
         if article is not None and article.status != status:
             self.undo_stack.push(SetStatusCommand(self.repo, self.signals, aid, status))
@@ -85,26 +72,15 @@ class StatusActions(QObject):
         return True
 
     # ---- automatic new -> in progress -----------------------------------------------------
-    def article_opened(self, article_id: Optional[int], status: Optional[str]) -> None:
-        self._dwell.stop()
-        self._dwell_article = article_id
-        if article_id is not None and status == ArticleStatus.NEW.value:
-            self._dwell.start()
-
-    def _mark_opened(self) -> None:
-        aid = self._dwell_article
-        if aid is None or aid != self.current():
+    def _first_edit(self, change: Change) -> None:
+        """The coder's first highlight or event edit in a new article moves it to "in progress"
+        (not an undo step of its own). Opening or passing over an article leaves it new."""
+        if not change.by_coder or not change.touches(SPANS, EVENTS):
             return
-        article = self.repo.get_article(aid)
+        article = self.repo.get_article(change.article_id)
         if article is not None and article.status == ArticleStatus.NEW.value:
-            self.repo.set_status(aid, ArticleStatus.IN_PROGRESS.value)
-            self.signals.changed.emit(Change(aid, frozenset({STATUS})))
-
-    def flush_pending(self) -> None:
-        """Apply a pending automatic move now (tests; closing the window)."""
-        if self._dwell.isActive():
-            self._dwell.stop()
-            self._mark_opened()
+            self.repo.set_status(change.article_id, ArticleStatus.IN_PROGRESS.value)
+            self.signals.changed.emit(Change(change.article_id, frozenset({STATUS})))
 
 
-__all__ = ["StatusActions", "IN_PROGRESS_DWELL_MS"]
+__all__ = ["StatusActions"]

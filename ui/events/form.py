@@ -4,8 +4,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Mapping, Optional
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFontMetrics
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QFontMetrics, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QFormLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from coding.codebook import Codebook, FieldSpec
@@ -38,6 +38,7 @@ class EventForm(QWidget):
         self._shown: dict[str, Any] = {}
         # The field holding typed text not saved yet: reloads leave it alone.
         self.pending_field: Optional[str] = None
+        self._field_of_editor: dict[QObject, str] = {}
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.scroll_area = QScrollArea(self)
@@ -71,6 +72,9 @@ class EventForm(QWidget):
         self.form.addRow(label, widget)
         self.widgets[spec.name], self.labels[spec.name] = widget, label
         name = spec.name
+        for editor in [widget.editor(), *widget.editor().findChildren(QWidget)]:
+            self._field_of_editor[editor] = name
+            editor.installEventFilter(self)
         widget.valueEdited.connect(lambda value, typing, n=name: self.fieldEdited.emit(n, value, typing))
         widget.focusEntered.connect(lambda n=name: self._focused(n))
         widget.focusLeft.connect(lambda n=name: self.fieldLeft.emit(n))
@@ -82,6 +86,17 @@ class EventForm(QWidget):
             widget.pickRequested.connect(lambda n=name: self.pickRequested.emit(n))
         if isinstance(widget, ActorField):
             widget.addActorRequested.connect(lambda text, n=name: self.addActorRequested.emit(n, text))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        """Ctrl+Z in a field undoes the last saved edit (the window's Undo), as the Edit menu
+        says; the field's own text undo only while the coder is typing in it, not yet saved."""
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent) and (
+                event.matches(QKeySequence.StandardKey.Undo) or event.matches(QKeySequence.StandardKey.Redo)):
+            name = self._field_of_editor.get(watched)  # type: ignore[call-overload]
+            if name is not None and name != self.pending_field:
+                event.ignore()  # not taken by the field: the shortcut goes to the window's action
+                return True
+        return super().eventFilter(watched, event)
 
     def _chain_tab_order(self) -> None:
         """Tab follows the codebook order, skipping computed fields."""
@@ -165,6 +180,11 @@ class EventForm(QWidget):
         self.active_field = name
         self._reserve_label_width()
         if name is not None:
+            self.scroll_area.ensureWidgetVisible(self.widgets[name], 20, 20)
+
+    def show_field(self, name: str) -> None:
+        """Scroll a field into view (one a highlight just filled)."""
+        if name in self.widgets:
             self.scroll_area.ensureWidgetVisible(self.widgets[name], 20, 20)
 
     def focus_field(self, name: str) -> None:

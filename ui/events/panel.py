@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem
                                QToolButton, QVBoxLayout, QWidget)
 
 from coding.codebook import Codebook
-from coding.event_editor import EventEditor
+from coding.event_editor import EventEditor, FillOutcome
 from storage.event_edits import EventEdit, SetFields
 from storage.models import EntitySpan
 from storage.repository import ArticleBundle, EventWithEvidence, Repository
@@ -136,6 +136,8 @@ class EventPanel(QWidget):
                                         Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.actor_list_action = action("Actor list…", "Ctrl+Shift+L", self.show_actor_list,
                                         "See and correct the workspace's actors and their inter codes")
+        self.go_to_field_action = action("Go to field…", "Ctrl+J", self.go_to_field,
+                                         "Jump to a field of the event by typing part of its name")
         for key, act, short in (("add", self.add_action, "+ Add"), ("duplicate", self.duplicate_action, "Duplicate"),
                                 ("delete", self.delete_action, "Delete")):
             act.setIconText(short)  # the button's text; menus show the full text
@@ -144,8 +146,8 @@ class EventPanel(QWidget):
     def actions(self) -> list[QAction]:  # type: ignore[override]
         """The panel's actions with their shortcuts, for menus and the F1 cheat sheet."""
         return [self.add_action, self.duplicate_action, self.delete_action, self.next_field_action,
-                self.previous_field_action, self.use_highlight_action, self.pick_place_action,
-                self.actor_list_action]
+                self.previous_field_action, self.go_to_field_action, self.use_highlight_action,
+                self.pick_place_action, self.actor_list_action]
 
     def show_actor_list(self) -> None:
         from ui.events.actor_list import ActorListDialog
@@ -167,7 +169,7 @@ class EventPanel(QWidget):
         has_event = self.current is not None
         self.add_action.setEnabled(self.bundle is not None)
         for act in (self.duplicate_action, self.delete_action, self.next_field_action, self.previous_field_action,
-                    self.use_highlight_action, self.pick_place_action):
+                    self.go_to_field_action, self.use_highlight_action, self.pick_place_action):
             act.setEnabled(has_event)
 
     # ---- article and events ----------------------------------------------------------------
@@ -402,17 +404,62 @@ class EventPanel(QWidget):
         return self.fill_active_field(span)
 
     def fill_active_field(self, span: EntitySpan, _text: str = "") -> bool:
-        """Set the active field from a highlight and keep the highlight as its evidence (one
-        undo step). False when there is no active field or the text does not fit it."""
+        """Ctrl+U: set the active field from a highlight and keep the highlight as its evidence
+        (one undo step). False when there is no active field or the text does not fit it."""
         if not self.has_active_field():
             return False
         self.flush_edits()
-        outcome = self.editor.fill_active(span.start, span.end)
+        return self._use_outcome(self.editor.fill_active(span.start, span.end))
+
+    def fill_from_highlight(self, span: EntitySpan, also: Optional[Callable[[], None]] = None) -> FillOutcome:
+        """Space on a highlight: the active field when it takes that kind of highlight, else the
+        first empty field of its kind (EventEditor.target_for), scrolled into view. `also`: an
+        edit to make in the same undo step when the fill works (accepting the highlight)."""
+        self.flush_edits()
+        outcome = self.editor.fill_highlight(span.start, span.end, span.label)
+        if outcome.edit is not None and also is not None:
+            self.undo_stack.beginMacro(outcome.edit.text)  # one undo step for both
+            self._use_outcome(outcome)
+            also()
+            self.undo_stack.endMacro()
+        else:
+            self._use_outcome(outcome)
+        form = self.current_form()
+        if outcome.edit is not None and outcome.field and form is not None:
+            form.show_field(outcome.field)
+        return outcome
+
+    def _use_outcome(self, outcome: FillOutcome) -> bool:
         self._push(outcome.edit)
         if outcome.edit is not None and outcome.ambiguous and self.pick_when_ambiguous and self.isVisible():
             # After this call returns (the reader's key handling ends first); Esc keeps the guess.
             QTimer.singleShot(0, self.pick_place)
         return outcome.edit is not None
+
+    def choose_by_number(self, number: int) -> bool:
+        """A digit typed in the reader while a choice field is active picks the n-th choice."""
+        if not self.has_active_field():
+            return False
+        edit = self.editor.choose_by_number(number)
+        self._push(edit)
+        return edit is not None
+
+    def choice_field_active(self) -> bool:
+        spec = self.editor.book().field(self.editor.active) if self.has_active_field() else None
+        return spec is not None and spec.type == "choice"
+
+    def go_to_field(self) -> None:
+        """Ctrl+J: a field picker with type-ahead; Enter goes to the field."""
+        from ui.events.field_picker import pick_field
+
+        form = self.current_form()
+        if form is None:
+            return
+        book = self.editor.book()
+        fields = [(name, book.field(name).label or name) for name in form.editable_fields()]  # type: ignore[union-attr]
+        name = pick_field(fields, self)
+        if name:
+            form.focus_field(name)
 
     def _resolve_text(self, name: str, text: str) -> None:
         """Enter in a date or place field: read the typed text like a highlight (no evidence)."""

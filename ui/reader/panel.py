@@ -40,6 +40,7 @@ class ReaderPanel(QWidget):
         self.coder = _coder_name(coder)
         self._article: Optional[Article] = None
         self._spans: list[EntitySpan] = []
+        self._digit_handler: Optional[Callable[[int], bool]] = None
 
         self.title = QLabel(self)
         self.title.setTextFormat(Qt.TextFormat.PlainText)  # a title is data, never markup
@@ -210,12 +211,12 @@ class ReaderPanel(QWidget):
                      context=Qt.ShortcutContext.WindowShortcut)
         self._action("Previous highlight (anywhere)", ["Alt+Left"], self.previous_highlight,
                      context=Qt.ShortcutContext.WindowShortcut)
-        self.act_accept = self._action("Accept highlight", ["A"], self.accept_current)
-        self.act_reject = self._action("Reject highlight", ["R"], self.reject_current)
+        self.act_accept = self._action("Accept highlight, go to the next", ["A"], self.accept_current)
+        self.act_reject = self._action("Reject highlight, go to the next", ["R"], self.reject_current)
         self.act_relabel = self._action("Relabel highlight...", ["L"], self.relabel_current)
         self.act_delete = self._action("Delete highlight", ["Delete"], self.delete_current)
         self.act_restore = self._action("Restore rejected highlight", ["U"], self.restore_current)
-        self.act_use = self._action("Use highlight for the active field", ["Space", "Return"],
+        self.act_use = self._action("Use highlight for the event (its field, or the active one)", ["Space", "Return"],
                                     self.use_current)
         for n, label in enumerate(STANDARD_LABELS, start=1):
             self._action(f"Add {human_name(label)} from selection", [str(n)],
@@ -326,12 +327,24 @@ class ReaderPanel(QWidget):
         self._push_and_advance(RelabelSpanCommand(self.repo, self.signals, span, label, self.coder,
                                                   self._text()), span)
 
+    def accept_span(self, span: EntitySpan) -> None:
+        """Accept a highlight without moving on (it was just used as evidence)."""
+        self.undo_stack.push(SetSpanStateCommand(self.repo, self.signals, span, SpanState.ACCEPTED.value,
+                                                 self.coder, self._text()))
+
+    def set_digit_handler(self, handler: Optional[Callable[[int], bool]]) -> None:
+        """Who gets a digit first (the event form while a choice field is active); a digit it
+        does not take adds a highlight of the n-th label from the selection."""
+        self._digit_handler = handler
+
     def use_current(self) -> None:
         span = self._need_current()
         if span is not None:
             self.highlightActivated.emit(span)
 
     def add_from_selection_key(self, number: int) -> None:
+        if self._digit_handler is not None and self._digit_handler(number):
+            return
         labels = self.legend.labels or list(STANDARD_LABELS)
         if 1 <= number <= min(9, len(labels)):
             self.add_from_selection(labels[number - 1])

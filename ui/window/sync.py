@@ -8,6 +8,7 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from storage.models import SpanState
 from ui.undo import Change, WorkspaceSignals
 
 if TYPE_CHECKING:
@@ -65,6 +66,7 @@ class WindowSync(QObject):
         p.reader.highlightActivated.connect(self.highlight_activated)
         p.event_panel.evidenceRequested.connect(p.reader.show_evidence)
         p.event_panel.set_span_provider(p.reader.current_span)  # Ctrl+U
+        p.reader.set_digit_handler(self.digit_pressed)
 
     def current_article_id(self) -> Optional[int]:
         return self.bundle.article.id if self.bundle is not None else None
@@ -85,22 +87,39 @@ class WindowSync(QObject):
         self.bundle = bundle
         self.show_bundle(bundle)
         self.parts.status_actions.set_enabled(bundle is not None)
-        self.parts.status_actions.article_opened(article_id, bundle.article.status if bundle else None)
 
     def show_bundle(self, bundle: Optional[ArticleBundle]) -> None:
         self.parts.reader.set_article(bundle)
         self.parts.event_panel.set_article(bundle, self.codebook)
 
     def highlight_activated(self, span: Any) -> None:
-        """The coder used a highlight in the reader: it fills the event form's active field."""
-        panel, status = self.parts.event_panel, self.parts.status
+        """The coder used a highlight in the reader: it fills the event's field of its kind (or
+        the active one), and a suggested highlight used as evidence is accepted in the same step."""
+        panel, status, reader = self.parts.event_panel, self.parts.status, self.parts.reader
         if self.bundle is None:
             return
-        if panel.has_active_field():
-            if not panel.fill_active_field(span):
-                status.showMessage("That highlight does not fit the active field", 4000)
+        if panel.current is None:
+            status.showMessage("Add an event first (Ctrl+Shift+E); then Space fills its fields from the highlights",
+                               5000)
+            return
+        accept = (lambda: reader.accept_span(span)) if span.state == SpanState.SUGGESTED.value else None
+        outcome = panel.fill_from_highlight(span, also=accept)
+        if outcome.edit is None:
+            status.showMessage(outcome.note or "That highlight does not fit a field of this event", 6000)
         else:
-            status.showMessage("Click a field of the event form first (or add an event: Ctrl+Shift+E)", 5000)
+            status.showMessage(f"{panel.editor.label(outcome.field or '')}: \u201c{self._snippet(span)}\u201d"
+                               + (f" \u2014 {outcome.note}" if outcome.note else ""), 5000)
+
+    def _snippet(self, span: Any) -> str:
+        text = self.bundle.article.text[span.start:span.end] if self.bundle is not None else ""
+        text = " ".join(text.split())
+        return text if len(text) <= 40 else text[:39] + "\u2026"
+
+    def digit_pressed(self, number: int) -> bool:
+        """A digit in the reader picks the n-th choice while a choice field of the event is
+        active (else the reader adds a highlight of the n-th label from the selection)."""
+        panel = self.parts.event_panel
+        return panel.choice_field_active() and panel.choose_by_number(number)
 
     # ---- this window's edits and jobs -----------------------------------------------------
     def write_failed(self, message: str) -> None:

@@ -1,0 +1,103 @@
+"""The coder's keys through the real window: Space on a highlight fills the field of its kind and
+accepts it, a digit picks a choice, Ctrl+J jumps to a field, Ctrl+Z in a field undoes the last
+saved edit."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("pytestqt")
+
+from PySide6.QtCore import Qt, QTimer  # noqa: E402
+from PySide6.QtTest import QTest  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from storage.models import EntitySpan, SpanState  # noqa: E402
+from storage.repository import ArticleIn, Repository, event_fields  # noqa: E402
+from tests.window_helpers import open_window, temp_settings  # noqa: E402
+
+TEXT = "Ukrainian troops destroyed a bridge near Glushkovo on Tuesday, killing three people."
+
+
+@pytest.fixture
+def window(qtbot, repo: Repository, tmp_path: Path):  # type: ignore[no-untyped-def]
+    aid = repo.add_article(ArticleIn(text=TEXT, title="Bridge", source="Wire", published=dt.date(2024, 8, 16)))
+    for word, label in (("Ukrainian troops", "NORP"), ("Glushkovo", "GPE"), ("on Tuesday", "DATE"), ("three", "CARDINAL")):
+        start = TEXT.index(word)
+        repo.add_span(EntitySpan(article_id=aid, start=start, end=start + len(word), label=label))
+    win = open_window(qtbot, repo, temp_settings(tmp_path))
+    win.event_panel.pick_when_ambiguous = False
+    win.list_panel.clear_filters()
+    win.list_panel.select_article(aid)
+    return win
+
+
+def _event(repo: Repository) -> tuple[dict, dict]:
+    (aid,) = repo.article_ids()
+    (item,) = repo.get_bundle(aid).events
+    return event_fields(item.event), {k: (v.start, v.end) for k, v in item.evidence.items()}
+
+
+def _reader_keys(window, *keys: Qt.Key) -> None:  # type: ignore[no-untyped-def]
+    for key in keys:
+        QTest.keyClick(window.reader.view, key)
+
+
+def test_space_fills_by_kind_accepts_the_highlight_in_one_undo_step(window, repo: Repository) -> None:
+    window.event_panel.add_action.trigger()
+    window.reader.view.setFocus()
+    _reader_keys(window, Qt.Key.Key_J, Qt.Key.Key_Space)  # "Ukrainian troops" -> actor1
+    _reader_keys(window, Qt.Key.Key_J, Qt.Key.Key_Space)  # "Glushkovo" -> location
+    _reader_keys(window, Qt.Key.Key_J, Qt.Key.Key_Space)  # "on Tuesday" -> event_date
+    values, evidence = _event(repo)
+    assert (values["actor1"], values["location"], values["event_date"]) == \
+        ("Ukrainian troops", "Glushkovo", dt.date(2024, 8, 13))
+    assert set(evidence) == {"actor1", "location", "event_date"}
+    (aid,) = repo.article_ids()
+    assert all(s.state == SpanState.ACCEPTED.value for s in repo.spans(aid)[:3])  # used as evidence: accepted
+    steps = window.undo_stack.count()
+    window.undo_action.trigger()  # the last fill and its acceptance go back together
+    assert window.undo_stack.count() == steps and window.undo_stack.index() == steps - 1
+    assert "event_date" not in _event(repo)[1]
+    assert repo.spans(aid)[2].state == SpanState.SUGGESTED.value
+
+
+def test_a_digit_in_the_reader_picks_a_choice_of_the_active_field(window, repo: Repository) -> None:
+    panel = window.event_panel
+    panel.add_action.trigger()
+    panel.current_form().focus_field("inter1")
+    window.reader.view.setFocus()
+    _reader_keys(window, Qt.Key.Key_3)
+    assert _event(repo)[0]["inter1"] == 3
+    (aid,) = repo.article_ids()
+    assert len(repo.spans(aid)) == 4  # no highlight added from the digit
+
+
+def test_ctrl_j_jumps_to_a_field_by_typing_part_of_its_name(window, qtbot) -> None:
+    panel = window.event_panel
+    panel.add_action.trigger()
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert dialog is not None and dialog.objectName() == "fieldPicker"
+        QTest.keyClicks(dialog.filter, "fatal")
+        QTest.keyClick(dialog.filter, Qt.Key.Key_Return)
+
+    QTimer.singleShot(50, answer)
+    panel.go_to_field_action.trigger()
+    assert panel.active_field_name() == "fatalities"
+
+
+def test_ctrl_z_in_a_form_field_undoes_the_last_saved_edit(window, repo: Repository, qtbot) -> None:
+    panel = window.event_panel
+    panel.add_action.trigger()
+    window.reader.view.setFocus()
+    _reader_keys(window, Qt.Key.Key_J, Qt.Key.Key_Space)  # actor1 filled and saved
+    form = panel.current_form()
+    form.focus_field("notes")
+    editor = form.widgets["notes"].editor()
+    qtbot.waitUntil(editor.hasFocus)
+    QTest.keyClick(editor, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert not _event(repo)[0]["actor1"]  # the window's undo, not the empty field's own
