@@ -176,7 +176,14 @@ class EventEditor:
         return notes
 
     def problems(self) -> dict[str, list[str]]:
-        return validate_event(self.book(), self.values, self.published()) if self.current else {}
+        """What is left to fix, counting text typed and not saved yet (a message must not stay
+        under a field the coder has just made valid)."""
+        if self.current is None:
+            return {}
+        values = dict(self.values)
+        if self.pending is not None and self.pending.event_id == self.current.event.id:
+            values[self.pending.field] = self.pending.value
+        return validate_event(self.book(), values, self.published())
 
     def set_note(self, name: str, note: str) -> None:
         if self.current is not None:

@@ -101,3 +101,15 @@ def test_ctrl_z_in_a_form_field_undoes_the_last_saved_edit(window, repo: Reposit
     qtbot.waitUntil(editor.hasFocus)
     QTest.keyClick(editor, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert not _event(repo)[0]["actor1"]  # the window's undo, not the empty field's own
+
+
+def test_a_message_goes_as_soon_as_the_typed_value_makes_the_field_valid(window) -> None:
+    panel = window.event_panel
+    panel.add_action.trigger()
+    form = panel.current_form()
+    widget = form.widgets["event_date"]
+    assert widget.messages()  # required and empty: a to-do under the field
+    form.focus_field("event_date")
+    QTest.keyClicks(widget.editor(), "2024-08-13")
+    assert panel.has_pending_edit()  # not saved yet ...
+    assert not widget.messages()  # ... and the message is already gone

@@ -449,3 +449,57 @@ def test_typed_text_is_saved_before_undo_and_on_close(qtbot, window, small_repo:
     assert window.event_panel.has_pending_edit()
     window.close()
     assert small_repo.get_bundle(aid).events[0].event.notes == "first words and more"
+
+
+def test_cancel_at_first_start_codes_under_the_login_name_instead_of_quitting(
+        qtbot, settings: Settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import ui.app as app_module
+    from ui.window.coder_dialog import CoderNameDialog
+
+    class Cancelling(CoderNameDialog):
+        def exec(self) -> int:  # type: ignore[override]
+            return 0
+
+    monkeypatch.setattr(app_module, "CoderNameDialog", Cancelling)
+    monkeypatch.setattr(app_module, "login_name", lambda: "jdoe")
+    assert app_module.ensure_coder_name(settings) == "jdoe"
+    assert Settings(settings.q).coder_name == "jdoe"  # changeable later in Edit > Coder name
+
+
+def test_the_name_typed_at_first_start_survives_a_kill(tmp_path: Path) -> None:
+    """Written to disk when typed: a kill -9 just after keeps it."""
+    import subprocess
+    import sys
+
+    ini = tmp_path / "settings.ini"
+    code = (
+        "import os, signal, sys\n"
+        f"sys.path.insert(0, {str(Path(__file__).resolve().parent.parent)!r})\n"
+        "from PySide6.QtCore import QSettings\n"
+        "from ui.settings import Settings\n"
+        f"Settings(QSettings({str(ini)!r}, QSettings.Format.IniFormat)).coder_name = 'Ana Silva'\n"
+        "os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60)
+    assert result.returncode == -9
+    from PySide6.QtCore import QSettings
+
+    assert Settings(QSettings(str(ini), QSettings.Format.IniFormat)).coder_name == "Ana Silva"
+
+
+def test_filtering_a_long_list_shows_the_matches_from_the_top(qtbot, repo: Repository, settings: Settings) -> None:  # type: ignore[no-untyped-def]
+    from tests.window_helpers import add_articles, open_window
+
+    window = open_window(qtbot, add_articles(repo, 400), settings)
+    panel = window.list_panel
+    panel.clear_filters()
+    ids = panel.model.ids()
+    panel.select_article(ids[350])  # far down the list
+    bar = panel.view.verticalScrollBar()
+    assert bar.value() > 0
+    title = repo.get_article(ids[350]).title
+    query = next(q for q in ("Title 2", "Title 3", "Title 4") if q not in title)
+    panel.search.setText(query)  # the open article is not among the matches
+    panel.apply_filter()
+    assert panel.model.row_of(ids[350]) is None and 0 < panel.model.rowCount() < 400
+    assert bar.value() == 0

@@ -47,15 +47,27 @@ def apply_style(app: QApplication) -> None:
         log.warning("style sheet %s missing; using the plain style", STYLE_SHEET)
 
 
-def ensure_coder_name(settings: Settings, parent: Optional[QWidget] = None) -> Optional[str]:
-    """The coder's name, asked for once (first run) and remembered; None if the coder cancels."""
+def ensure_coder_name(settings: Settings, parent: Optional[QWidget] = None) -> str:
+    """The coder's name, asked for once (first run) and remembered at once (a killed app keeps
+    it). Cancel does not quit: the computer's login name stands in until the coder sets one in
+    Edit > Coder name, so every decision still says who made it."""
     if settings.coder_name:
         return settings.coder_name
     dialog = CoderNameDialog("", first_run=True, parent=parent)
-    if not dialog.exec() or not dialog.value():
-        return None
-    settings.coder_name = dialog.value()
+    if dialog.exec() and dialog.value():
+        settings.coder_name = dialog.value()
+    else:
+        settings.coder_name = login_name()
     return settings.coder_name
+
+
+def login_name() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser() or "coder"
+    except (KeyError, OSError):  # no login name in a container
+        return "coder"
 
 
 def open_workspace_or_explain(db: Optional[str], parent: Optional[QWidget] = None):  # type: ignore[no-untyped-def]
@@ -167,8 +179,6 @@ def run_app(db: Optional[str] = None) -> int:
     base.setPointSize(settings.font_size)
     app.setFont(base)
     coder = ensure_coder_name(settings)
-    if coder is None:
-        return 1
     from ui.window.main_window import MainWindow
 
     window = MainWindow(None, coder, settings)

@@ -166,8 +166,11 @@ class ArticleListPanel(QWidget):
         keep = self._current
         self.model.set_filter(self.current_filter())
         self._update_count()
-        if keep is not None:
-            self._select_row(self.model.row_of(keep), emit=False)
+        row = self.model.row_of(keep) if keep is not None else None
+        if row is not None:
+            self._select_row(row, emit=False)
+        else:  # the open article is filtered out: the matches start at the top, not halfway down
+            self.view.scrollToTop()
 
     def reload(self) -> None:
         """After an import or other bulk change: new sources, new rows."""

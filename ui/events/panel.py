@@ -479,6 +479,9 @@ class EventPanel(QWidget):
             editor.type_text(name, value)
             self._set_pending_field(name)
             self._typing_timer.start()
+            form = self.current_form()
+            if form is not None:
+                form.set_problems(editor.problems(), {**editor.values, name: value})
             return
         if same_field:  # e.g. a completer choice after typing: it replaces the typed text
             self._drop_pending()
