@@ -11,18 +11,30 @@ from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
 from coding.codebook import Codebook, FieldSpec, find_codebook, validate_event
-from coding.event_fill import (Fill, describe_place, event_line, fill_from_text, new_event_values,
+from coding.event_context import ActorList, ArticleCountries
+from coding.event_fill import (Fill, event_line, field_notes, fill_from_text, new_event_values,
                                place_changes, precision_field, storable, typed_values, with_follow_ups)
 from coding.values import is_empty
 from storage.event_edits import AddEvent, DeleteEvent, SetFields, duplicate_of
-from storage.models import SpanState
 from storage.repo_types import ArticleBundle, EventWithEvidence, event_fields
 from storage.repository import Repository
 
-PRECISION_WORDS = {1: "exact day", 2: "week known", 3: "month known"}
 # The field type a highlight of each role naturally fills: a place goes to the place field
 # (which fills country, admin1 ... itself), not to the first of those text fields.
 KIND_OF_ROLE = {"place": "place", "actor": "actor", "date": "date", "count": "integer"}
+
+
+def takes(spec: FieldSpec, role: Optional[str]) -> bool:
+    """Whether a field the coder went to takes a highlight of `role`: its own roles, any text
+    for free-text and choice fields, and a place for an actor (a country acting: "Ukraine
+    destroyed ..."). A date field never takes a place, nor a count a name."""
+    if spec.derived:
+        return False
+    if role is not None and role in spec.roles:
+        return True
+    if spec.type in ("text", "choice") and not spec.roles:
+        return True
+    return spec.type == "actor" and role in ("actor", "place")
 
 
 @dataclass
@@ -71,22 +83,19 @@ class EventEditor:
         self._active_filled = False  # a highlight filled the active field since the coder went there
         self.focus_visit = 0  # a new visit to a field starts a new undo step for typing
         self.pending: Optional[PendingEdit] = None
-        self.actor_codes: dict[str, Optional[int]] = {}
-        self.actor_names: list[str] = []
+        self.actors = ActorList(repo)
+        self.countries = ArticleCountries()
         self._notes: dict[tuple[int, str], str] = {}
         self._candidates: dict[tuple[int, str], list[Any]] = {}
-        self._countries: dict[int, list[str]] = {}
         self._guessed_inter: dict[tuple[int, str], int] = {}  # (event, inter field) -> our guess
         self._books: dict[tuple[str, str], Optional[Codebook]] = {}
-        self._actors_seen = False
-        self._added_actors: set[str] = set()  # their inter code is a guess the coder may correct
 
     # ---- what is shown ---------------------------------------------------------------------
     def set_article(self, bundle: Optional[ArticleBundle]) -> bool:
         """Another article (or the same one re-read); True when it is the same article."""
         same = bundle is not None and self.bundle is not None and bundle.article.id == self.bundle.article.id
         if bundle is not None and (not same or len(bundle.spans) != len(self.bundle.spans)):  # type: ignore[union-attr]
-            self._countries.pop(bundle.article.id, None)  # new place highlights: new context
+            self.countries.forget(int(bundle.article.id))  # type: ignore[arg-type]  # new place highlights
         self.bundle = bundle
         if not same:
             self.refresh_actors()
@@ -159,21 +168,9 @@ class EventEditor:
         """Per field: the resolved place line, the date's precision, the note of the last fill."""
         if self.current is None:
             return {}
-        book, eid, notes = self.book(), self.current.event.id, {}
-        for spec in book.fields:
-            note = self._notes.get((eid, spec.name), "")  # type: ignore[arg-type]
-            if spec.type == "place" and self.values.get(spec.name):
-                resolved = describe_place(spec, self.values)
-                note = "\n".join(x for x in (f"\u2192 {resolved}" if resolved else "", note) if x)
-            elif spec.type == "date":
-                target = precision_field(book, spec)
-                precision = self.values.get(target) if target else None
-                if self.values.get(spec.name) is not None and precision in PRECISION_WORDS and not note:
-                    note = f"time precision {precision}: {PRECISION_WORDS[precision]}"
-                if self.published() is None and not self.values.get(spec.name):
-                    note = note or "The article has no publication date: relative dates cannot be resolved."
-            notes[spec.name] = note
-        return notes
+        eid = self.current.event.id
+        notes = {name: note for (event_id, name), note in self._notes.items() if event_id == eid}
+        return field_notes(self.book(), self.values, notes, self.published())
 
     def problems(self) -> dict[str, list[str]]:
         """What is left to fix, counting text typed and not saved yet (a message must not stay
@@ -198,17 +195,16 @@ class EventEditor:
 
     def target_for(self, label: str) -> Optional[str]:
         """Where a highlight of `label` goes: the active field when it takes that kind of
-        highlight, or any text (notes), and no highlight filled it since the coder went there;
-        else the first empty field of that kind (a date to the event date, a place to the
-        location, an actor to actor1 then actor2, a number to fatalities)."""
+        highlight (takes()) and no highlight filled it since the coder went there; else the
+        first empty field of that kind (a date to the event date, a place to the location, an
+        actor to actor1 then actor2, a number to fatalities)."""
         if self.current is None:
             return None
         book = self.book()
         role = book.role_of_label(label)
         active = book.field(self.active) if self.active else None
-        if active is not None and not self._active_filled and not active.derived and (
-                (role is not None and role in active.roles) or not active.roles):
-            return active.name  # the field the coder went to takes it (notes, tags: any text)
+        if active is not None and not self._active_filled and takes(active, role):
+            return active.name
         if role is not None:
             fields = book.fields_for_role(role)
             natural = [f for f in fields if f.type == KIND_OF_ROLE.get(role)] or fields
@@ -250,7 +246,7 @@ class EventEditor:
         """One undo step: `changes` with what follows from them, and the field's evidence."""
         if self.current is None or self.bundle is None:
             return None
-        full = with_follow_ups(self.book(), self.values, changes, self.actor_codes)
+        full = with_follow_ups(self.book(), self.values, changes, self.actors.codes)
         merge_key = (self.current.event.id, name, self.focus_visit) if merge else None
         return SetFields(self.bundle.article.id, self.current.event.id, name, storable(full), text,  # type: ignore[arg-type]
                          evidence=evidence, set_evidence=evidence is not None or clear_evidence, merge_key=merge_key)
@@ -303,29 +299,20 @@ class EventEditor:
         return self.change(name, changes, f"Edit {self.label(name)}", merge=merge)
 
     def _remember_inter(self, inter: str, code: Any) -> None:
-        """The coder chose the inter code of an actor the list has no code for: the list keeps
-        it, so the next event with that actor gets it at once."""
-        from coding.actors import actor_key, find_actor
-
         actor_spec = next((f for f in self.book().fields if f.type == "actor" and f.inter_field == inter), None)
         name = self.values.get(actor_spec.name) if actor_spec is not None else None
-        if is_empty(name) or not isinstance(code, int):
-            return
-        listed = find_actor(self.repo, str(name))
-        if listed is not None and (listed.inter_code is None or listed.name in self._added_actors) \
-                and listed.inter_code != code:
-            self.repo.upsert_actor(listed.name, code)
-            self.actor_codes[actor_key(listed.name)] = code
+        if not is_empty(name) and isinstance(code, int):
+            self.actors.remember_code(str(name), code)
 
     def _guess_inter(self, spec: FieldSpec, value: Any, changes: dict[str, Any]) -> None:
         """An actor not in the list: its inter code guessed from its name (when the inter field
         is empty or still holds our earlier guess), shown as a note the coder can overrule."""
-        from coding.actors import INTER_LABELS, actor_key, guess_inter_code
+        from coding.actors import INTER_LABELS, guess_inter_code
 
         inter = spec.inter_field
         if not inter or self.book().field(inter) is None or is_empty(value) or self.current is None:
             return
-        if self.actor_codes.get(actor_key(str(value))) is not None:
+        if self.actors.code_of(value) is not None:
             return  # a listed actor: its own code follows (with_follow_ups)
         key = (int(self.current.event.id), inter)  # type: ignore[arg-type]
         current = self.values.get(inter)
@@ -429,34 +416,15 @@ class EventEditor:
 
     # ---- context from the workspace --------------------------------------------------------
     def refresh_actors(self) -> None:
-        from coding.actors import actor_key
+        self.actors.refresh()
 
-        actors = self.repo.actors()
-        names = [a.name for a in actors]
-        if self._actors_seen:  # actors that joined the list while this editor was open (a guess)
-            self._added_actors.update(set(names) - set(self.actor_names))
-        self._actors_seen = True
-        self.actor_names = names
-        self.actor_codes = {}
-        for actor in actors:
-            for n in [actor.name, *(actor.aliases or [])]:
-                self.actor_codes[actor_key(n)] = actor.inter_code
+    @property
+    def actor_names(self) -> list[str]:
+        return self.actors.names
 
     def article_countries(self) -> list[str]:
         """The article's countries (from its place highlights, then its events), for places."""
-        from coding.places import article_countries
-
-        if self.bundle is None:
-            return []
-        aid = int(self.bundle.article.id)  # type: ignore[arg-type]
-        if aid not in self._countries:
-            book = self.book()
-            text = self.bundle.article.text
-            places = [text[s.start:s.end] for s in self.bundle.spans
-                      if s.state != SpanState.REJECTED.value and book.role_of_label(s.label) == "place"]
-            self._countries[aid] = article_countries(places)
-        coded = [str(e.event.country) for e in self.bundle.events if e.event.country]
-        return [*self._countries[aid], *[c for c in coded if c not in self._countries[aid]]]
+        return self.countries.of(self.bundle, self.book()) if self.bundle is not None else []
 
 
-__all__ = ["EventEditor", "EventRow", "FillOutcome", "PendingEdit", "PRECISION_WORDS"]
+__all__ = ["EventEditor", "EventRow", "FillOutcome", "PendingEdit", "takes"]

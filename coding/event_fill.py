@@ -113,6 +113,30 @@ def describe_place(spec: FieldSpec, values: Mapping[str, Any]) -> str:
     return " · ".join(parts)
 
 
+PRECISION_WORDS = {1: "exact day", 2: "week known", 3: "month known"}
+
+
+def field_notes(codebook: Codebook, values: Mapping[str, Any], notes: Mapping[str, str],
+                published: Optional[dt.date]) -> dict[str, str]:
+    """What the form says under each field: the resolved place line, the date's precision, and
+    the note of the coder's last fill (`notes`)."""
+    out = {}
+    for spec in codebook.fields:
+        note = notes.get(spec.name, "")
+        if spec.type == "place" and values.get(spec.name):
+            resolved = describe_place(spec, values)
+            note = "\n".join(x for x in (f"\u2192 {resolved}" if resolved else "", note) if x)
+        elif spec.type == "date":
+            target = precision_field(codebook, spec)
+            precision = values.get(target) if target else None
+            if values.get(spec.name) is not None and precision in PRECISION_WORDS and not note:
+                note = f"time precision {precision}: {PRECISION_WORDS[precision]}"
+            if published is None and not values.get(spec.name):
+                note = note or "The article has no publication date: relative dates cannot be resolved."
+        out[spec.name] = note
+    return out
+
+
 def fill_place(codebook: Codebook, spec: FieldSpec, text: str, repo: Any,
                context_countries: tuple[str, ...] = ()) -> Fill:
     from coding.places import resolve_place

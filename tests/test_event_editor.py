@@ -237,3 +237,10 @@ def test_a_digit_picks_the_nth_choice_of_the_active_choice_field(smart: EventEdi
     assert edit is not None and edit.values["inter2"] == default_codebook().field("inter2").choices[2]  # type: ignore[union-attr]
     smart.focus("notes")
     assert smart.choose_by_number(3) is None  # not a choice field: the digit is the reader's
+
+
+def test_a_country_goes_to_the_actor_field_the_coder_went_to(smart: EventEditor) -> None:
+    smart.focus("actor1")
+    assert _fill(smart, "Sumy", "GPE").field == "actor1"  # type: ignore[attr-defined]
+    smart.focus("event_date")  # a date field never takes a place: it goes to the location
+    assert _fill(smart, "Glushkovo", "GPE").field == "location"  # type: ignore[attr-defined]
