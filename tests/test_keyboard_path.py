@@ -113,3 +113,25 @@ def test_a_message_goes_as_soon_as_the_typed_value_makes_the_field_valid(window)
     QTest.keyClicks(widget.editor(), "2024-08-13")
     assert panel.has_pending_edit()  # not saved yet ...
     assert not widget.messages()  # ... and the message is already gone
+
+
+def test_slash_and_a_few_words_go_to_the_highlight_there(window) -> None:
+    reader = window.reader
+    reader.view.setFocus()
+    QTest.keyClick(reader.view, Qt.Key.Key_Slash)
+    assert reader.find_bar.isVisible() and reader.find_bar.line.hasFocus()
+    QTest.keyClicks(reader.find_bar.line, "glush")
+    QTest.keyClick(reader.find_bar.line, Qt.Key.Key_Return)
+    span = reader.current_span()
+    assert span is not None and TEXT[span.start:span.end] == "Glushkovo"
+    assert not reader.find_bar.isVisible()
+
+
+def test_find_highlight_wraps_and_says_none_when_the_text_does_not_say_it() -> None:
+    from ui.reader.find_bar import find_highlight
+
+    spans = [EntitySpan(article_id=1, start=TEXT.index(w), end=TEXT.index(w) + len(w), label="X")
+             for w in ("Ukrainian troops", "Glushkovo", "on Tuesday")]
+    assert find_highlight(TEXT, spans, "near glushkovo", after=0).start == TEXT.index("Glushkovo")
+    assert find_highlight(TEXT, spans, "UKRAINIAN", after=70).start == 0  # wraps round
+    assert find_highlight(TEXT, spans, "Kharkiv") is None

@@ -29,6 +29,7 @@ class FieldPicker(QDialog):
         self.filter.returnPressed.connect(self.accept)
         self.list.itemActivated.connect(lambda _item: self.accept())
         self.list.setCurrentRow(0)
+        self.filter.setFocus()
         self.resize(320, 360)
 
     def _narrow(self, text: str) -> None:

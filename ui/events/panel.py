@@ -459,6 +459,7 @@ class EventPanel(QWidget):
         fields = [(name, book.field(name).label or name) for name in form.editable_fields()]  # type: ignore[union-attr]
         name = pick_field(fields, self)
         if name:
+            self.window().activateWindow()  # back from the dialog at once, keys going to the field
             form.focus_field(name)
 
     def _resolve_text(self, name: str, text: str) -> None:

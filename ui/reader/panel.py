@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QLabel, QToolTip, QVBoxLayout, QWidget
 
 from storage.models import Article, EntitySpan, SpanOrigin, SpanState
 from storage.repository import ArticleBundle, Repository
+from ui.reader.find_bar import FindBar, find_highlight
 from ui.reader.label_menu import ask_new_label, choose_label, swatch
 from ui.reader.legend import STANDARD_LABELS, LegendBar, human_name
 from ui.reader.view import ReaderView
@@ -65,6 +66,10 @@ class ReaderPanel(QWidget):
         layout.addWidget(self.meta)
         layout.addWidget(self.legend)
         layout.addWidget(self.view, 1)
+        self.find_bar = FindBar(self)
+        layout.addWidget(self.find_bar)
+        self.find_bar.findRequested.connect(self.go_to_words)
+        self.find_bar.closed.connect(lambda: self.view.setFocus(Qt.FocusReason.OtherFocusReason))
 
         self._actions: list[QAction] = []
         self._make_actions()
@@ -216,6 +221,7 @@ class ReaderPanel(QWidget):
         self.act_relabel = self._action("Relabel highlight...", ["L"], self.relabel_current)
         self.act_delete = self._action("Delete highlight", ["Delete"], self.delete_current)
         self.act_restore = self._action("Restore rejected highlight", ["U"], self.restore_current)
+        self.act_find = self._action("Go to the highlight at some words…", ["/"], self.find_bar.open)
         self.act_use = self._action("Use highlight for the event (its field, or the active one)", ["Space", "Return"],
                                     self.use_current)
         for n, label in enumerate(STANDARD_LABELS, start=1):
@@ -223,6 +229,20 @@ class ReaderPanel(QWidget):
                          lambda *_, n=n: self.add_from_selection_key(n))
 
     # ---- navigation ----------------------------------------------------------------------
+    def go_to_words(self, query: str) -> None:
+        """The find bar's Enter: the highlight at the next place the text says `query`."""
+        if self._article is None:
+            return
+        current = self.current_span()
+        after = current.end if current is not None else self.view.offsets.to_cp(self.view.textCursor().position())
+        span = find_highlight(self._article.text, self._visible(), query, after)
+        if span is None:
+            self.find_bar.say("no highlight there")
+            return
+        self.find_bar.hide()
+        self._set_current(span)
+        self.view.setFocus(Qt.FocusReason.OtherFocusReason)
+
     def _set_current(self, span: Optional[EntitySpan]) -> None:
         self.view.set_current(span.id if span else None)
 

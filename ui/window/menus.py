@@ -50,6 +50,14 @@ def make_shell_menus(bar: QMenuBar, owner: QWidget, quit_slot: Callable[[], Any]
     return ShellMenus(menus, quit_action)
 
 
+def window_action(owner: QWidget, *args: Any) -> QAction:
+    """A window-wide action, also added to the window itself: its keys work even where the menu
+    bar is not shown (a native or hidden menu bar, the offscreen platform)."""
+    action = make_action(owner, *args)
+    owner.addAction(action)
+    return action
+
+
 def build_menus(shell: ShellMenus, owner: QWidget, parts: MenuParts) -> tuple[QAction, QAction]:
     """Fill the shell's menus with every action once the panels and jobs exist; returns the
     undo and redo actions."""
@@ -58,10 +66,10 @@ def build_menus(shell: ShellMenus, owner: QWidget, parts: MenuParts) -> tuple[QA
         menu.setEnabled(True)
     jobs = parts.jobs
     file_menu.insertActions(shell.quit_action, [
-        make_action(owner, "&Import files…", "Ctrl+I", jobs.ask_import_files,
+        window_action(owner, "&Import files…", "Ctrl+I", jobs.ask_import_files,
                     "Import articles (text, HTML, CSV, JSONL, Excel); you can also drop files on the window"),
-        make_action(owner, "Import &folder…", "Ctrl+Shift+I", jobs.ask_import_folder),
-        make_action(owner, "&Export dataset…", "Ctrl+Shift+X", jobs.ask_export,
+        window_action(owner, "Import &folder…", "Ctrl+Shift+I", jobs.ask_import_folder),
+        window_action(owner, "&Export dataset…", "Ctrl+Shift+X", jobs.ask_export,
                     "Export events to Excel, CSV or JSON lines")])
     file_menu.insertSeparator(shell.quit_action)
 
@@ -70,23 +78,24 @@ def build_menus(shell: ShellMenus, owner: QWidget, parts: MenuParts) -> tuple[QA
     article_menu.addAction(parts.list_actions[0])
     article_menu.addSeparator()
     article_menu.addActions(parts.status_actions)
+    owner.addActions([*parts.list_actions, *parts.status_actions])  # window-wide keys (see window_action)
     article_menu.addSeparator()
-    article_menu.addAction(make_action(owner, "Suggest highlights for articles without them", "",
+    article_menu.addAction(window_action(owner, "Suggest highlights for articles without them", "",
                                        lambda: jobs.start_suggest(None)))
 
     entities_menu.addActions(parts.reader_actions)
     events_menu.addActions(parts.event_actions)
 
-    view_menu.addAction(make_action(owner, "Focus the article list", "Ctrl+1", lambda: parts.focus_panel(0)))
-    view_menu.addAction(make_action(owner, "Focus the reader", "Ctrl+2", lambda: parts.focus_panel(1)))
-    view_menu.addAction(make_action(owner, "Focus the event form", "Ctrl+3", lambda: parts.focus_panel(2)))
+    view_menu.addAction(window_action(owner, "Focus the article list", "Ctrl+1", lambda: parts.focus_panel(0)))
+    view_menu.addAction(window_action(owner, "Focus the reader", "Ctrl+2", lambda: parts.focus_panel(1)))
+    view_menu.addAction(window_action(owner, "Focus the event form", "Ctrl+3", lambda: parts.focus_panel(2)))
     view_menu.addSeparator()
-    view_menu.addAction(make_action(owner, "Larger text", ["Ctrl++", "Ctrl+="], lambda: parts.change_font_size(+1)))
-    view_menu.addAction(make_action(owner, "Smaller text", "Ctrl+-", lambda: parts.change_font_size(-1)))
-    view_menu.addAction(make_action(owner, "Normal text size", "Ctrl+0", parts.reset_font_size))
+    view_menu.addAction(window_action(owner, "Larger text", ["Ctrl++", "Ctrl+="], lambda: parts.change_font_size(+1)))
+    view_menu.addAction(window_action(owner, "Smaller text", "Ctrl+-", lambda: parts.change_font_size(-1)))
+    view_menu.addAction(window_action(owner, "Normal text size", "Ctrl+0", parts.reset_font_size))
 
-    help_menu.addAction(make_action(owner, "Keyboard &cheat sheet", "F1", parts.show_cheatsheet))
-    help_menu.addAction(make_action(owner, "&About Chronicler", "", parts.show_about))
+    help_menu.addAction(window_action(owner, "Keyboard &cheat sheet", "F1", parts.show_cheatsheet))
+    help_menu.addAction(window_action(owner, "&About Chronicler", "", parts.show_about))
     return undo_action, redo_action
 
 
@@ -106,12 +115,13 @@ def _build_edit_menu(owner: QWidget, edit_menu: QMenu, parts: MenuParts) -> tupl
     undo_action.triggered.connect(lambda: flush_then(undo_stack.undo))
     redo_action.triggered.disconnect()
     redo_action.triggered.connect(lambda: flush_then(undo_stack.redo))
+    owner.addActions([undo_action, redo_action])
     edit_menu.addActions([undo_action, redo_action])
     edit_menu.addSeparator()
     edit_menu.addActions(parts.list_actions[1:])
     edit_menu.addSeparator()
-    edit_menu.addAction(make_action(owner, "Coder &name…", "", parts.change_coder_name))
-    edit_menu.addAction(make_action(owner, "Suggestion &model…", "", parts.change_model))
+    edit_menu.addAction(window_action(owner, "Coder &name…", "", parts.change_coder_name))
+    edit_menu.addAction(window_action(owner, "Suggestion &model…", "", parts.change_model))
     return undo_action, redo_action
 
 
