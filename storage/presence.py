@@ -26,10 +26,6 @@ class Colleague:
     seen_at: dt.datetime
 
 
-def _naive_utc(value: dt.datetime) -> dt.datetime:
-    return value.astimezone(dt.timezone.utc).replace(tzinfo=None) if value.tzinfo else value
-
-
 class PresenceMixin:
     """Heartbeats and the list of other clients (mixed into Repository)."""
 
@@ -61,7 +57,7 @@ class PresenceMixin:
 
     def who_else(self, within_seconds: int = STALE_SECONDS) -> list[Colleague]:
         """The other clients seen within the last `within_seconds`, most recent first."""
-        since = _naive_utc(utcnow()) - dt.timedelta(seconds=within_seconds)
+        since = utcnow() - dt.timedelta(seconds=within_seconds)
         with read_session(self.engine) as s:
             rows = s.exec(select(Presence).where(Presence.client != self.client_id, Presence.seen_at >= since)
                           .order_by(Presence.seen_at.desc())).all()  # type: ignore[attr-defined]

@@ -11,14 +11,16 @@ from storage.models import utcnow
 from storage.repo_types import normalized_sha256
 from storage.textkey import fast_key
 
-# One array parameter per column: the whole batch travels in a single statement, its rows
-# sorted by key so concurrent importers of overlapping data take the key locks in one order.
+# One array parameter per column: the whole batch travels in a single statement. Ids are taken
+# from the sequence first, in the records' order (so ids follow the file, as on SQLite), while
+# the rows go in sorted by key, so concurrent importers of overlapping data lock keys in one order.
 _INSERT_ARTICLES = (
-    "INSERT INTO article (title, text, source, url, published, language, sha256, status, imported_at, meta) "
-    "SELECT * FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[], %s::date[], %s::text[], "
+    "INSERT INTO article (id, title, text, source, url, published, language, sha256, status, imported_at, meta) "
+    "SELECT * FROM unnest(%s::integer[], %s::text[], %s::text[], %s::text[], %s::text[], %s::date[], %s::text[], "
     "%s::text[], %s::text[], %s::timestamp[], %s::json[]) "
     "ON CONFLICT (sha256) DO NOTHING RETURNING sha256, id"
 )
+_TAKE_IDS = "SELECT nextval(pg_get_serial_sequence('article', 'id')) FROM generate_series(1, %s)"
 _INSERT_SPAN = ('INSERT INTO entityspan (article_id, start, "end", label, origin, state, coder, model_name, '
                 "model_version, created_at, updated_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)")
 
@@ -55,11 +57,13 @@ class PgArticleWriter:
                 result.duplicates += 1
             else:
                 first[digest] = i
+        taken = [row[0] for row in self._conn.exec_driver_sql(_TAKE_IDS, (len(first),)).all()]
+        new_id_of = dict(zip(sorted(first.values()), sorted(taken)))
         order = sorted(first.items())
-        columns: list[list[Any]] = [[] for _ in range(10)]
+        columns: list[list[Any]] = [[] for _ in range(11)]
         for digest, i in order:
             rec = records[i]
-            values = (rec.title, rec.text, rec.source, rec.url, rec.published, rec.language, digest, rec.status,
+            values = (new_id_of[i], rec.title, rec.text, rec.source, rec.url, rec.published, rec.language, digest, rec.status,
                       naive_utc(rec.imported_at) if rec.imported_at else stamp,
                       json.dumps(rec.meta) if rec.meta else "{}")
             for column, value in zip(columns, values):
