@@ -48,7 +48,8 @@ def _events_with_evidence(s: Any, article_id: int) -> list[EventWithEvidence]:
 
 def _locked(s: Any, model: Any, row_id: int) -> Any:
     """The row, locked until the commit on PostgreSQL (SQLite's writers already hold the lock)."""
-    return s.exec(select(model).where(model.id == row_id).with_for_update()).first()
+    # FOR NO KEY UPDATE (key_share): a coder adding an event to the article (a foreign key check) does not wait.
+    return s.exec(select(model).where(model.id == row_id).with_for_update(key_share=True)).first()
 
 
 def _next_version(row: Any, kind: str, expected: Optional[int], coder: Optional[str]) -> None:
