@@ -141,7 +141,7 @@ def attach_workspace(window: MainWindow, repo: Repository, codebook: Any, start_
     window.status_actions.set_enabled(False)
     from ui.change_poller import ChangePoller
 
-    window.changes = ChangePoller(repo.path, window.sync.typing_unsaved, window.reload_from_workspace, window,
+    window.changes = ChangePoller(repo.target, window.sync.typing_unsaved, window.reload_from_workspace, window,
                                   engine=repo.engine)
     if start_jobs:
         # After the window shows: first article on screen, then suggestions for the rest.
