@@ -202,29 +202,11 @@ def get_engine(path: str | Path) -> Engine:
 
 
 def _get_server_engine(url: str) -> Engine:
-    from sqlalchemy.exc import DBAPIError
+    if url not in _engines:
+        from storage.pg import open_server_engine
 
-    from storage.dburl import BadWorkspaceURL, parse_server_url
-    from storage.pg import create_pg_engine, explain_pg_error, migrate_pg
-
-    if url in _engines:
-        return _engines[url]
-    try:
-        location = parse_server_url(url)
-    except BadWorkspaceURL as exc:
-        raise WorkspaceError(str(exc), problem=str(exc)) from exc
-    engine = create_pg_engine(location)
-    try:
-        migrate_pg(engine, location, HEAD_REVISION, str(MIGRATIONS_DIR))
-    except WorkspaceError:
-        engine.dispose()
-        raise
-    except DBAPIError as exc:
-        engine.dispose()
-        problem = explain_pg_error(exc, location)
-        raise WorkspaceError(f"{location.display}: cannot connect: {problem}", problem=problem) from exc
-    _engines[url] = engine
-    return engine
+        _engines[url] = open_server_engine(url, HEAD_REVISION, str(MIGRATIONS_DIR))
+    return _engines[url]
 
 
 def dispose_engine(path: str | Path) -> None:

@@ -61,6 +61,31 @@ def create_pg_engine(location: ServerLocation) -> Engine:
     return engine
 
 
+def open_server_engine(url: str, head: str, migrations_dir: str) -> Engine:
+    """A checked URL's engine, connected and migrated; WorkspaceError (one line, password masked)
+    for a bad URL or a server that cannot be reached."""
+    from sqlalchemy.exc import DBAPIError
+
+    from storage.db import WorkspaceError
+    from storage.dburl import BadWorkspaceURL, parse_server_url
+
+    try:
+        location = parse_server_url(url)
+    except BadWorkspaceURL as exc:
+        raise WorkspaceError(str(exc), problem=str(exc)) from exc
+    engine = create_pg_engine(location)
+    try:
+        migrate_pg(engine, location, head, migrations_dir)
+    except WorkspaceError:
+        engine.dispose()
+        raise
+    except DBAPIError as exc:
+        engine.dispose()
+        problem = explain_pg_error(exc, location)
+        raise WorkspaceError(f"{location.display}: cannot connect: {problem}", problem=problem) from exc
+    return engine
+
+
 def app_name(engine: Engine) -> str:
     return str(getattr(engine, "info_app_name", ""))
 

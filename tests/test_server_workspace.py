@@ -10,7 +10,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import event
 
 import main
 from storage.concurrency import Conflict
@@ -276,3 +276,13 @@ def test_a_server_gone_for_good_is_one_clear_error(pg_server) -> None:  # type: 
     assert "\n" not in message and "connection to the server was lost" in message and "try it again" in message
     event.remove(repo.engine, "before_cursor_execute", cut_every_time)
     assert repo.get_article(article_id).status == "new"  # nothing half-done
+
+
+def test_no_postgresql_binaries_is_a_clear_failure(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the pg_server fixture reports (as a test failure, never a skip) on a bare machine."""
+    import tests.pg_server as pg
+
+    monkeypatch.setattr(pg.glob, "glob", lambda pattern: [])
+    monkeypatch.setattr(pg.shutil, "which", lambda name: None)
+    with pytest.raises(pg.ServerUnavailable, match="PostgreSQL binaries not found.*make test"):
+        pg.start_server()
