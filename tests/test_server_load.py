@@ -53,6 +53,26 @@ def test_kill_9_mid_import_on_the_server_then_resume(pg_server, tmp_path: Path) 
     assert _pg_count(url) == 20_000
 
 
+def test_two_imports_of_the_same_file_at_once_on_the_server(pg_server, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Overlapping imports wait for each other's keys instead of deadlocking: one stores each
+    article, the other counts it as a duplicate, nobody sees an error."""
+    repo = Repository(new_pg_database(pg_server))
+    src = tmp_path / "same.jsonl"
+    _write_jsonl(src, range(3000), words=16)
+    reports: list = []  # type: ignore[type-arg]
+    errors: list[BaseException] = []
+    threads = [threading.Thread(target=_importer, args=(repo, [src], threading.Event(), reports, errors))
+               for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=300)
+    assert errors == [] and [r.failures for r in reports] == [[], []]
+    assert sum(r.imported for r in reports) == 3000 and sum(r.duplicates for r in reports) == 3000
+    assert repo.count_articles() == 3000
+    repo.close()
+
+
 class _Coder(threading.Thread):
     """Edits until told to stop: adds its own events, counts on shared events (read, then
     update naming the version read; a conflict is re-read and redone), flips statuses."""
