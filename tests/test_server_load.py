@@ -30,8 +30,8 @@ def _pg_count(url: str) -> int:
 
 def test_kill_9_mid_import_on_the_server_then_resume(pg_server, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     url = new_pg_database(pg_server)
-    src = tmp_path / "20k.jsonl"
-    _write_jsonl(src, range(20_000))
+    src = tmp_path / "10k.jsonl"
+    _write_jsonl(src, range(10_000))
     proc = subprocess.Popen(_import_cmd(src, url), cwd=ROOT, env=_env(),  # type: ignore[arg-type]
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
@@ -42,15 +42,15 @@ def test_kill_9_mid_import_on_the_server_then_resume(pg_server, tmp_path: Path) 
         proc.communicate(timeout=60)
     assert proc.returncode == -signal.SIGKILL, "the import finished before it could be killed"
     kept = _pg_count(url)
-    assert 0 < kept < 20_000
+    assert 0 < kept < 10_000
     with psycopg.connect(url) as conn:  # whole batches only: every article has its last line's text
         assert conn.execute("SELECT count(DISTINCT sha256) FROM article").fetchone()[0] == kept
 
     done = subprocess.run(_import_cmd(src, url), cwd=ROOT, env=_env(), capture_output=True,  # type: ignore[arg-type]
                           text=True, timeout=300)
     assert done.returncode == 0, done.stderr
-    assert _summary(done.stdout) == (20_000 - kept, kept, 0)
-    assert _pg_count(url) == 20_000
+    assert _summary(done.stdout) == (10_000 - kept, kept, 0)
+    assert _pg_count(url) == 10_000
 
 
 def test_two_imports_of_the_same_file_at_once_on_the_server(pg_server, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

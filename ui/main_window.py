@@ -85,7 +85,7 @@ class MainWindow(QMainWindow):
 
     def update_title(self) -> None:
         assert self.repo is not None
-        self.setWindowTitle(f"{self.repo.path.name} — {self.coder} — Chronicler")
+        self.setWindowTitle(f"{self.repo.path.name if self.repo.path else self.repo.location} — {self.coder} — Chronicler")
 
     def flush_edits(self) -> None:
         """Save text typed in the event form and not saved yet."""
@@ -153,7 +153,7 @@ class MainWindow(QMainWindow):
     def show_about(self) -> None:
         QMessageBox.about(self, "About Chronicler",
                           "Chronicler: articles in, highlighted entities suggested, events coded "
-                          f"against a codebook, datasets out.\n\nWorkspace: {self.repo.path}\nCoder: {self.coder}")
+                          f"against a codebook, datasets out.\n\nWorkspace: {self.repo.location}\nCoder: {self.coder}")
 
     def change_coder_name(self) -> None:
         from ui.dialogs import CoderNameDialog
