@@ -8,7 +8,7 @@ QT_LIBS_OFFSCREEN := libegl1 libgl1 libxkbcommon0 libfontconfig1 libfreetype6 li
 QT_LIBS_X11 := libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 \
 	libxcb-render-util0 libxcb-xinerama0 libxcb-shape0 libxcb-randr0 libxcb-xfixes0 libx11-xcb1
 
-.PHONY: install run test bench lint clean qt-libs qt-libs-x11 gazetteer
+.PHONY: install run test bench lint clean qt-libs qt-libs-x11 gazetteer postgresql
 
 install: $(STAMP) qt-libs
 
@@ -36,13 +36,21 @@ qt-libs-x11: $(STAMP)
 gazetteer: $(STAMP)
 	@$(PY) -c "from coding.gazetteer import get_gazetteer; get_gazetteer()"
 
+# The tests and benchmarks start their own throwaway PostgreSQL server from Debian's binaries
+# (tests/pg_server.py); installed here when missing. Nothing is started or left running.
+postgresql:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 \
+	|| { echo "Installing PostgreSQL for the tests (Debian's postgresql package)"; \
+	     (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql) >/dev/null \
+	     || sudo sh -c "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql"; }
+
 run: install qt-libs-x11 gazetteer
 	$(PY) main.py
 
-test: install
+test: install postgresql
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -n 2 tests
 
-bench: install
+bench: install postgresql
 	QT_QPA_PLATFORM=offscreen $(PY) bench/run.py
 
 lint: install

@@ -117,7 +117,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
         print(json.dumps(stats, ensure_ascii=False))
         return 0
     arts, spans = stats["articles"], stats["spans"]
-    print(f"workspace: {repo.path}")
+    print(f"workspace: {repo.location}")
     print(f"articles: {arts['total']} (" + ", ".join(f"{k} {v}" for k, v in arts.items() if k != "total") + ")")
     print(f"spans:    {spans['total']} (" + ", ".join(f"{k} {v}" for k, v in spans.items() if k != "total") + ")")
     print(f"events:   {stats['events']}")
@@ -134,12 +134,12 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="chronicler", description=__doc__)
-    parser.add_argument("--db", help="workspace file (default: the one in your data folder)")
+    parser.add_argument("--db", help="workspace file or postgresql://user@host:port/dbname URL (default: the one in your data folder)")
     parser.set_defaults(func=cmd_gui)
     sub = parser.add_subparsers(dest="command")
 
     def with_db(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
-        p.add_argument("--db", help="workspace file (default: the one in your data folder)")
+        p.add_argument("--db", help="workspace file or postgresql://user@host:port/dbname URL (default: the one in your data folder)")
         return p
 
     p = with_db(sub.add_parser("import", help="import files or folders of articles"))
@@ -193,10 +193,20 @@ def _workspace_failure(args: argparse.Namespace, exc: Exception) -> Optional[str
     import sqlite3
 
     from storage.db import WorkspaceError, explain_error, workspace_error
+    from storage.dburl import is_url
     from storage.workspace import default_workspace_path
 
     if isinstance(exc, WorkspaceError):
         return str(exc)
+    if is_url(getattr(args, "db", None)):
+        from sqlalchemy.exc import DBAPIError
+
+        from storage.dburl import mask_url
+        from storage.pg import explain_pg_error
+
+        if not isinstance(exc, DBAPIError):
+            return None
+        return f"{mask_url(args.db)}: {explain_pg_error(exc)}"
     if not isinstance(exc, sqlite3.Error) and not isinstance(getattr(exc, "orig", None), sqlite3.Error):
         return None
     path = Path(args.db).expanduser().resolve() if getattr(args, "db", None) else default_workspace_path()

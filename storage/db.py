@@ -1,4 +1,5 @@
-"""One engine per workspace file: WAL, foreign keys, a busy timeout, migrations with a backup."""
+"""One engine per workspace (a SQLite file: WAL, foreign keys, a busy timeout, migrations with a
+backup; or a PostgreSQL database, see storage/pg.py), sessions, and change watching."""
 from __future__ import annotations
 
 import datetime as dt
@@ -11,12 +12,16 @@ from pathlib import Path
 from typing import Callable, Iterator, Optional
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
+
+from storage.dburl import is_url
 
 # Alembic head as a number kept in PRAGMA user_version, so an up-to-date workspace opens
 # without importing Alembic at all (cold start matters).
-SCHEMA_VERSION = 3
-HEAD_REVISION = "0003"
+# On PostgreSQL the same number is read from alembic_version (one indexed row).
+SCHEMA_VERSION = 5
+HEAD_REVISION = "0005"
 BUSY_TIMEOUT_MS = 30_000
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
@@ -165,7 +170,9 @@ def _check_file(path: Path) -> None:
 
 
 def get_engine(path: str | Path) -> Engine:
-    """The one engine for this workspace file, migrated to the current schema."""
+    """The one engine for this workspace (file path or server URL), migrated to the current schema."""
+    if is_url(path):
+        return _get_server_engine(str(path))
     path = Path(path).expanduser().resolve()
     key = str(path)
     if key in _engines:
@@ -194,11 +201,33 @@ def get_engine(path: str | Path) -> Engine:
     return engine
 
 
+def _get_server_engine(url: str) -> Engine:
+    if url not in _engines:
+        from storage.pg import open_server_engine
+
+        _engines[url] = open_server_engine(url, HEAD_REVISION, str(MIGRATIONS_DIR))
+    return _engines[url]
+
+
 def dispose_engine(path: str | Path) -> None:
-    key = str(Path(path).expanduser().resolve())
+    key = str(path) if is_url(path) else str(Path(path).expanduser().resolve())
     engine = _engines.pop(key, None)
     if engine is not None:
         engine.dispose()
+
+
+def is_server(engine: Engine) -> bool:
+    return engine.dialect.name == "postgresql"
+
+
+def schema_version(engine: Engine) -> int:
+    """The workspace's schema number on either engine (0 for a new one), without Alembic."""
+    if is_server(engine):
+        from storage.pg import read_revision
+
+        revision = read_revision(engine)
+        return int(revision) if revision and revision.isdigit() else 0
+    return user_version(engine)
 
 
 def user_version(engine: Engine) -> int:
@@ -286,10 +315,25 @@ def read_session(engine: Engine) -> Iterator[Session]:
 
 @contextmanager
 def write_session(engine: Engine) -> Iterator[Session]:
-    """A short write transaction, committed on exit (rolled back on error)."""
+    """A short write transaction, committed on exit (rolled back on error). A connection lost
+    during the commit itself raises CommitUncertain: the server may or may not have kept it,
+    so it is never retried blindly."""
     with Session(engine.execution_options(immediate=True), expire_on_commit=False) as session:
-        with session.begin():
+        transaction = session.begin()
+        try:
             yield session
+            session.flush()
+        except BaseException:
+            transaction.rollback()
+            raise
+        try:
+            transaction.commit()
+        except DBAPIError as exc:
+            if exc.connection_invalidated:
+                from storage.concurrency import CommitUncertain
+
+                raise CommitUncertain(engine) from exc
+            raise
     for hook in list(_own_commit_hooks.get(id(engine), ())):
         hook()
 
@@ -307,6 +351,17 @@ def remove_own_commit_hook(engine: Engine, hook: Callable[[], None]) -> None:
     hooks = _own_commit_hooks.get(id(engine), [])
     if hook in hooks:
         hooks.remove(hook)
+
+
+def open_change_watch(target: str | Path, engine: Optional[Engine] = None) -> "ChangeWatch":
+    """The watch for other programs' commits that suits the workspace: SQLite's data_version
+    for a file, LISTEN/NOTIFY for a server (both offer changed(), absorb() and close())."""
+    if is_url(target):
+        from storage.dburl import parse_server_url
+        from storage.pg import PgChangeWatch
+
+        return PgChangeWatch(parse_server_url(str(target)), engine)  # type: ignore[return-value]
+    return ChangeWatch(target, engine)
 
 
 def integrity_check(path: str | Path) -> str:

@@ -85,6 +85,10 @@ class Article(SQLModel, table=True):
     status: str = Field(default=ArticleStatus.NEW.value)
     imported_at: dt.datetime = Field(default_factory=utcnow)
     meta: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # Optimistic concurrency (migration 0005): bumped by every edit; an edit naming an older
+    # version is refused (storage.concurrency.Conflict). updated_by: who made the last edit.
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    updated_by: Optional[str] = None
 
 
 class EntitySpan(SQLModel, table=True):
@@ -103,6 +107,10 @@ class EntitySpan(SQLModel, table=True):
     model_version: Optional[str] = None
     created_at: dt.datetime = Field(default_factory=utcnow)
     updated_at: dt.datetime = Field(default_factory=utcnow)
+    # Optimistic concurrency (migration 0005): bumped by every edit; an edit naming an older
+    # version is refused (storage.concurrency.Conflict). updated_by: who made the last edit.
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    updated_by: Optional[str] = None
 
 
 class Event(SQLModel, table=True):
@@ -155,6 +163,10 @@ class Event(SQLModel, table=True):
     coder: Optional[str] = None
     created_at: dt.datetime = Field(default_factory=utcnow)
     updated_at: dt.datetime = Field(default_factory=utcnow)
+    # Optimistic concurrency (migration 0005): bumped by every edit; an edit naming an older
+    # version is refused (storage.concurrency.Conflict). updated_by: who made the last edit.
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    updated_by: Optional[str] = None
 
 
 # The event columns that hold codebook fields, in ACLED order.
@@ -220,3 +232,13 @@ class LearnedPattern(SQLModel, table=True):
     hits: int = 1
     coder: Optional[str] = None
     created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class Presence(SQLModel, table=True):
+    """Who has the workspace open (migration 0005): one row a client, its heartbeat in seen_at."""
+
+    client: str = Field(primary_key=True)
+    coder: str = ""
+    host: str = ""
+    started_at: dt.datetime = Field(default_factory=utcnow)
+    seen_at: dt.datetime = Field(default_factory=utcnow, index=True)

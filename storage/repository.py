@@ -4,21 +4,24 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Iterable, Optional, Sequence
 
-from sqlalchemy import Engine, delete, func, or_, text
+from sqlalchemy import Engine, delete, func, or_
 from sqlmodel import col, select
 
-from storage.db import get_engine, read_session, write_session
+from storage.concurrency import Conflict, with_retries
+from storage.db import get_engine, is_server, read_session, write_session
+from storage.dburl import is_url, mask_url
 from storage.models import (
     Article,
     ArticleStatus,
     EntitySpan,
     Event,
     Evidence,
-    LearnedPattern,
     SpanState,
     utcnow,
 )
+from storage.presence import PresenceMixin
 from storage.repo_lookups import LookupsMixin
+from storage.repo_stats import StatsMixin
 from storage.repo_types import (  # re-exported: callers import these from here
     AddResult,
     ArticleBundle,
@@ -43,12 +46,41 @@ def _events_with_evidence(s: Any, article_id: int) -> list[EventWithEvidence]:
     return [EventWithEvidence(e, evidence[e.id]) for e in events]  # type: ignore[index]
 
 
-class Repository(LookupsMixin):
-    """A workspace file and what can be done with it. Safe to share between threads."""
+def _locked(s: Any, model: Any, row_id: int) -> Any:
+    """The row, locked until the commit on PostgreSQL (SQLite's writers already hold the lock)."""
+    # FOR NO KEY UPDATE (key_share): a coder adding an event to the article (a foreign key check) does not wait.
+    return s.exec(select(model).where(model.id == row_id).with_for_update(key_share=True)).first()
+
+
+def _next_version(row: Any, kind: str, expected: Optional[int], coder: Optional[str]) -> None:
+    """Refuse an edit made from a stale read; otherwise count the edit and say who made it."""
+    if expected is not None and row.version != expected:
+        raise Conflict(kind, int(row.id), expected, int(row.version), row.updated_by)
+    row.version += 1
+    row.updated_by = coder
+
+
+@with_retries
+class Repository(PresenceMixin, StatsMixin, LookupsMixin):
+    """A workspace (a file, or a database on a PostgreSQL server) and what can be done with it.
+    Safe to share between threads. Edits of articles' status, spans and events take the version
+    the caller read (`expected_version`): a row changed since raises Conflict, never overwritten.
+    Each public method is re-run after a lost connection or a deadlock (storage.concurrency)."""
 
     def __init__(self, path: str | Path) -> None:
-        self.path = Path(path).expanduser().resolve()
-        self.engine: Engine = get_engine(self.path)
+        if is_url(path):
+            # `path` is None for a server workspace: nothing of it lives in a folder here.
+            self.path: Optional[Path] = None
+            self.target: str | Path = str(path)
+            self.location = mask_url(str(path))
+        else:
+            self.path = Path(path).expanduser().resolve()
+            self.target = self.path
+            self.location = str(self.path)
+        self.engine: Engine = get_engine(self.target)
+        self.is_server = is_server(self.engine)
+        # Named on every edit (updated_by) and in conflicts; the app sets it to the coder's name.
+        self.coder: Optional[str] = None
 
     # ---- articles -------------------------------------------------------------------------
     def add_articles(self, batch: Iterable[ArticleIn]) -> AddResult:
@@ -102,10 +134,10 @@ class Repository(LookupsMixin):
         if flt.search:
             pattern = f"%{flt.search}%"
             # LIKE: SQLite's is already case-insensitive (ASCII, like its lower()), and ilike's
-            # lower() on every row would make the list filter twice as slow.
-            conds = [col(Article.title).like(pattern), col(Article.source).like(pattern)]
-            if flt.search_body:
-                conds.append(col(Article.text).like(pattern))
+            # lower() on every row would make the list filter twice as slow; PostgreSQL's LIKE
+            # is case-sensitive, its ILIKE native.
+            cols = [col(Article.title), col(Article.source)] + ([col(Article.text)] if flt.search_body else [])
+            conds = [c.ilike(pattern) if self.is_server else c.like(pattern) for c in cols]
             stmt = stmt.where(or_(*conds))
         return stmt
 
@@ -126,6 +158,8 @@ class Repository(LookupsMixin):
             return [row[0] for row in conn.execute(stmt).cursor.fetchall()]
 
     def _has_list_index(self) -> bool:
+        if self.is_server:
+            return False  # the hint is SQLite's; PostgreSQL's planner picks its indexes
         if not hasattr(self, "_list_index"):
             with self.engine.connect() as conn:
                 self._list_index = bool(conn.exec_driver_sql(
@@ -180,13 +214,14 @@ class Repository(LookupsMixin):
         with read_session(self.engine) as s:
             return _events_with_evidence(s, article_id)
 
-    def set_status(self, article_id: int, status: str) -> str:
+    def set_status(self, article_id: int, status: str, expected_version: Optional[int] = None) -> str:
         """Returns the previous status (for undo)."""
         ArticleStatus(status)  # raises on an unknown status
         with write_session(self.engine) as s:
-            article = s.get(Article, article_id)
+            article = _locked(s, Article, article_id)
             if article is None:
                 raise KeyError(article_id)
+            _next_version(article, "article", expected_version, self.coder)
             previous = article.status
             article.status = status
             s.add(article)
@@ -222,12 +257,13 @@ class Repository(LookupsMixin):
             s.add_all(list(spans))
         return len(spans)
 
-    def update_span(self, span_id: int, **changes: Any) -> dict[str, Any]:
+    def update_span(self, span_id: int, expected_version: Optional[int] = None, **changes: Any) -> dict[str, Any]:
         """Apply changes; returns the previous values of the changed attributes (for undo)."""
         with write_session(self.engine) as s:
-            span = s.get(EntitySpan, span_id)
+            span = _locked(s, EntitySpan, span_id)
             if span is None:
                 raise KeyError(span_id)
+            _next_version(span, "span", expected_version, self.coder)
             previous = {k: getattr(span, k) for k in changes}
             for k, v in changes.items():
                 setattr(span, k, v)
@@ -235,12 +271,13 @@ class Repository(LookupsMixin):
             s.add(span)
         return previous
 
-    def delete_span(self, span_id: int) -> Optional[EntitySpan]:
+    def delete_span(self, span_id: int, expected_version: Optional[int] = None) -> Optional[EntitySpan]:
         """Delete and return the deleted row (so undo can put it back with the same id)."""
         with write_session(self.engine) as s:
-            span = s.get(EntitySpan, span_id)
+            span = _locked(s, EntitySpan, span_id)
             if span is None:
                 return None
+            _next_version(span, "span", expected_version, self.coder)
             s.delete(span)
         return span
 
@@ -280,7 +317,7 @@ class Repository(LookupsMixin):
                   codebook_name: str = "acled", codebook_version: str = "1",
                   uid: Optional[str] = None) -> Event:
         event = Event(article_id=article_id, coder=coder, codebook_name=codebook_name,
-                      codebook_version=codebook_version)
+                      codebook_version=codebook_version, updated_by=coder or self.coder)
         if uid:
             event.uid = uid
         for k, v in values.items():
@@ -299,12 +336,15 @@ class Repository(LookupsMixin):
         with read_session(self.engine) as s:
             return s.exec(select(Event).where(Event.uid == uid)).first()
 
-    def update_event(self, event_id: int, values: dict[str, Any]) -> dict[str, Any]:
-        """Set fields; returns their previous values (for undo)."""
+    def update_event(self, event_id: int, values: dict[str, Any],
+                     expected_version: Optional[int] = None) -> dict[str, Any]:
+        """Set fields; returns their previous values (for undo). With the version read, an event
+        changed since raises Conflict; the event's version is then expected_version + 1."""
         with write_session(self.engine) as s:
-            event = s.get(Event, event_id)
+            event = _locked(s, Event, event_id)
             if event is None:
                 raise KeyError(event_id)
+            _next_version(event, "event", expected_version, self.coder)
             current = event_fields(event)
             previous = {k: current.get(k) for k in values}
             for k, v in values.items():
@@ -313,12 +353,13 @@ class Repository(LookupsMixin):
             s.add(event)
         return previous
 
-    def delete_event(self, event_id: int) -> Optional[EventWithEvidence]:
+    def delete_event(self, event_id: int, expected_version: Optional[int] = None) -> Optional[EventWithEvidence]:
         """Delete an event with its evidence; returns both so undo can restore them."""
         with write_session(self.engine) as s:
-            event = s.get(Event, event_id)
+            event = _locked(s, Event, event_id)
             if event is None:
                 return None
+            _next_version(event, "event", expected_version, self.coder)
             evidence = {e.field: e for e in s.exec(select(Evidence).where(Evidence.event_id == event_id)).all()}
             s.delete(event)
         return EventWithEvidence(event, evidence)
@@ -354,40 +395,10 @@ class Repository(LookupsMixin):
         with read_session(self.engine) as s:
             return list(s.exec(stmt).all())
 
-    # ---- stats ----------------------------------------------------------------------------
-    def progress_counts(self) -> dict[str, Any]:
-        """Articles by status and the number of events: what the status bar shows after each
-        edit. Cheap (indexed counts), unlike stats(), which also counts every span."""
-        with read_session(self.engine) as s:
-            by_status = dict(s.exec(select(Article.status, func.count(Article.id)).group_by(Article.status)).all())
-            n_events = int(s.exec(select(func.count(Event.id))).one())
-        return {
-            "articles": {"total": sum(by_status.values()), **{k.value: by_status.get(k.value, 0) for k in ArticleStatus}},
-            "events": n_events,
-        }
-
-    def stats(self) -> dict[str, Any]:
-        with read_session(self.engine) as s:
-            by_state = dict(s.exec(select(EntitySpan.state, func.count(EntitySpan.id)).group_by(EntitySpan.state)).all())
-            n_patterns = int(s.exec(select(func.count(LearnedPattern.id))).one())
-        counts = self.progress_counts()
-        return {
-            "articles": counts["articles"],
-            "spans": {"total": sum(by_state.values()), **{k.value: by_state.get(k.value, 0) for k in SpanState}},
-            "events": counts["events"],
-            "coders": self.coders(),
-            "patterns": n_patterns,
-        }
-
-    def touch(self) -> None:
-        """A cheap write to see whether the workspace can be written at all."""
-        with write_session(self.engine) as s:
-            s.exec(text("SELECT 1"))  # type: ignore[call-overload]
-
     def close(self) -> None:
         from storage.db import dispose_engine
 
-        dispose_engine(self.path)
+        dispose_engine(self.target)
 
 
 __all__ = [

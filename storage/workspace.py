@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 from typing import Optional
 
+from storage.dburl import is_url
 from storage.repository import Repository
 
 SAMPLES_FILE = Path(__file__).resolve().parent.parent / "resources" / "samples" / "samples.jsonl"
@@ -38,8 +39,11 @@ def default_workspace_path() -> Path:
 
 
 def open_workspace(path: Optional[str | Path] = None) -> Repository:
-    """Open (creating if needed) a workspace. The default one is filled with the sample
-    articles the first time it is created, so a new user has something to code at once."""
+    """Open (creating if needed) a workspace: a file path, or a postgresql:// URL (never taken
+    for a path; the database must exist, its tables are created). The default one is filled
+    with the sample articles the first time it is created, so a new user has something to code."""
+    if is_url(path):
+        return Repository(str(path))
     target = Path(path).expanduser() if path else default_workspace_path()
     is_default = path is None
     fresh = not target.exists() or target.stat().st_size == 0

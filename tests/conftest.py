@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -62,3 +63,56 @@ def suggest_service(tmp_path_factory: pytest.TempPathFactory):
         service.set_patterns([])
         service.suggest_texts(["Warm up in Kyiv."])  # builds or opens the gazetteer index
         yield service
+
+
+# ---- PostgreSQL: one throwaway server per test process, a fresh database per test ----------
+TEMPLATE_DB = "chronicler_template"
+_db_counter = iter(range(1, 10**9))
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A PostgreSQL server started for this test process (each xdist worker has its own) with
+    a migrated template database. If it cannot start, the tests that need it fail, naming why."""
+    from tests.pg_server import ServerUnavailable, start_server
+
+    try:
+        server = start_server()
+    except (ServerUnavailable, OSError, subprocess.SubprocessError) as exc:
+        pytest.fail(f"cannot start the test PostgreSQL server: {exc}", pytrace=False)
+    try:
+        import psycopg
+
+        from storage.db import dispose_engine, get_engine
+
+        with psycopg.connect(server.url(), autocommit=True) as conn:
+            conn.execute(f"CREATE DATABASE {TEMPLATE_DB}")
+        url = server.url(TEMPLATE_DB)
+        get_engine(url)  # migrates it once; every test database is a copy
+        dispose_engine(url)
+        yield server
+    finally:
+        server.stop()
+
+
+def new_pg_database(server) -> str:  # type: ignore[no-untyped-def]
+    """A fresh, migrated database (a copy of the template): its URL."""
+    import psycopg
+
+    name = f"ws_{os.getpid()}_{next(_db_counter)}"
+    with psycopg.connect(server.url(), autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE_DB}")
+    return server.url(name)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A new workspace on each engine: a file path, or a postgresql:// URL of a fresh database."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "ws.sqlite")
+        return
+    url = new_pg_database(request.getfixturevalue("pg_server"))
+    yield url
+    from storage.db import dispose_engine
+
+    dispose_engine(url)

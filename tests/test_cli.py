@@ -18,8 +18,8 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-def test_import_stats_export_round(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    db = str(tmp_path / "ws.sqlite")
+def test_import_stats_export_round(db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = db_url  # a SQLite file, then a PostgreSQL database
     bad = tmp_path / "broken.txt"
     bad.write_bytes(b"\x00\x01\x02binary")
     code, out, _ = run(capsys, "import", str(SAMPLES), str(bad), "--db", db, "--no-suggest")
@@ -48,8 +48,8 @@ def test_nothing_imported_is_a_failure(tmp_path: Path, capsys: pytest.CaptureFix
     assert code != 0 and f"failed: {empty}: empty file" in out
 
 
-def test_unknown_export_format_and_model(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    db = str(tmp_path / "ws.sqlite")
+def test_unknown_export_format_and_model(db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = db_url
     code, _, err = run(capsys, "export", str(tmp_path / "out.pdf"), "--db", db)
     assert code == 2 and "unknown export format 'pdf'" in err
     code, _, err = run(capsys, "suggest", "--db", db, "--model", "no_such_pipeline", "--all")

@@ -12,6 +12,14 @@ from storage.interchange import export_jsonl
 from storage.models import EntitySpan
 from storage.repository import ArticleIn, Repository, event_fields
 
+@pytest.fixture
+def repo(db_url: str):  # type: ignore[no-untyped-def]
+    """This module's tests run on both engines: a SQLite file and a PostgreSQL database."""
+    r = Repository(db_url)
+    yield r
+    r.close()
+
+
 TEXT_A = "Кursk bridge 🌉 destroyed\r\nUkraine’s forces hit the bridge over the Seym near Glushkovo.\r\n"
 TEXT_B = "Protest in Lagos\nPolice fired tear gas at “End Bad Governance” marchers on 1 August.\n"
 
@@ -44,15 +52,19 @@ def _fill(repo: Repository) -> tuple[int, int]:
     return a, b
 
 
+_EDITS = {"version", "updated_by"}
+
+
 def _snapshot(repo: Repository) -> list[dict]:
     out = []
     for aid in sorted(repo.article_ids()):
         bundle = repo.get_bundle(aid)
         art = bundle.article
         out.append({
-            "article": art.model_dump(exclude={"id"}),
-            "spans": [s.model_dump(exclude={"id", "article_id"}) for s in bundle.spans],
-            "events": [{**e.event.model_dump(exclude={"id", "article_id"}), "fields": event_fields(e.event),
+            # version and updated_by count this workspace's edits: not carried by the file.
+            "article": art.model_dump(exclude={"id", *_EDITS}),
+            "spans": [s.model_dump(exclude={"id", "article_id", *_EDITS}) for s in bundle.spans],
+            "events": [{**e.event.model_dump(exclude={"id", "article_id", *_EDITS}), "fields": event_fields(e.event),
                         "evidence": {k: (v.start, v.end, art.text[v.start:v.end]) for k, v in e.evidence.items()}}
                        for e in bundle.events],
         })

@@ -8,11 +8,21 @@ from pathlib import Path
 
 import pytest
 
-from storage.db import integrity_check, user_version, SCHEMA_VERSION
+from sqlalchemy import text
+
+from storage.db import integrity_check, schema_version, SCHEMA_VERSION
 from storage.models import EntitySpan, SpanOrigin, SpanState
 from storage.repository import ArticleFilter, ArticleIn, Repository
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def repo(db_url: str):  # type: ignore[no-untyped-def]
+    """This module's tests run on both engines: a SQLite file and a PostgreSQL database."""
+    r = Repository(db_url)
+    yield r
+    r.close()
 
 
 def _article(i: int, **kw) -> ArticleIn:
@@ -108,7 +118,7 @@ def test_deleting_an_article_cascades(repo: Repository) -> None:
     event = repo.add_event(article_id, {"event_type": "Riots"})
     repo.set_evidence(event.id, "event_type", 0, 7)
     with repo.engine.begin() as conn:
-        conn.exec_driver_sql("DELETE FROM article WHERE id=?", (article_id,))
+        conn.execute(text("DELETE FROM article WHERE id=:id"), {"id": article_id})
     assert repo.events() == []
 
 
@@ -147,4 +157,4 @@ def test_new_workspace_opened_by_several_processes_at_once(tmp_path: Path) -> No
 
 
 def test_schema_version_recorded(repo: Repository) -> None:
-    assert user_version(repo.engine) == SCHEMA_VERSION
+    assert schema_version(repo.engine) == SCHEMA_VERSION

@@ -129,6 +129,7 @@ def open_for_window(db: Optional[str], coder: str, codebook_name: str, progress:
     except WorkspaceError as exc:
         return exc
     repo.ensure_coder(coder)
+    repo.coder = coder  # named on each edit (updated_by) and in other coders' conflicts
     return repo, load_codebook(codebook_name, repo)
 
 

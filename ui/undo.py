@@ -80,7 +80,7 @@ class EditCommand(QUndoCommand):
 def _failure_message(repo: Repository, what: str, verb: str, exc: BaseException) -> str:
     from storage.db import explain_error
 
-    return (f"Could not {verb} \u201c{what}\u201d in {repo.path}: {explain_error(exc)}. "
+    return (f"Could not {verb} \u201c{what}\u201d in {repo.location}: {explain_error(exc)}. "
             "Everything saved before this edit is kept.")
 
 

@@ -76,7 +76,17 @@ def store_records(repo: Repository, records: Sequence[ArticleRecord]) -> StoreRe
     if not records:
         return StoreResult()
     with write_session(repo.engine) as s:
-        return ArticleWriter(s).add(records)
+        return article_writer(s).add(records)
+
+
+def article_writer(session: Any) -> "ArticleWriter":
+    """The bulk writer that suits the session's engine (SQLite's driver fast path, or
+    PostgreSQL's one statement a batch)."""
+    if session.get_bind().dialect.name == "postgresql":
+        from storage.importers.store_pg import PgArticleWriter
+
+        return PgArticleWriter(session)  # type: ignore[return-value]
+    return ArticleWriter(session)
 
 
 class ArticleWriter:
@@ -179,15 +189,24 @@ def _key_and_value(text: str) -> tuple[str, Any]:
 
 
 def _store_children(conn, cursor, items: list[tuple[int, ArticleRecord]], now) -> None:  # type: ignore[no-untyped-def]
-    stamp = _db_datetime(now)
+    """Spans, events and evidence of new articles. `cursor` is SQLite's driver cursor (values in
+    SQLAlchemy's SQLite storage format); None on PostgreSQL, where the driver takes datetimes."""
+    if cursor is None:
+        from storage.importers.store_pg import _INSERT_SPAN as insert_span, naive_utc as when
+    else:
+        insert_span, when = _INSERT_SPAN, _db_datetime
+    stamp = when(now)
     spans = [
         (aid, sp.start, sp.end, sp.label, sp.origin, sp.state, sp.coder, sp.model_name, sp.model_version,
-         _db_datetime(sp.created_at) if sp.created_at else stamp,
-         _db_datetime(sp.updated_at or sp.created_at) if (sp.updated_at or sp.created_at) else stamp)
+         when(sp.created_at) if sp.created_at else stamp,
+         when(sp.updated_at or sp.created_at) if (sp.updated_at or sp.created_at) else stamp)
         for aid, rec in items for sp in rec.spans
     ]
     if spans:
-        cursor.executemany(_INSERT_SPAN, spans)
+        if cursor is None:
+            conn.exec_driver_sql(insert_span, spans)
+        else:
+            cursor.executemany(insert_span, spans)
     events = [(aid, ev) for aid, rec in items for ev in rec.events]
     if not events:
         return

@@ -123,7 +123,7 @@ class JobController(QObject):
             pending = list(article_ids) if article_ids is not None else None
             self.suggest_runner.done.connect(lambda: self.start_suggest(pending))
             return None
-        args = ["--db", str(self.repo.path)]
+        args = ["--db", str(self.repo.target)]
         if self.settings.model_name:
             args += ["--model", self.settings.model_name]
         if article_ids is not None:

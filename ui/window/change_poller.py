@@ -11,7 +11,8 @@ from PySide6.QtCore import QObject, QTimer
 
 log = logging.getLogger(__name__)
 # How often the workspace is asked; PRAGMA data_version on an idle connection costs a few
-# microseconds (measured: median 0.004 ms, 0.02 ms after a commit), so the GUI thread asks.
+# microseconds (measured: median 0.004 ms, 0.02 ms after a commit), and a server workspace's
+# watch only reads notices already received (LISTEN/NOTIFY), so the GUI thread asks.
 CHANGE_POLL_MS = 1500
 # A change seen while the coder is typing waits for the typing to be saved (350 ms idle).
 CHANGE_RETRY_MS = 400
@@ -22,10 +23,10 @@ class ChangePoller(QObject):
     committed and `busy()` (text typed, not saved yet) is False. Given the window's engine, its
     own commits through the repository are absorbed and cause no reload."""
 
-    def __init__(self, path: Path, busy: Callable[[], bool], reload: Callable[[], None],
+    def __init__(self, path: Path | str, busy: Callable[[], bool], reload: Callable[[], None],
                  parent: Optional[QObject] = None, engine: Optional[object] = None) -> None:
         super().__init__(parent)
-        from storage.db import ChangeWatch
+        from storage.db import ChangeWatch, open_change_watch
 
         self._busy, self._reload = busy, reload
         self.due = False  # a change was seen and its reload has not happened yet
@@ -34,9 +35,10 @@ class ChangePoller(QObject):
         self._retry = QTimer(self, singleShot=True, interval=CHANGE_RETRY_MS, timeout=self.poll)
         try:
             # With the window's engine, its own commits are not taken for other programs'.
-            self._watch: Optional[ChangeWatch] = ChangeWatch(path, engine)  # type: ignore[arg-type]
+            # A file path, or a server URL (storage picks data_version or LISTEN/NOTIFY).
+            self._watch: Optional[ChangeWatch] = open_change_watch(path, engine)  # type: ignore[arg-type]
         except Exception:  # e.g. a vanished file: the window works without it
-            log.exception("cannot watch %s for other programs' edits", path)
+            log.exception("cannot watch the workspace for other programs' edits")
             self._watch = None
         if self._watch is not None:
             self.timer.start()

@@ -119,7 +119,7 @@ class MainWindow(QMainWindow):
         self.apply_panel_fonts(self.settings.font_size)
         self.update_counts()
         self.status_actions.set_enabled(False)
-        self.changes = ChangePoller(repo.path, self.sync.typing_unsaved, self.reload_from_workspace, self,
+        self.changes = ChangePoller(repo.target, self.sync.typing_unsaved, self.reload_from_workspace, self,
                                     engine=repo.engine)
         self._attached = True
         if self._start_jobs:
@@ -132,7 +132,7 @@ class MainWindow(QMainWindow):
 
     def update_title(self) -> None:
         assert self.repo is not None
-        self.setWindowTitle(f"{self.repo.path.name} — {self.coder} — Chronicler")
+        self.setWindowTitle(f"{self.repo.path.name if self.repo.path else self.repo.location} — {self.coder} — Chronicler")
 
     def flush_edits(self) -> None:
         """Save text typed in the event form and not saved yet."""
@@ -200,7 +200,7 @@ class MainWindow(QMainWindow):
     def show_about(self) -> None:
         QMessageBox.about(self, "About Chronicler",
                           "Chronicler: articles in, highlighted entities suggested, events coded "
-                          f"against a codebook, datasets out.\n\nWorkspace: {self.repo.path}\nCoder: {self.coder}")
+                          f"against a codebook, datasets out.\n\nWorkspace: {self.repo.location}\nCoder: {self.coder}")
 
     def change_coder_name(self) -> None:
         from ui.window.coder_dialog import CoderNameDialog

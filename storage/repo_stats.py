@@ -1,0 +1,47 @@
+"""Counting what a workspace holds: the status bar's cheap counts and the full stats."""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine, func, text
+from sqlmodel import select
+
+from storage.db import read_session, write_session
+from storage.models import Article, ArticleStatus, EntitySpan, Event, LearnedPattern, SpanState
+
+
+class StatsMixin:
+    """Counts (mixed into Repository)."""
+
+    engine: Engine
+
+    def progress_counts(self) -> dict[str, Any]:
+        """Articles by status and the number of events: what the status bar shows after each
+        edit. Cheap (indexed counts), unlike stats(), which also counts every span."""
+        with read_session(self.engine) as s:
+            by_status = dict(s.exec(select(Article.status, func.count(Article.id)).group_by(Article.status)).all())
+            n_events = int(s.exec(select(func.count(Event.id))).one())
+        return {
+            "articles": {"total": sum(by_status.values()), **{k.value: by_status.get(k.value, 0) for k in ArticleStatus}},
+            "events": n_events,
+        }
+
+    def stats(self) -> dict[str, Any]:
+        with read_session(self.engine) as s:
+            by_state = dict(s.exec(select(EntitySpan.state, func.count(EntitySpan.id)).group_by(EntitySpan.state)).all())
+            n_patterns = int(s.exec(select(func.count(LearnedPattern.id))).one())
+        counts = self.progress_counts()
+        coders = self.coders()  # type: ignore[attr-defined]  (LookupsMixin)
+        return {
+            "articles": counts["articles"],
+            "spans": {"total": sum(by_state.values()), **{k.value: by_state.get(k.value, 0) for k in SpanState}},
+            "events": counts["events"],
+            "coders": coders,
+            "patterns": n_patterns,
+        }
+
+    def touch(self) -> None:
+        """A cheap write to see whether the workspace can be written at all."""
+        with write_session(self.engine) as s:
+            s.exec(text("SELECT 1"))  # type: ignore[call-overload]
+

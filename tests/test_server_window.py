@@ -1,0 +1,33 @@
+"""The main window on a server workspace: it opens, names the database (password masked), and
+reloads when another client commits (LISTEN/NOTIFY through the change poller)."""
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from storage.repository import Repository
+from tests.conftest import new_pg_database
+from tests.window_helpers import add_articles, open_window, temp_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_window_on_a_server_sees_another_clients_commit(pg_server, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    url = new_pg_database(pg_server)
+    repo = add_articles(Repository(url), 3)
+    window = open_window(qtbot, repo, temp_settings(tmp_path))
+    assert repo.location in window.windowTitle()
+    reloads: list[int] = []
+    window.changes._reload = lambda: reloads.append(1)  # type: ignore[method-assign]
+    assert window.changes.poll() is False  # nothing from anyone else yet
+    code = ("import sys; sys.path.insert(0, sys.argv[2]); from storage.repository import Repository, ArticleIn;"
+            "Repository(sys.argv[1]).add_article(ArticleIn(text='Added by another coder.'))")
+    subprocess.run([sys.executable, "-c", code, url, str(ROOT)], check=True, timeout=120)
+    deadline = time.monotonic() + 5
+    while not window.changes.poll():
+        assert time.monotonic() < deadline, "the window did not notice another client's commit"
+        qtbot.wait(50)
+    assert reloads == [1]
+    window.close()
