@@ -239,3 +239,30 @@ def test_own_jsonl_still_ours(tmp_path: Path) -> None:
     path.write_text(json.dumps({"text": "Kyiv.", "spans": [{"start": 0, "end": 4, "label": "GPE",
                                                             "state": "accepted"}]}) + "\n", encoding="utf-8")
     assert detect_format(path) is None
+
+
+def test_xmi_entities_are_not_expanded(repo, tmp_path: Path) -> None:
+    """An XMI is untrusted: no external entity read, no entity expansion bomb."""
+    from storage.formats.xmi import _typesystem
+
+    (tmp_path / "TypeSystem.xml").write_text(_typesystem().to_xml(), encoding="utf-8")
+    (tmp_path / "secret.txt").write_text("SECRET", encoding="utf-8")
+    head = '<xmi:XMI xmlns:xmi="http://www.omg.org/XMI" xmlns:cas="http:///uima/cas.ecore" xmi:version="2.0">'
+    tail = '"/><cas:View sofa="1" members=""/></xmi:XMI>'
+    sofa = '<cas:NULL xmi:id="0"/><cas:Sofa xmi:id="1" sofaNum="1" sofaID="_InitialView" sofaString="'
+    xxe = f'<!DOCTYPE x [<!ENTITY e SYSTEM "{(tmp_path / "secret.txt").as_uri()}">]>'
+    (tmp_path / "xxe.xmi").write_text(xxe + head + sofa + "a &e; b" + tail, encoding="utf-8")
+    entities = '<!ENTITY a0 "xxxxxxxxxx">' + "".join(
+        f'<!ENTITY a{i} "' + f"&a{i - 1};" * 10 + '">' for i in range(1, 10))
+    (tmp_path / "bomb.xmi").write_text(f"<!DOCTYPE x [{entities}]>" + head + sofa + "&a9;" + tail, encoding="utf-8")
+    report = import_files(repo, [tmp_path / "xxe.xmi", tmp_path / "bomb.xmi"])
+    assert report.imported == 0 and len(report.failures) == 2
+    assert all(f.reason.startswith("xmi: not a UIMA CAS XMI file") for f in report.failures)
+
+
+def test_doccano_offset_inside_an_emoji(repo, tmp_path: Path) -> None:
+    s = utf16(TEXT, TEXT.index("🛩"))
+    path = tmp_path / "mid.jsonl"
+    path.write_text(json.dumps({"text": TEXT, "label": [[s + 1, s + 4, "X"]]}) + "\n", encoding="utf-8")
+    report = import_files(repo, [path])
+    assert report.imported == 0 and "does not fit the text (offsets are UTF-16 code units)" in report.failures[0].reason
