@@ -266,3 +266,10 @@ def test_doccano_offset_inside_an_emoji(repo, tmp_path: Path) -> None:
     path.write_text(json.dumps({"text": TEXT, "label": [[s + 1, s + 4, "X"]]}) + "\n", encoding="utf-8")
     report = import_files(repo, [path])
     assert report.imported == 0 and "does not fit the text (offsets are UTF-16 code units)" in report.failures[0].reason
+
+
+def test_brat_text_alone_is_an_article(repo, tmp_path: Path) -> None:
+    folder = _brat_folder(tmp_path)
+    report = import_files(repo, [folder / "doc1.txt"])
+    assert report.imported == 1 and not report.failures
+    assert not repo.spans(repo.find_article_by_text(TEXT))

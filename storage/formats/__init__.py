@@ -4,7 +4,7 @@ file's name and content, reading a file whole, and writing a workspace's accepte
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable, Mapping, Optional
+from typing import Callable, Collection, Mapping, Optional
 
 from storage.formats.common import FormatProblem, ToolRead
 
@@ -18,20 +18,24 @@ SUFFIXES = {"brat": (".ann",), "doccano": (".jsonl", ".json", ".ndjson"), "label
 Reader = Callable[[Path], ToolRead]
 
 
-def detect_format(path: Path, named: Optional[str] = None) -> Optional[str]:
+def detect_format(path: Path, named: Optional[str] = None, batch: Optional[Collection[Path]] = None) -> Optional[str]:
     """The tool format of a file (or SKIP), from --from when it names one for this kind of
-    file, else from its name and content; None for Chronicler's own files."""
+    file, else from its name and content; None for Chronicler's own files. A companion file
+    (a brat .txt, .conf, a TypeSystem.xml) is skipped only when what it belongs to is in the
+    same import (`batch`, when given): alone it is imported as what it is."""
     suffix = path.suffix.lower()
     if named and suffix in SUFFIXES.get(named, ()):
         return named
     if suffix in (".ann", ".spacy", ".xmi"):
         return {".ann": "brat", ".spacy": "spacy", ".xmi": "xmi"}[suffix]
-    if suffix == ".txt" and path.with_suffix(".ann").is_file():
+    def belongs(owners: list[Path]) -> bool:
+        return any(o.is_file() and (batch is None or o in batch) for o in owners)
+
+    if suffix == ".txt" and belongs([path.with_suffix(".ann")]):
         return SKIP
-    if path.name in ("annotation.conf", "visual.conf", "tools.conf", "kb_shortcuts.conf") \
-            and any(path.parent.glob("*.ann")):
+    if suffix == ".conf" and belongs(list(path.parent.glob("*.ann"))):
         return SKIP
-    if path.name.lower() == "typesystem.xml" and any(path.parent.glob("*.xmi")):
+    if path.name.lower() == "typesystem.xml" and belongs(list(path.parent.glob("*.xmi"))):
         return SKIP
     if suffix in (".jsonl", ".ndjson"):
         return _sniff_lines(path)

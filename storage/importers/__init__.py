@@ -365,6 +365,7 @@ def import_paths(repo: Repository, paths: Iterable[Union[str, Path]], progress: 
             except OSError:
                 sizes[path] = 1
     total = len(files) - len(sizes) + sum(sizes.values())
+    batch = set(files)
     run = _Importer(repo, progress, cancelled, total)
     run.report.failures.extend(failures)
     run.progress(0, total, "")
@@ -372,7 +373,7 @@ def import_paths(repo: Repository, paths: Iterable[Union[str, Path]], progress: 
         if run.cancelled() or run.report.cancelled:
             run.report.cancelled = True
             break
-        tool = detect_format(path, from_format)
+        tool = detect_format(path, from_format, batch)
         if tool == SKIP:
             continue
         run.report.files += 1
