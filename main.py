@@ -144,6 +144,8 @@ def cmd_train(args: argparse.Namespace) -> int:
                                  progress=progress)
     except TrainRefused as exc:
         raise CliError(str(exc)) from exc
+    except KeyboardInterrupt:
+        raise CliError("training interrupted; nothing saved") from None
     finally:
         bar.close()
     print(json.dumps(result.as_dict(), ensure_ascii=False) if args.json else result.describe())

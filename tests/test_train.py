@@ -113,9 +113,12 @@ def test_cancelled_saves_nothing(repo: Repository) -> None:
     from coding.trained import trained_path
     from services.train import train_workspace
 
-    _fill(repo, 6)
-    result = train_workspace(repo, name="never", epochs=2, cancelled=lambda: True)
+    _fill(repo, 7)
+    calls: list[tuple[int, int, str]] = []
+    result = train_workspace(repo, name="never", epochs=5, progress=lambda d, n, m: calls.append((d, n, m)),
+                             cancelled=lambda: any("epoch 2/5" in m for _d, _n, m in calls))
     assert result.cancelled and result.path is None and trained_path("never") is None
+    assert result.epochs < 5 and any("epoch 1/5, loss" in m for _d, _n, m in calls)
     assert "nothing saved" in result.describe()
 
 
