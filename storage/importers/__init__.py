@@ -17,7 +17,7 @@ import stat
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, Callable, Generator, Iterable, Iterator, Sequence, Union
+from typing import IO, Any, Callable, Generator, Iterable, Iterator, Mapping, Optional, Sequence, Union
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -44,6 +44,8 @@ STREAM_SUFFIXES = (".csv", ".jsonl", ".ndjson")
 # An exported workbook edited in Excel comes back through storage.workbook_import (events only).
 WORKBOOK_SUFFIXES = (".xlsx",)
 SUPPORTED_SUFFIXES = SINGLE_SUFFIXES + STREAM_SUFFIXES + WORKBOOK_SUFFIXES
+# reader(path) -> storage.formats.ToolRead, for a tool format storage cannot read itself (spaCy).
+ToolReader = Callable[[Path], Any]
 
 
 @dataclass
@@ -63,6 +65,8 @@ class ImportReport:
     # Events changed by importing an edited export workbook (.xlsx).
     events_created: int = 0
     events_updated: int = 0
+    # What other tools' files held that was not imported or was changed (storage.formats).
+    notes: list[str] = field(default_factory=list)
 
     def describe(self) -> str:
         text = f"imported {self.imported}, skipped {self.duplicates} duplicates, failed {len(self.failures)}"
@@ -213,6 +217,23 @@ class _Importer:
         self.done += 1
         self.progress(self.done, self.total, path.name)
 
+    def tool_file(self, path: Path, fmt: str, readers: Optional[Mapping[str, ToolReader]]) -> None:
+        """Another tool's file (storage.formats): read whole, then stored in one transaction."""
+        from storage.formats import FormatProblem, read_tool_file
+
+        self.flush()
+        try:
+            read = read_tool_file(path, fmt, readers)
+        except FormatProblem as exc:
+            self.fail(path, f"{fmt}: {exc}")
+            return
+        except Exception as exc:  # a file must never crash the import: name it and go on
+            self.fail(path, f"{fmt}: could not be read ({type(exc).__name__}: {exc})")
+            return
+        if self._store(read.records, lambda reason: self.fail(path, reason)):
+            self.report.notes.extend(f"{path.name}: {note}" if not note.startswith(path.name) else note
+                                     for note in read.notes)
+
     def streamed(self, path: Path, lines: int) -> None:
         """A CSV or JSONL file, in batches; bad lines are reported and skipped."""
         self.flush()
@@ -329,9 +350,13 @@ class _Importer:
 
 
 def import_paths(repo: Repository, paths: Iterable[Union[str, Path]], progress: ProgressFn = no_progress,
-                 cancelled: CancelFn = never_cancel) -> ImportReport:
+                 cancelled: CancelFn = never_cancel, from_format: Optional[str] = None,
+                 readers: Optional[Mapping[str, ToolReader]] = None) -> ImportReport:
     """Import files and folders; never raises for bad input (each failure is in the report).
-    progress(done, total) counts files, and lines within CSV/JSONL files."""
+    progress(done, total) counts files, and lines within CSV/JSONL files. Other tools' files
+    are detected (or named by from_format); readers adds readers storage cannot hold (spaCy)."""
+    from storage.formats import SKIP, detect_format
+
     files, failures = collect_files(paths)
     files = [f for f in files if not _is_workspace_file(repo, f)]
     sizes: dict[Path, int] = {}
@@ -342,6 +367,7 @@ def import_paths(repo: Repository, paths: Iterable[Union[str, Path]], progress: 
             except OSError:
                 sizes[path] = 1
     total = len(files) - len(sizes) + sum(sizes.values())
+    batch = set(files)
     run = _Importer(repo, progress, cancelled, total)
     run.report.failures.extend(failures)
     run.progress(0, total, "")
@@ -349,9 +375,16 @@ def import_paths(repo: Repository, paths: Iterable[Union[str, Path]], progress: 
         if run.cancelled() or run.report.cancelled:
             run.report.cancelled = True
             break
+        tool = detect_format(path, from_format, batch)
+        if tool == SKIP:
+            continue
         run.report.files += 1
         suffix = path.suffix.lower()
-        if suffix in STREAM_SUFFIXES:
+        if tool:
+            run.tool_file(path, tool, readers)
+            run.done += sizes.get(path, 1)
+            run.progress(run.done, total, path.name)
+        elif suffix in STREAM_SUFFIXES:
             run.streamed(path, sizes[path])
         elif suffix in SINGLE_SUFFIXES:
             run.single(path)

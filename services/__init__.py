@@ -1,0 +1,1 @@
+"""The jobs both faces run (command line and GUI), without Qt: they join storage and coding."""
