@@ -15,8 +15,8 @@ from sqlmodel import Session
 
 # Alembic head as a number kept in PRAGMA user_version, so an up-to-date workspace opens
 # without importing Alembic at all (cold start matters).
-SCHEMA_VERSION = 3
-HEAD_REVISION = "0003"
+SCHEMA_VERSION = 4
+HEAD_REVISION = "0004"
 BUSY_TIMEOUT_MS = 30_000
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 

@@ -19,6 +19,7 @@ from storage.models import (
     utcnow,
 )
 from storage.repo_lookups import LookupsMixin
+from storage.teams import TeamsMixin
 from storage.repo_types import (  # re-exported: callers import these from here
     AddResult,
     ArticleBundle,
@@ -43,7 +44,7 @@ def _events_with_evidence(s: Any, article_id: int) -> list[EventWithEvidence]:
     return [EventWithEvidence(e, evidence[e.id]) for e in events]  # type: ignore[index]
 
 
-class Repository(LookupsMixin):
+class Repository(LookupsMixin, TeamsMixin):
     """A workspace file and what can be done with it. Safe to share between threads."""
 
     def __init__(self, path: str | Path) -> None:
