@@ -62,7 +62,7 @@ class FieldScore:
         return out
 
 
-def _comparable(value: Any, level: str) -> Any:
+def comparable(value: Any, level: str) -> Any:
     """The value as the level compares it; None for no value (or one that is not a number
     where a number is needed)."""
     if is_empty(value):
@@ -89,7 +89,7 @@ def score_field(pairs: Iterable[tuple[Any, Any]], level: str) -> FieldScore:
     both: list[tuple[Any, Any]] = []
     missing = 0
     for va, vb in pairs:
-        a, b = _comparable(va, level), _comparable(vb, level)
+        a, b = comparable(va, level), comparable(vb, level)
         if a is None and b is None:
             continue
         if a is None or b is None:

@@ -243,3 +243,13 @@ class Setting(SQLModel, table=True):
 
     key: str = Field(primary_key=True)
     value: Any = Field(default=None, sa_column=Column(JSON, nullable=True))
+
+
+class MergedEvent(SQLModel, table=True):
+    """The version of an event a merge last brought in (its updated_at there): on the next
+    merge, an event unchanged here since then takes the source's edits, and one edited on both
+    sides is a conflict (migration 0004)."""
+
+    __tablename__ = "mergedevent"
+    uid: str = Field(primary_key=True)
+    updated_at: dt.datetime

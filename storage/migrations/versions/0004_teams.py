@@ -2,7 +2,7 @@
 
 Team coding (DESIGN section 10): who codes which article and their own status for it, which
 articles were adjudicated, gold events with the uids of their source events, and workspace
-settings such as blind mode. Only additions: an older workspace keeps every row (the file is
+settings such as blind mode, and the event versions merges brought in. Only additions: an older workspace keeps every row (the file is
 backed up by storage.db.migrate before this runs).
 
 Revision ID: 0004
@@ -46,6 +46,12 @@ def upgrade() -> None:
         sa.Column("value", sa.JSON(), nullable=True),
         sa.PrimaryKeyConstraint("key"),
     )
+    op.create_table(
+        "mergedevent",
+        sa.Column("uid", sa.String(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("uid"),
+    )
     # Plain ADD COLUMN (no batch mode): a NOT NULL column with a constant default needs no
     # table rebuild, so a workspace of 100,000 events migrates at once.
     op.add_column("event", sa.Column("gold", sa.Boolean(), nullable=False, server_default=sa.false()))
@@ -56,6 +62,7 @@ def downgrade() -> None:
     with op.batch_alter_table("event") as batch_op:
         batch_op.drop_column("sources")
         batch_op.drop_column("gold")
+    op.drop_table("mergedevent")
     op.drop_table("setting")
     op.drop_table("adjudication")
     op.drop_index("ix_assignment_coder", table_name="assignment")
