@@ -96,6 +96,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     options = ExportOptions(
         statuses=tuple(args.status or ()), coders=tuple(args.coder or ()),
         date_from=args.date_from, date_to=args.date_to, codebook=args.codebook, event_hook=hook,
+        gold_only=args.gold_only,
     )
     bar, progress = _progress_bar("exporting")
     try:
@@ -206,6 +207,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--from", dest="date_from", help="only events on or after this date (YYYY-MM-DD)")
     p.add_argument("--to", dest="date_to", help="only events on or before this date (YYYY-MM-DD)")
     p.add_argument("--codebook", help="only events coded with this codebook name")
+    p.add_argument("--gold-only", action="store_true", help="only adjudicated (gold) events")
     p.set_defaults(func=cmd_export)
 
     p = with_db(sub.add_parser("stats", help="counts of articles, spans, events, coders"))

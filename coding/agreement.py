@@ -65,10 +65,18 @@ class FieldScore:
 def comparable(value: Any, level: str) -> Any:
     """The value as the level compares it; None for no value (or one that is not a number
     where a number is needed)."""
-    if is_empty(value):
+    if value is None:
         return None
     if level == "nominal":
-        return " ".join(value.split()).casefold() if isinstance(value, str) else value
+        if value.__class__ is str:
+            # Runs for every field of every pair: the common clean value skips the re-join.
+            folded = value.casefold()
+            if folded.strip() != folded or "  " in folded or "\n" in folded or "\t" in folded:
+                folded = " ".join(folded.split())
+            return folded or None
+        return value
+    if is_empty(value):
+        return None
     if level == "interval" and not isinstance(value, (int, float)):
         day = value if isinstance(value, dt.date) else None
         if isinstance(value, str):
@@ -245,7 +253,10 @@ def compare_coders(events: Sequence[CodedEvent], codebook: Codebook,
             pair.only_b.extend(e for j, e in enumerate(eb) if j not in used_b)
         pair.fields = score_pairs(pair.matched, levels)
         report.pairs.append(pair)
-    report.fields = score_pairs([m for p in report.pairs for m in p.matched], levels)
+    if len(report.pairs) == 1:
+        report.fields = report.pairs[0].fields  # one pair: the overall figures are that pair's
+    else:
+        report.fields = score_pairs([m for p in report.pairs for m in p.matched], levels)
     return report
 
 

@@ -5,7 +5,7 @@ import json
 from collections import Counter
 from typing import Any, Optional, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import String, select, type_coerce
 
 from coding.agreement import AgreementReport, compare_coders
 from coding.codebook import default_codebook, find_codebook
@@ -18,7 +18,9 @@ _EV = Event.__table__.c
 
 def load_coded_events(repo: Any, codebook: Optional[str] = None) -> tuple[list[CodedEvent], Codebook]:
     """Every coder's event (gold events left out) of one codebook, default the most used one."""
-    cols = [_EV.uid, _EV.article_id, _EV.coder, _EV.codebook_name, _EV.codebook_version, _EV.extra] + [
+    # extra as its JSON text: most events have none ("{}") and skip the decoding.
+    cols = [_EV.uid, _EV.article_id, _EV.coder, _EV.codebook_name, _EV.codebook_version,
+            type_coerce(_EV.extra, String)] + [
         getattr(_EV, n) for n in CORE_EVENT_FIELDS]
     stmt = select(*cols).where(_EV.gold.is_(False), _EV.coder.is_not(None)).order_by(_EV.id)
     with repo.engine.connect() as conn:
@@ -39,8 +41,8 @@ def load_coded_events(repo: Any, codebook: Optional[str] = None) -> tuple[list[C
         if r[3] != name:
             continue
         values = dict(zip(CORE_EVENT_FIELDS, r[6:]))
-        extra = r[5] if isinstance(r[5], dict) else json.loads(r[5] or "{}")
-        values.update(extra or {})
+        if r[5] and r[5] != "{}":
+            values.update(json.loads(r[5]))
         events.append(CodedEvent(r[0], int(r[1]), str(r[2]), values))
     return events, book
 

@@ -148,6 +148,12 @@ def _event(item: Any, text: str, i: int) -> EventRecord:
                      codebook_name=_str(item, "codebook", "acled") or "acled",
                      codebook_version=_str(item, "codebook_version", "1") or "1",
                      created_at=_when(item.get("created_at"), what), updated_at=_when(item.get("updated_at"), what))
+    if item.get("gold") not in (None, False, True):
+        raise RecordProblem(f"{what}: 'gold' must be true or false")
+    sources = item.get("sources") or []
+    if not isinstance(sources, list) or not all(isinstance(u, str) for u in sources):
+        raise RecordProblem(f"{what}: 'sources' must be a list of event uids")
+    ev.gold, ev.sources = bool(item.get("gold")), list(sources)
     for name, value in fields.items():
         if name in _CORE_TYPES:
             try:
@@ -377,7 +383,8 @@ def _article_json(article: Article, spans: Sequence[EntitySpan],
              "created_at": _iso(e.created_at), "updated_at": _iso(e.updated_at),
              "fields": {k: _iso(v) for k, v in event_fields(e).items() if v is not None},
              "evidence": [{"field": ev.field, "start": ev.start, "end": ev.end, "text": text[ev.start:ev.end]}
-                          for ev in sorted(evidence, key=lambda x: (x.start, x.field))]}
+                          for ev in sorted(evidence, key=lambda x: (x.start, x.field))],
+             **({"gold": True, "sources": list(e.sources or [])} if e.gold else {})}
             for e, evidence in events
         ],
     }

@@ -45,6 +45,8 @@ class EventRecord:
     created_at: Optional[dt.datetime] = None
     updated_at: Optional[dt.datetime] = None
     evidence: list[EvidenceRecord] = field(default_factory=list)
+    gold: bool = False  # an adjudicated event, made from the events whose uids are in sources
+    sources: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -202,6 +202,7 @@ def _store_children(conn, cursor, items: list[tuple[int, ArticleRecord]], now) -
         taken.add(uid)
         row = dict(ev.core, uid=uid, article_id=aid, codebook_name=ev.codebook_name,
                    codebook_version=ev.codebook_version, extra=ev.extra or {}, coder=ev.coder,
+                   gold=ev.gold, sources=list(ev.sources),
                    created_at=ev.created_at or now, updated_at=ev.updated_at or ev.created_at or now)
         event_id = conn.execute(insert(_EVENTS), row).inserted_primary_key[0]
         if ev.evidence:
