@@ -24,7 +24,7 @@ class MergeResult:
         def one(c: MergeCounts) -> dict[str, Any]:
             return {"source": c.source, "articles": {"added": c.articles_added, "matched": c.articles_matched},
                     "events": {"added": c.events_added, "updated": c.events_updated},
-                    "spans": c.spans_added, "assignments": c.assignments_added, "patterns": c.patterns_added,
+                    "spans": {"added": c.spans_added, "updated": c.spans_updated}, "assignments": c.assignments_added, "patterns": c.patterns_added,
                     "conflicts": [x.to_json() for x in c.conflicts]}
         return {"sources": [one(c) for c in self.sources],
                 "conflicts": sum(len(c.conflicts) for c in self.sources)}
@@ -33,7 +33,8 @@ class MergeResult:
         lines = []
         for c in self.sources:
             lines.append(f"{c.source}: {c.articles_added} articles added ({c.articles_matched} already here), "
-                         f"{c.events_added} events added, {c.events_updated} updated, {c.spans_added} spans, "
+                         f"{c.events_added} events added, {c.events_updated} updated, {c.spans_added} spans added, "
+                         f"{c.spans_updated} updated, "
                          f"{c.assignments_added} assignments, {c.patterns_added} learned patterns"
                          + ("" if c.added_anything else " (nothing new)"))
             for x in c.conflicts:

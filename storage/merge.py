@@ -26,6 +26,7 @@ from storage.models import (
     SpanState,
 )
 from storage.repo_types import event_fields
+from storage.teams import rollup_status
 
 CONFLICTS_KEY = "merge_conflicts"
 _EVENT_SKIP = {"id", "article_id"}
@@ -56,6 +57,7 @@ class MergeCounts:
     events_added: int = 0
     events_updated: int = 0
     spans_added: int = 0
+    spans_updated: int = 0
     assignments_added: int = 0
     patterns_added: int = 0
     conflicts: list[Conflict] = field(default_factory=list)
@@ -63,7 +65,7 @@ class MergeCounts:
     @property
     def added_anything(self) -> bool:
         return bool(self.articles_added or self.events_added or self.events_updated or self.spans_added
-                    or self.assignments_added or self.patterns_added)
+                    or self.spans_updated or self.assignments_added or self.patterns_added)
 
 
 def _plain(value: Any) -> Any:
@@ -139,7 +141,11 @@ def _merge_articles(s: Session, snap: Snapshot, counts: MergeCounts) -> dict[int
 
 
 def _span_key(sp: EntitySpan) -> tuple[Any, ...]:
-    return (sp.start, sp.end, sp.label, sp.origin, sp.state, sp.coder)
+    """Which span this is: a coder's by range and coder (its label and state are their
+    decision, which may change); a machine suggestion by range, label and origin."""
+    if sp.coder is not None:
+        return (sp.start, sp.end, sp.coder)
+    return (sp.start, sp.end, sp.label, sp.origin)
 
 
 def _merge_spans(s: Session, snap: Snapshot, ids: dict[int, int], counts: MergeCounts) -> None:
@@ -147,24 +153,32 @@ def _merge_spans(s: Session, snap: Snapshot, ids: dict[int, int], counts: MergeC
     for sp in snap.spans:
         by_article.setdefault(ids[sp.article_id], []).append(sp)
     for article_id, spans in by_article.items():
-        here = list(s.exec(select(EntitySpan).where(EntitySpan.article_id == article_id)).all())
-        keys = {_span_key(sp) for sp in here}
+        here = {_span_key(h): h for h in s.exec(select(EntitySpan).where(EntitySpan.article_id == article_id)).all()}
         for sp in spans:
-            if _span_key(sp) in keys:
+            mine = here.get(_span_key(sp))
+            if mine is not None:
+                if sp.updated_at > mine.updated_at:  # the coder decided again since: the later decision
+                    mine.label, mine.state, mine.origin, mine.updated_at = sp.label, sp.state, sp.origin, sp.updated_at
+                    s.add(mine)
+                    counts.spans_updated += 1
                 continue
             # A coder's decision on a suggestion both files hold is that suggestion, decided.
-            plain = next((h for h in here if (h.start, h.end, h.label) == (sp.start, sp.end, sp.label)
-                          and h.coder is None and h.state == SpanState.SUGGESTED.value
-                          and h.origin == sp.origin and sp.coder is not None), None)
+            plain = None
+            if sp.coder is not None:
+                plain = here.get((sp.start, sp.end, sp.label, sp.origin))
+                if plain is not None and plain.state != SpanState.SUGGESTED.value:
+                    plain = None
             if plain is not None:
+                del here[_span_key(plain)]
                 plain.state, plain.coder, plain.updated_at = sp.state, sp.coder, sp.updated_at
                 s.add(plain)
+                here[_span_key(plain)] = plain
+                counts.spans_updated += 1
             else:
                 copy = EntitySpan(**sp.model_dump(exclude={"id", "article_id"}), article_id=article_id)
                 s.add(copy)
-                here.append(copy)
-            keys.add(_span_key(sp))
-            counts.spans_added += 1
+                here[_span_key(copy)] = copy
+                counts.spans_added += 1
 
 
 def _values(event: Event, evidence: list[Evidence]) -> dict[str, Any]:
@@ -233,6 +247,7 @@ def _remember(s: Session, uid: str, updated_at: dt.datetime) -> None:
 def _merge_lists(s: Session, snap: Snapshot, ids: dict[int, int], counts: MergeCounts) -> None:
     """Assignments (the later status wins), adjudications, learned patterns (the higher
     count: merging twice must not count twice), coders, codebooks, actors."""
+    touched: set[int] = set()
     for a in snap.assignments:
         article_id = ids[a.article_id]
         row = s.exec(select(Assignment).where(Assignment.article_id == article_id,
@@ -240,9 +255,19 @@ def _merge_lists(s: Session, snap: Snapshot, ids: dict[int, int], counts: MergeC
         if row is None:
             s.add(Assignment(**a.model_dump(exclude={"id", "article_id"}), article_id=article_id))
             counts.assignments_added += 1
+            touched.add(article_id)
         elif a.updated_at > row.updated_at:
             row.status, row.updated_at = a.status, a.updated_at
             s.add(row)
+            touched.add(article_id)
+    s.flush()
+    for article_id in touched:
+        # The article's overall status follows its coders' own, as set_coder_status keeps it.
+        article = s.get(Article, article_id)
+        statuses = list(s.exec(select(Assignment.status).where(Assignment.article_id == article_id)).all())
+        if article is not None and statuses:
+            article.status = rollup_status(statuses)
+            s.add(article)
     for adj in snap.adjudications:
         if s.get(Adjudication, ids[adj.article_id]) is None:
             s.add(Adjudication(article_id=ids[adj.article_id], adjudicator=adj.adjudicator,

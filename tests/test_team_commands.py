@@ -162,6 +162,7 @@ def test_merge_keeps_coders_and_merging_twice_adds_nothing(tmp_path: Path, capsy
     assert (events["ana"].evidence["location"].start, events["ana"].evidence["location"].end) == (13, 17)
     assert {(s.start, s.coder) for s in repo.spans(aid)} == {(13, None), (33, "ana"), (33, "ben")}
     assert {(a.coder, a.status) for a in repo.assignments(aid)} == {("ana", "coded"), ("ben", "coded")}
+    assert repo.get_article(aid).status == "coded"
     assert [(p.text, p.hits) for p in repo.patterns()] == [("Goma", 1)]
     before = repo.stats()
 
@@ -170,7 +171,7 @@ def test_merge_keeps_coders_and_merging_twice_adds_nothing(tmp_path: Path, capsy
     assert code == 0 and again["conflicts"] == 0
     for s in again["sources"]:
         assert s["articles"]["added"] == s["events"]["added"] == s["events"]["updated"] == 0
-        assert s["spans"] == s["assignments"] == s["patterns"] == 0
+        assert s["spans"] == {"added": 0, "updated": 0} and s["assignments"] == s["patterns"] == 0
     assert repo.stats() == before
     assert len(repo.assignments()) == 2
 
@@ -218,3 +219,22 @@ def test_merge_refuses_bad_sources_in_one_line(tmp_path: Path, capsys) -> None:
         code, out, err = run(capsys, "merge", str(source), "--db", str(db))
         assert code != 0 and err.startswith(f"chronicler: {source}: ") and reason in err, err
     assert junk.read_text().startswith("not a database")
+
+
+def test_merge_takes_a_coders_later_span_decision_without_duplicating(tmp_path: Path, capsys) -> None:
+    ana = _offline_copy(tmp_path, "ana", "ana", 4)
+    db = tmp_path / "lead.sqlite"
+    assert run(capsys, "merge", str(ana), "--db", str(db))[0] == 0
+    src = Repository(ana)
+    (aid,) = src.article_ids()
+    suggestion = next(s for s in src.spans(aid) if s.coder is None)
+    src.update_span(suggestion.id, state="accepted", coder="ana")   # decided on the suggestion
+    own = next(s for s in src.spans(aid) if s.origin == "coder")
+    src.update_span(own.id, state="rejected")                        # changed her mind
+    src.close()
+    code, out, _ = run(capsys, "merge", str(ana), "--db", str(db), "--json")
+    assert code == 0 and json.loads(out)["sources"][0]["spans"] == {"added": 0, "updated": 2}
+    lead = Repository(db)
+    (lead_aid,) = lead.article_ids()
+    assert sorted((s.start, s.coder, s.state) for s in lead.spans(lead_aid)) == [
+        (13, "ana", "accepted"), (33, "ana", "rejected")]
