@@ -120,6 +120,9 @@ def match_article(a: Sequence[CodedEvent], b: Sequence[CodedEvent], keys: MatchK
     possible, then the most alike. Events without a possible partner stay unpaired."""
     if not a or not b:
         return []
+    if len(a) == 1 and len(b) == 1:  # the common case needs no assignment solver
+        gap = _dates_agree(a[0].values, b[0].values, keys)
+        return [(0, 0)] if gap is not None and _places_agree(a[0].values, b[0].values, keys) else []
     # Each possible pair is worth more than all tie scores together, so the assignment first
     # makes as many pairs as it can and only then prefers the most alike.
     bonus = float(min(len(a), len(b)) + 1)

@@ -94,3 +94,25 @@ def test_edited_workbook_reads_gold_back(adjudicated, tmp_path: Path) -> None:
     wb.save(out)
     report = import_workbook(repo, out)
     assert [(p.column, "not TRUE or FALSE" in p.message) for p in report.problems] == [("gold", True)]
+
+
+def test_jsonl_round_trip_keeps_assignments_statuses_and_adjudication(adjudicated, tmp_path: Path) -> None:
+    repo, _gold, _sources = adjudicated
+    (aid,) = repo.article_ids()
+    repo.assign([(aid, "ana"), (aid, "ben")])
+    repo.set_coder_status(aid, "ana", "coded")
+    out = tmp_path / "ws.jsonl"
+    assert main.main(["export", str(out), "--db", str(repo.path)]) == 0
+    line = json.loads(out.read_text(encoding="utf-8").splitlines()[0])
+    assert line["assignments"] == [{"coder": "ana", "status": "coded"}, {"coder": "ben", "status": "new"}]
+    assert line["adjudicated"]["by"] == "lead"
+    fresh = Repository(tmp_path / "fresh.sqlite")
+    import_paths(fresh, [out])
+    (fid,) = fresh.article_ids()
+    assert [(a.coder, a.status) for a in fresh.assignments(fid)] == [("ana", "coded"), ("ben", "new")]
+    assert fresh.is_adjudicated(fid) and fresh.get_article(fid).status == "in_progress"
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps({"text": "Riots in Sumy.", "assignments": [{"coder": "ana", "status": "done"}]})
+                   + "\n", encoding="utf-8")
+    report = import_paths(fresh, [bad])
+    assert report.imported == 0 and "assignment 1: unknown status 'done'" in report.failures[0].reason

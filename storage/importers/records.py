@@ -56,6 +56,8 @@ class ArticleRecord(ArticleIn):
     imported_at: Optional[dt.datetime] = None
     spans: list[SpanRecord] = field(default_factory=list)
     events: list[EventRecord] = field(default_factory=list)
+    assignments: list[tuple[str, str]] = field(default_factory=list)  # (coder, that coder's status)
+    adjudicated_by: Optional[str] = None  # set (maybe "") when the article was adjudicated
 
 
 _FORMATS = (

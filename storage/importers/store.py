@@ -163,7 +163,9 @@ class ArticleWriter:
                 id_of.update(cursor.execute(f"SELECT sha256, id FROM article WHERE sha256 IN ({marks})", part))
             for i in fresh:
                 result.ids[i] = id_of[digests[i]]
-        children = [(result.ids[i], records[i]) for i in fresh if records[i].spans or records[i].events]
+        children = [(result.ids[i], records[i]) for i in fresh
+                    if records[i].spans or records[i].events or records[i].assignments
+                    or records[i].adjudicated_by is not None]
         if children:
             _store_children(self._conn, cursor, children, now)  # type: ignore[arg-type]
         return result
@@ -188,6 +190,14 @@ def _store_children(conn, cursor, items: list[tuple[int, ArticleRecord]], now) -
     ]
     if spans:
         cursor.executemany(_INSERT_SPAN, spans)
+    assignments = [(aid, coder, status, stamp, stamp) for aid, rec in items for coder, status in rec.assignments]
+    if assignments:
+        cursor.executemany("INSERT OR IGNORE INTO assignment (article_id, coder, status, assigned_at, updated_at) "
+                           "VALUES (?, ?, ?, ?, ?)", assignments)
+    adjudicated = [(aid, rec.adjudicated_by or None, stamp) for aid, rec in items if rec.adjudicated_by is not None]
+    if adjudicated:
+        cursor.executemany("INSERT OR IGNORE INTO adjudication (article_id, adjudicator, adjudicated_at) "
+                           "VALUES (?, ?, ?)", adjudicated)
     events = [(aid, ev) for aid, rec in items for ev in rec.events]
     if not events:
         return
