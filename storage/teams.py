@@ -229,12 +229,13 @@ class TeamsMixin:
                 s.delete(row)
 
     def hides_others(self, article_id: int, viewer: Optional[str]) -> bool:
-        """Blind mode on, a coder looking, the article double-coded and not yet adjudicated."""
+        """Blind mode on, the article double-coded, the viewer one of its coders, and not yet
+        adjudicated. Someone not coding the article (a lead, an adjudicator) sees it all."""
         if not viewer or not self.blind_mode:
             return False
         with read_session(self.engine) as s:
-            n = int(s.exec(select(func.count(Assignment.id)).where(Assignment.article_id == article_id)).one())
-            return n >= 2 and s.get(Adjudication, article_id) is None
+            coders = set(s.exec(select(Assignment.coder).where(Assignment.article_id == article_id)).all())
+            return len(coders) >= 2 and viewer in coders and s.get(Adjudication, article_id) is None
 
     def visible_bundle(self, article_id: int, viewer: Optional[str]) -> Optional[ArticleBundle]:
         """The article as `viewer` may see it: in blind mode on a double-coded article not yet

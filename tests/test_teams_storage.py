@@ -115,8 +115,9 @@ def test_blind_mode_hides_other_coders_events_and_span_decisions(repo: Repositor
     assert {(s.start, s.end): s.state for s in repo.visible_bundle(aid, "ben").spans}[(0, 6)] == "rejected"
     assert {(s.start, s.end): s.state for s in repo.visible_bundle(aid, "ana").spans}[(0, 6)] == "accepted"
 
-    # Single-coded articles and an adjudicator without a name see everything.
+    # Someone not coding the article, or without a name, sees everything.
     assert len(repo.visible_bundle(aid, None).events) == 2
+    assert len(repo.visible_bundle(aid, "lead").events) == 2
     # Once adjudicated, nothing is hidden any more.
     repo.mark_adjudicated(aid, "lead")
     assert len(repo.visible_bundle(aid, "ben").events) == 2
