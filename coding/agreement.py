@@ -10,20 +10,25 @@ from typing import Any, Iterable, Mapping, Optional, Sequence
 
 import krippendorff
 import numpy as np
+# The package's own steps after the coincidence matrix (see _alpha_from_pairs); version pinned.
+from krippendorff.krippendorff import _distance_metric, _distances, _random_coincidences
 
 from coding.matching import CodedEvent, match_article, match_keys
 from coding.schema import Codebook
 from coding.values import is_empty
 
-# Above this many cells (units x values x values) the package's dense coincidence step would
-# need hundreds of MB; such a field gets no alpha and a note instead of exhausting memory.
-MAX_DENSE_CELLS = 40_000_000
+# krippendorff.alpha builds a units x values x values array: above this many cells (~100 MB)
+# the coincidence matrix is summed pair by pair instead (_alpha_from_pairs).
+MAX_DENSE_CELLS = 12_000_000
+# Beyond this many distinct values even the values x values matrices are too big to hold.
+MAX_VALUES = 6_000
 
 
 def field_levels(codebook: Codebook) -> dict[str, str]:
     """Field -> level of measurement, in codebook order, for the fields agreement scores:
     nominal for choices, actors, places and names; ordinal for precisions; ratio for counts;
-    interval for dates (days apart). Free text, coordinates and derived fields are left out."""
+    Dates are left out (matched pairs are within a day by construction), and so are free
+    text, coordinates and derived fields."""
     precisions = {f.precision_field for f in codebook.fields if f.precision_field}
     levels: dict[str, str] = {}
     for f in codebook.fields:
@@ -37,8 +42,6 @@ def field_levels(codebook: Codebook) -> dict[str, str]:
             levels[f.name] = "nominal"
         elif f.type == "integer" and "count" in f.roles:
             levels[f.name] = "ratio"
-        elif f.type == "date":
-            levels[f.name] = "interval"
     return levels
 
 
@@ -112,13 +115,35 @@ def score_field(pairs: Iterable[tuple[Any, Any]], level: str) -> FieldScore:
     if len(domain) < 2:
         return FieldScore(level, None, n, missing, agreement,
                           "every value is the same, so alpha is undefined (no variation to agree on)")
-    counts = _value_counts(both, domain)
-    if counts.shape[0] * len(domain) ** 2 > MAX_DENSE_CELLS:
+    if len(domain) > MAX_VALUES:
         return FieldScore(level, None, n, missing, agreement,
-                          f"{len(domain)} distinct values: too many for the package's exact computation")
+                          f"{len(domain):,} distinct values: too many to compute alpha in memory")
     numeric_domain = np.array(domain if level != "nominal" else range(len(domain)), dtype=float)
-    value = krippendorff.alpha(value_counts=counts, value_domain=numeric_domain, level_of_measurement=level)
+    counts = _value_counts(both, domain)
+    if counts.shape[0] * len(domain) ** 2 <= MAX_DENSE_CELLS:
+        value = krippendorff.alpha(value_counts=counts, value_domain=numeric_domain, level_of_measurement=level)
+    else:
+        value = _alpha_from_pairs(both, domain, numeric_domain, level)
     return FieldScore(level, float(value), n, missing, agreement)
+
+
+def _alpha_from_pairs(both: Sequence[tuple[Any, Any]], domain: Sequence[Any], numeric_domain: np.ndarray,
+                      level: str) -> float:
+    """krippendorff.alpha's own computation with the coincidence matrix summed pair by pair:
+    a unit of two values (c, k) adds 1 to o[c, k] and to o[k, c] (2 to o[c, c] when c == k),
+    which is what the package's dense step adds for it. Expected coincidences, distances at
+    the level and alpha then come from the package itself (checked equal to krippendorff.alpha
+    in tests/test_agreement.py)."""
+    index = {v: i for i, v in enumerate(domain)}
+    ia = np.fromiter((index[a] for a, _ in both), dtype=np.intp, count=len(both))
+    ib = np.fromiter((index[b] for _, b in both), dtype=np.intp, count=len(both))
+    o = np.zeros((len(domain), len(domain)))
+    np.add.at(o, (ia, ib), 1.0)
+    np.add.at(o, (ib, ia), 1.0)
+    n_v = o.sum(axis=0)
+    e = _random_coincidences(n_v)
+    d = _distances(numeric_domain, _distance_metric(level), n_v)
+    return float(1 - (o * d).sum() / (e * d).sum())
 
 
 def _value_counts(both: Sequence[tuple[Any, Any]], domain: Sequence[Any]) -> np.ndarray:
@@ -186,6 +211,7 @@ class AgreementReport:
     levels: dict[str, str]
     pairs: list[PairReport] = field(default_factory=list)
     fields: dict[str, FieldScore] = field(default_factory=dict)
+    shown: list[str] = field(default_factory=list)  # fields a side-by-side shows: the date, then the scored
 
     @property
     def articles(self) -> int:
@@ -237,7 +263,8 @@ def compare_coders(events: Sequence[CodedEvent], codebook: Codebook,
         on_article.setdefault(article_id, set()).update(names)
     everyone = sorted({c for names in on_article.values() for c in names})
     chosen = [c for c in (coders or everyone)]
-    report = AgreementReport(coders=list(chosen), levels=levels)
+    report = AgreementReport(coders=list(chosen), levels=levels,
+                             shown=[n for n in [keys.date] if n and n not in levels] + list(levels))
     for a, b in combinations(chosen, 2):
         shared = sorted(art for art, names in on_article.items() if a in names and b in names)
         if not shared:

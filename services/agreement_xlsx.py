@@ -90,7 +90,7 @@ def _fields(ws: Any, report: AgreementReport) -> None:
 
 
 def _pairs(ws: Any, report: AgreementReport) -> None:
-    names = list(report.levels)
+    names = report.shown
     headers = ["article_id", "coder A", "event A", "coder B", "event B", "fields differing"]
     for name in names:
         headers += [f"{name} A", f"{name} B"]
@@ -102,8 +102,9 @@ def _pairs(ws: Any, report: AgreementReport) -> None:
             cells: list[tuple[Any, Any, bool]] = []
             for name in names:
                 va, vb = m.a.values.get(name), m.b.values.get(name)
-                level = report.levels[name]
-                cells.append((va, vb, comparable(va, level) != comparable(vb, level)))
+                level = report.levels.get(name)
+                differs = comparable(va, level) != comparable(vb, level) if level else va != vb
+                cells.append((va, vb, differs))
             for c, v in enumerate(fixed + [sum(d for _, _, d in cells)], 1):
                 _put(ws, r, c, v)
             for k, (va, vb, differs) in enumerate(cells):
@@ -117,7 +118,7 @@ def _pairs(ws: Any, report: AgreementReport) -> None:
 
 
 def _unmatched(ws: Any, report: AgreementReport) -> None:
-    names = list(report.levels)
+    names = report.shown
     _header(ws, 1, ["article_id", "coder", "event", "not found by"] + names)
     r = 2
     for p in report.pairs:

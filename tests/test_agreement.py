@@ -41,6 +41,29 @@ def test_alpha_is_the_packages_on_hand_built_data(level: str, a: list, b: list) 
     assert score.agreement == pytest.approx(sum(x == y for x, y in both) / len(both))
 
 
+@pytest.mark.parametrize("level", ["nominal", "ordinal", "ratio", "interval"])
+def test_large_domains_take_the_pairwise_path_with_the_same_alpha(level: str, monkeypatch) -> None:
+    """Above the package's dense-array budget the coincidences are summed pair by pair; the
+    alpha is the package's to the last digit (checked here with the budget set to zero)."""
+    rng = np.random.default_rng(5)
+    a = rng.integers(0, 60, 400).astype(float)
+    b = np.where(rng.random(400) < 0.3, rng.integers(0, 60, 400), a).astype(float)
+    a[rng.random(400) < 0.05] = NAN
+    expected = _package(list(a), list(b), level)
+    import coding.agreement as agreement
+
+    monkeypatch.setattr(agreement, "MAX_DENSE_CELLS", 0)
+    pairs = [(None if math.isnan(x) else x, None if math.isnan(y) else y) for x, y in zip(a, b)]
+    assert score_field(pairs, level).alpha == pytest.approx(expected, abs=1e-12)
+
+
+def test_thousands_of_distinct_names_still_get_an_alpha() -> None:
+    names = [f"Village {i}" for i in range(3000)]
+    pairs = [(n, n if i % 10 else names[(i + 1) % 3000]) for i, n in enumerate(names)]
+    score = score_field(pairs, "nominal")
+    assert score.n == 3000 and score.agreement == pytest.approx(0.9) and score.alpha == pytest.approx(0.9, abs=0.01)
+
+
 def test_nominal_alpha_on_names_with_case_and_spacing_folded() -> None:
     a = ["Goma", "Kherson", "Sumy", "Goma", None, "Bunia"]
     b = ["goma", "Kherson ", "Kharkiv", "Goma", "Sumy", "Bunia"]
@@ -63,7 +86,7 @@ def test_levels_come_from_the_codebook_field_types() -> None:
     assert levels["actor1"] == levels["location"] == levels["admin1"] == levels["assoc_actor_1"] == "nominal"
     assert levels["time_precision"] == levels["geo_precision"] == "ordinal"
     assert levels["fatalities"] == "ratio"
-    assert levels["event_date"] == "interval"
+    assert "event_date" not in levels  # pairs are within a day by construction
     for left_out in ("notes", "source", "latitude", "year", "interaction", "disorder_type", "event_id_cnty"):
         assert left_out not in levels
     protest = field_levels(load_codebook(CODEBOOK_DIR / "protest.json"))
