@@ -69,14 +69,16 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
     with tempfile.TemporaryDirectory() as folder:
         repo = build(Path(folder) / "ws.sqlite", 5_000)
         agreement_report(repo)  # first use: imports and codebook loading, not what is measured
-        best = float("inf")
+        best = best_cpu = float("inf")
         for _ in range(2 if quick else 5):
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             report = agreement_report(repo)
             best = min(best, time.perf_counter() - started)
+            # CPU time beside the wall time: on a shared machine the wall time includes waiting.
+            best_cpu = min(best_cpu, time.process_time() - cpu)
         repo.close()
     return [{"bench": NAME, "value": round(best * 1000, 1), "unit": "ms", "goal": GOAL,
-             "events": 10_000, "matched": report.matched, "f1": round(report.f1 or 0, 3),
+             "cpu_ms": round(best_cpu * 1000, 1), "events": 10_000, "matched": report.matched, "f1": round(report.f1 or 0, 3),
              "alpha_fatalities": round(report.fields["fatalities"].alpha or 0, 3)}]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import combinations
 from typing import Any, Iterable, Mapping, Optional, Sequence
 
@@ -97,16 +98,16 @@ def comparable(value: Any, level: str) -> Any:
 def score_field(pairs: Iterable[tuple[Any, Any]], level: str) -> FieldScore:
     """Krippendorff's alpha of (value by one coder, value by the other) units at `level`,
     computed by the `krippendorff` package; missing values are None."""
-    both: list[tuple[Any, Any]] = []
-    missing = 0
-    for va, vb in pairs:
-        a, b = comparable(va, level), comparable(vb, level)
-        if a is None and b is None:
-            continue
-        if a is None or b is None:
-            missing += 1
-            continue
-        both.append((a, b))
+    units = list(pairs)
+    return score_columns([a for a, _ in units], [b for _, b in units], level)
+
+
+def score_columns(values_a: Sequence[Any], values_b: Sequence[Any], level: str) -> FieldScore:
+    """score_field with each coder's values as a column (the i-th of each make a unit)."""
+    convert = partial(comparable, level=level)
+    column_a, column_b = list(map(convert, values_a)), list(map(convert, values_b))
+    both = [(a, b) for a, b in zip(column_a, column_b) if a is not None and b is not None]
+    missing = sum(1 for a, b in zip(column_a, column_b) if (a is None) != (b is None))
     n = len(both)
     if n == 0:
         return FieldScore(level, None, 0, missing, None, "no pair where both coders gave a value")
@@ -288,5 +289,7 @@ def compare_coders(events: Sequence[CodedEvent], codebook: Codebook,
 
 
 def score_pairs(matched: Sequence[EventPair], levels: Mapping[str, str]) -> dict[str, FieldScore]:
-    return {name: score_field(((m.a.values.get(name), m.b.values.get(name)) for m in matched), level)
+    values_a = [m.a.values for m in matched]
+    values_b = [m.b.values for m in matched]
+    return {name: score_columns([v.get(name) for v in values_a], [v.get(name) for v in values_b], level)
             for name, level in levels.items()}
