@@ -18,11 +18,12 @@ from coding.matching import CodedEvent, match_article, match_keys
 from coding.schema import Codebook
 from coding.values import is_empty
 
-# krippendorff.alpha builds a units x values x values array: above this many cells (~100 MB)
-# the coincidence matrix is summed pair by pair instead (_alpha_from_pairs).
-MAX_DENSE_CELLS = 12_000_000
-# Beyond this many distinct values even the values x values matrices are too big to hold.
-MAX_VALUES = 6_000
+# krippendorff.alpha builds units x values x values arrays (three at once): above this many
+# cells (16 MB each) the coincidence matrix is summed pair by pair instead (_alpha_from_pairs).
+MAX_DENSE_CELLS = 2_000_000
+# Beyond this many distinct values the values x values matrices (about seven live at once,
+# 32 MB each at 2,000) would take too much memory: such a field gets a note, not an alpha.
+MAX_VALUES = 2_000
 
 
 def field_levels(codebook: Codebook) -> dict[str, str]:
@@ -263,7 +264,7 @@ def compare_coders(events: Sequence[CodedEvent], codebook: Codebook,
     for article_id, names in (assigned or {}).items():
         on_article.setdefault(article_id, set()).update(names)
     everyone = sorted({c for names in on_article.values() for c in names})
-    chosen = [c for c in (coders or everyone)]
+    chosen = list(coders or everyone)
     report = AgreementReport(coders=list(chosen), levels=levels,
                              shown=[n for n in [keys.date] if n and n not in levels] + list(levels))
     for a, b in combinations(chosen, 2):

@@ -57,11 +57,17 @@ def test_large_domains_take_the_pairwise_path_with_the_same_alpha(level: str, mo
     assert score_field(pairs, level).alpha == pytest.approx(expected, abs=1e-12)
 
 
-def test_thousands_of_distinct_names_still_get_an_alpha() -> None:
-    names = [f"Village {i}" for i in range(3000)]
-    pairs = [(n, n if i % 10 else names[(i + 1) % 3000]) for i, n in enumerate(names)]
+def test_many_distinct_names_still_get_an_alpha(monkeypatch) -> None:
+    import coding.agreement as agreement
+
+    names = [f"Village {i}" for i in range(600)]
+    pairs = [(n, n if i % 10 else names[(i + 1) % 600]) for i, n in enumerate(names)] * 3
     score = score_field(pairs, "nominal")
-    assert score.n == 3000 and score.agreement == pytest.approx(0.9) and score.alpha == pytest.approx(0.9, abs=0.01)
+    assert score.n == 1800 and score.agreement == pytest.approx(0.9) and score.alpha == pytest.approx(0.9, abs=0.01)
+    # Past the memory bound: no alpha, a note saying why, the other figures still there.
+    monkeypatch.setattr(agreement, "MAX_VALUES", 500)
+    bounded = score_field(pairs, "nominal")
+    assert bounded.alpha is None and "600 distinct values" in bounded.note and bounded.agreement == pytest.approx(0.9)
 
 
 def test_nominal_alpha_on_names_with_case_and_spacing_folded() -> None:
