@@ -54,7 +54,7 @@ bench: install postgresql
 	QT_QPA_PLATFORM=offscreen $(PY) bench/run.py
 
 lint: install
-	$(VENV)/bin/ruff check --select F,E9 main.py storage coding ui bench tests
+	$(VENV)/bin/ruff check --select F,E9 main.py storage coding services ui bench tests
 	$(VENV)/bin/lint-imports
 
 clean:

@@ -1,4 +1,5 @@
-"""Chronicler: the app, or one of its sub-commands (import, suggest, export, train, stats)."""
+"""Chronicler: the app, or one of its sub-commands (import, suggest, export, stats, train, assign,
+agreement, merge)."""
 from __future__ import annotations
 
 import argparse
@@ -104,6 +105,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     options = ExportOptions(
         statuses=tuple(args.status or ()), coders=tuple(args.coder or ()),
         date_from=args.date_from, date_to=args.date_to, codebook=args.codebook, event_hook=hook,
+        gold_only=args.gold_only,
     )
     bar, progress = _progress_bar("exporting")
     try:
@@ -168,6 +170,51 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_assign(args: argparse.Namespace) -> int:
+    from services.assign import assign_articles
+
+    repo = _open(args.db)
+    try:
+        result = assign_articles(repo, args.coders.split(","), overlap=args.overlap, seed=args.seed)
+    except ValueError as exc:
+        raise CliError(str(exc)) from exc
+    print(json.dumps(result.to_json(), ensure_ascii=False) if args.json else result.describe())
+    return 0
+
+
+def cmd_agreement(args: argparse.Namespace) -> int:
+    from services.agreement import agreement_report, describe
+
+    repo = _open(args.db)
+    coders = [c.strip() for c in args.coders.split(",")] if args.coders else None
+    try:
+        report = agreement_report(repo, coders)
+    except ValueError as exc:
+        raise CliError(str(exc)) from exc
+    if args.out:
+        from services.agreement_xlsx import write_agreement_xlsx
+
+        out = Path(args.out)
+        try:
+            write_agreement_xlsx(report, out)
+        except OSError as exc:
+            raise CliError(f"{out}: cannot write ({exc.strerror or exc})") from exc
+    print(json.dumps(report.to_json(), ensure_ascii=False, default=str) if args.json else describe(report))
+    return 0
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    from services.merge import MergeError, merge_workspaces
+
+    repo = _open(args.db)
+    try:
+        result = merge_workspaces(repo, args.sources)
+    except MergeError as exc:
+        raise CliError(str(exc)) from exc
+    print(json.dumps(result.to_json(), ensure_ascii=False) if args.json else result.describe())
+    return 0
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     from ui.app import run_app
 
@@ -204,6 +251,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--from", dest="date_from", help="only events on or after this date (YYYY-MM-DD)")
     p.add_argument("--to", dest="date_to", help="only events on or before this date (YYYY-MM-DD)")
     p.add_argument("--codebook", help="only events coded with this codebook name")
+    p.add_argument("--gold-only", action="store_true", help="only adjudicated (gold) events")
     p.set_defaults(func=cmd_export)
 
     p = with_db(sub.add_parser("train", help="train a spaCy NER on this workspace's coded spans"))
@@ -216,6 +264,24 @@ def build_parser() -> argparse.ArgumentParser:
     p = with_db(sub.add_parser("stats", help="counts of articles, spans, events, coders"))
     p.add_argument("--json", action="store_true", help="one JSON object")
     p.set_defaults(func=cmd_stats)
+
+    p = with_db(sub.add_parser("assign", help="spread unassigned articles over coders, a share double-coded"))
+    p.add_argument("--coders", required=True, help="coder names separated by commas")
+    p.add_argument("--overlap", type=float, default=0.0, help="share of articles coded by two coders (0-1)")
+    p.add_argument("--seed", type=int, help="the same seed gives the same assignment")
+    p.add_argument("--json", action="store_true", help="one JSON object")
+    p.set_defaults(func=cmd_assign)
+
+    p = with_db(sub.add_parser("agreement", help="agreement between coders on double-coded articles"))
+    p.add_argument("--coders", help="only these coders (names separated by commas)")
+    p.add_argument("--json", action="store_true", help="one JSON object")
+    p.add_argument("--out", help="also write the report as a workbook (.xlsx)")
+    p.set_defaults(func=cmd_agreement)
+
+    p = with_db(sub.add_parser("merge", help="copy other workspaces (coders working offline) into this one"))
+    p.add_argument("sources", nargs="+", metavar="SRC")
+    p.add_argument("--json", action="store_true", help="one JSON object")
+    p.set_defaults(func=cmd_merge)
     return parser
 
 

@@ -35,8 +35,10 @@ from storage.importers.records import (
 from storage.models import (
     CORE_EVENT_FIELDS,
     Actor,
+    Adjudication,
     Article,
     ArticleStatus,
+    Assignment,
     Coder,
     Codebook,
     EntitySpan,
@@ -53,7 +55,7 @@ WORKSPACE_KINDS = ("patterns", "codebook", "actors", "coders")
 EXPORT_BATCH = 500
 # Keys an article line may carry; "id" is the exporting workspace's and is not kept.
 _ARTICLE_KEYS = frozenset({"id", "title", "text", "source", "url", "published", "language", "status",
-                           "imported_at", "meta", "spans", "events"})
+                           "imported_at", "meta", "spans", "events", "assignments", "adjudicated"})
 _STATUSES = frozenset(s.value for s in ArticleStatus)
 _STATES = frozenset(s.value for s in SpanState)
 _ORIGINS = frozenset(o.value for o in SpanOrigin)
@@ -148,6 +150,12 @@ def _event(item: Any, text: str, i: int) -> EventRecord:
                      codebook_name=_str(item, "codebook", "acled") or "acled",
                      codebook_version=_str(item, "codebook_version", "1") or "1",
                      created_at=_when(item.get("created_at"), what), updated_at=_when(item.get("updated_at"), what))
+    if item.get("gold") not in (None, False, True):
+        raise RecordProblem(f"{what}: 'gold' must be true or false")
+    sources = item.get("sources") or []
+    if not isinstance(sources, list) or not all(isinstance(u, str) for u in sources):
+        raise RecordProblem(f"{what}: 'sources' must be a list of event uids")
+    ev.gold, ev.sources = bool(item.get("gold")), list(sources)
     for name, value in fields.items():
         if name in _CORE_TYPES:
             try:
@@ -213,7 +221,28 @@ def record_from_json(obj: Any) -> ArticleRecord:
         rec.spans = [_span(s, text, i) for i, s in enumerate(spans)]
     if events:
         rec.events = [_event(e, text, i) for i, e in enumerate(events)]
+    if get("assignments") or get("adjudicated"):
+        _teams(obj, rec)
     return rec
+
+
+def _teams(obj: dict[str, Any], rec: ArticleRecord) -> None:
+    """Who codes the article with their own status, and whether it was adjudicated."""
+    assignments = obj.get("assignments") or []
+    if not isinstance(assignments, list):
+        raise RecordProblem("'assignments' must be a list")
+    for i, a in enumerate(assignments):
+        if not isinstance(a, dict) or not isinstance(a.get("coder"), str) or not a["coder"].strip():
+            raise RecordProblem(f"assignment {i + 1}: needs a coder name")
+        status = a.get("status") or _NEW
+        if status not in _STATUSES:
+            raise RecordProblem(f"assignment {i + 1}: unknown status '{status}'")
+        rec.assignments.append((a["coder"].strip(), status))
+    adjudicated = obj.get("adjudicated")
+    if adjudicated:
+        if not isinstance(adjudicated, dict):
+            raise RecordProblem("'adjudicated' must be an object")
+        rec.adjudicated_by = str(adjudicated.get("by") or "")
 
 
 def workspace_record(obj: dict[str, Any]) -> tuple[str, dict[str, Any]]:
@@ -360,8 +389,14 @@ def _iso(value: Any) -> Any:
 
 
 def _article_json(article: Article, spans: Sequence[EntitySpan],
-                  events: Sequence[tuple[Event, Sequence[Evidence]]]) -> dict[str, Any]:
+                  events: Sequence[tuple[Event, Sequence[Evidence]]],
+                  assignments: Sequence[Assignment] = (), adjudication: Optional[Adjudication] = None) -> dict[str, Any]:
     text = article.text
+    teams: dict[str, Any] = {}
+    if assignments:
+        teams["assignments"] = [{"coder": a.coder, "status": a.status} for a in assignments]
+    if adjudication is not None:
+        teams["adjudicated"] = {"by": adjudication.adjudicator, "at": _iso(adjudication.adjudicated_at)}
     return {
         "id": article.id, "title": article.title, "text": text, "source": article.source, "url": article.url,
         "published": _iso(article.published), "language": article.language, "status": article.status,
@@ -377,9 +412,11 @@ def _article_json(article: Article, spans: Sequence[EntitySpan],
              "created_at": _iso(e.created_at), "updated_at": _iso(e.updated_at),
              "fields": {k: _iso(v) for k, v in event_fields(e).items() if v is not None},
              "evidence": [{"field": ev.field, "start": ev.start, "end": ev.end, "text": text[ev.start:ev.end]}
-                          for ev in sorted(evidence, key=lambda x: (x.start, x.field))]}
+                          for ev in sorted(evidence, key=lambda x: (x.start, x.field))],
+             **({"gold": True, "sources": list(e.sources or [])} if e.gold else {})}
             for e, evidence in events
         ],
+        **teams,
     }
 
 
@@ -444,9 +481,16 @@ def _batch_json(repo: Repository, ids: Sequence[int]) -> Iterator[dict[str, Any]
         for j in range(0, len(ev_ids), 900):
             for ev in s.exec(select(Evidence).where(col(Evidence.event_id).in_(ev_ids[j: j + 900]))).all():
                 evidence.setdefault(ev.event_id, []).append(ev)
+        assigned: dict[int, list[Assignment]] = {}
+        for a in s.exec(select(Assignment).where(col(Assignment.article_id).in_(ids))
+                        .order_by(Assignment.article_id, Assignment.coder)).all():
+            assigned.setdefault(a.article_id, []).append(a)
+        adjudicated = {a.article_id: a for a in s.exec(select(Adjudication).where(
+            col(Adjudication.article_id).in_(ids))).all()}
     by_article: dict[int, list[tuple[Event, Sequence[Evidence]]]] = {}
     for e in events:
         by_article.setdefault(e.article_id, []).append((e, evidence.get(e.id, [])))  # type: ignore[arg-type]
     for aid in ids:
         if aid in articles:
-            yield _article_json(articles[aid], spans.get(aid, []), by_article.get(aid, []))
+            yield _article_json(articles[aid], spans.get(aid, []), by_article.get(aid, []),
+                                assigned.get(aid, []), adjudicated.get(aid))

@@ -6,7 +6,7 @@ import uuid
 from enum import StrEnum
 from typing import Any, Optional
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint, false, text
 from sqlmodel import Field, SQLModel
 
 
@@ -167,6 +167,11 @@ class Event(SQLModel, table=True):
     # version is refused (storage.concurrency.Conflict). updated_by: who made the last edit.
     version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
     updated_by: Optional[str] = None
+    # An adjudicated (gold) event and the uids of the coders' events it was made from
+    # (uids, not ids: they survive exports, re-imports and merges). Migration 0004.
+    gold: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    sources: list[str] = Field(default_factory=list,
+                               sa_column=Column(JSON, nullable=False, server_default=text("'[]'")))
 
 
 # The event columns that hold codebook fields, in ACLED order.
@@ -232,6 +237,44 @@ class LearnedPattern(SQLModel, table=True):
     hits: int = 1
     coder: Optional[str] = None
     created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class Assignment(SQLModel, table=True):
+    """Who codes which article, and that coder's own status for it (migration 0004).
+    Article.status stays the article's overall status (the single-coder case)."""
+
+    __table_args__ = (UniqueConstraint("article_id", "coder"), Index("ix_assignment_coder", "coder", "status"))
+    id: Optional[int] = Field(default=None, primary_key=True)
+    article_id: int = Field(foreign_key="article.id", ondelete="CASCADE")
+    coder: str
+    status: str = Field(default=ArticleStatus.NEW.value)
+    assigned_at: dt.datetime = Field(default_factory=utcnow)
+    updated_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class Adjudication(SQLModel, table=True):
+    """An article whose coders' versions were adjudicated: blind mode stops hiding them."""
+
+    article_id: int = Field(foreign_key="article.id", ondelete="CASCADE", primary_key=True)
+    adjudicator: Optional[str] = None
+    adjudicated_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class Setting(SQLModel, table=True):
+    """A workspace setting shared by every coder of the workspace (e.g. blind mode)."""
+
+    key: str = Field(primary_key=True)
+    value: Any = Field(default=None, sa_column=Column(JSON, nullable=True))
+
+
+class MergedEvent(SQLModel, table=True):
+    """The version of an event a merge last brought in (its updated_at there): on the next
+    merge, an event unchanged here since then takes the source's edits, and one edited on both
+    sides is a conflict (migration 0004)."""
+
+    __tablename__ = "mergedevent"
+    uid: str = Field(primary_key=True)
+    updated_at: dt.datetime
 
 
 class Presence(SQLModel, table=True):

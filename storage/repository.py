@@ -22,6 +22,7 @@ from storage.models import (
 from storage.presence import PresenceMixin
 from storage.repo_lookups import LookupsMixin
 from storage.repo_stats import StatsMixin
+from storage.teams import TeamsMixin
 from storage.repo_types import (  # re-exported: callers import these from here
     AddResult,
     ArticleBundle,
@@ -61,7 +62,7 @@ def _next_version(row: Any, kind: str, expected: Optional[int], coder: Optional[
 
 
 @with_retries
-class Repository(PresenceMixin, StatsMixin, LookupsMixin):
+class Repository(PresenceMixin, StatsMixin, LookupsMixin, TeamsMixin):
     """A workspace (a file, or a database on a PostgreSQL server) and what can be done with it.
     Safe to share between threads. Edits of articles' status, spans and events take the version
     the caller read (`expected_version`): a row changed since raises Conflict, never overwritten.

@@ -154,6 +154,9 @@ def _headers(path: Path, row: Optional[Iterable[Any]]) -> list[str]:
     return headers
 
 
+# How a gold cell reads back: Excel's TRUE/FALSE, or what a person types.
+GOLD_WORDS = {"": False, "false": False, "0": False, "no": False, "true": True, "1": True, "yes": True}
+
 @dataclass
 class _Op:
     row: int
@@ -162,6 +165,7 @@ class _Op:
     changes: dict[str, Any]
     coder: Optional[str]
     codebook: tuple[str, str]
+    gold: Optional[tuple[bool, list[str]]] = None  # (gold, sources) when the row changes them
 
 
 class _Checker:
@@ -235,6 +239,7 @@ class _Checker:
         coder = str(coder).strip() if not _empty(coder) else None
         if event is not None and (coder is None or coder == event.coder):
             coder = None
+        gold = self._gold(n, row, event, bad)
         if event is None and not changes:
             bad.append(RowProblem(n, "article_id", "a new row needs at least one field value"))
         if not bad and self.validate is not None and (changes or event is None):
@@ -247,10 +252,29 @@ class _Checker:
         if bad:
             problems.extend(bad)
             return None
-        if event is not None and not changes and coder is None:
+        if event is not None and not changes and coder is None and gold is None:
             return _Op(n, event.id, event.article_id, {}, None, book)  # unchanged
         article_id = event.article_id if event is not None else int(article.id)  # type: ignore[union-attr]
-        return _Op(n, event.id if event is not None else None, article_id, changes, coder, book)
+        return _Op(n, event.id if event is not None else None, article_id, changes, coder, book, gold)
+
+    def _gold(self, n: int, row: tuple[Any, ...], event: Optional[Event],
+              bad: list[RowProblem]) -> Optional[tuple[bool, list[str]]]:
+        """(gold, source uids) from the row when they differ from the event's (or it is new)."""
+        if "gold" not in self.index:
+            return None
+        raw = self.cell(row, "gold")
+        text = "" if _empty(raw) else str(raw).strip().lower()
+        if text not in GOLD_WORDS:
+            bad.append(RowProblem(n, "gold", f"'{raw}' is not TRUE or FALSE"))
+            return None
+        gold = GOLD_WORDS[text]
+        cell = self.cell(row, "sources")
+        sources = [] if _empty(cell) else str(cell).replace(",", " ").split()
+        if event is None:
+            return (gold, sources) if gold or sources else None
+        if gold == event.gold and sources == list(event.sources or []):
+            return None
+        return gold, sources
 
     def _book_of(self, cell: Any) -> tuple[str, str]:
         if _empty(cell):
@@ -311,9 +335,11 @@ def _apply(repo: Any, ops: list[_Op], report: WorkbookImportReport) -> None:
                               codebook_version=op.codebook[1])
                 for k, v in op.changes.items():
                     set_event_field(event, k, v)
+                if op.gold is not None:
+                    event.gold, event.sources = op.gold
                 s.add(event)
                 created.append(event)
-            elif op.changes or op.coder:
+            elif op.changes or op.coder or op.gold is not None:
                 event = s.get(Event, op.event_id)
                 if event is None:
                     continue
@@ -321,6 +347,8 @@ def _apply(repo: Any, ops: list[_Op], report: WorkbookImportReport) -> None:
                     set_event_field(event, k, v)
                 if op.coder:
                     event.coder = op.coder
+                if op.gold is not None:
+                    event.gold, event.sources = op.gold
                 event.updated_at = now
                 s.add(event)
                 report.updated += 1

@@ -89,8 +89,11 @@ def test_v1_workspace_opens_migrated_with_backup_first(v1_copy: Path) -> None:
         assert _pragma(v1_copy, "SELECT version_num FROM alembic_version") == [(HEAD_REVISION,)]
         assert NEW_INDEXES <= _indexes(v1_copy)
         for table, rows in before.items():
-            # Later migrations add columns at the end (row versions): the old ones are unchanged.
-            assert [r[:len(rows[0])] for r in _rows(v1_copy, table)] == rows, table
+            # Later schemas add columns at the end; the old columns keep every value.
+            assert [r[:len(r0)] for r, r0 in zip(_rows(v1_copy, table), rows)] == rows, table
+            assert len(_rows(v1_copy, table)) == len(rows), table
+        # The columns added for teams (0004) take their defaults on old events.
+        assert _pragma(v1_copy, "SELECT DISTINCT gold, sources FROM event") == [(0, "[]")]
 
         # ... and reads through the repository as the old version wrote it.
         ids = repo.article_ids()

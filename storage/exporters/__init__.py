@@ -27,6 +27,7 @@ class ExportOptions:
     date_from: Optional[dt.date | str] = None
     date_to: Optional[dt.date | str] = None
     codebook: Optional[str] = None
+    gold_only: bool = False
     event_hook: Optional[EventHook] = None
     # CSV only: prefix formula-looking text with "'" (OWASP) instead of keeping it exactly.
     csv_quote_formulas: bool = False
@@ -36,7 +37,8 @@ class ExportOptions:
         if start and end and start > end:
             raise ExportError(f"--from {start} is after --to {end}: no event can match")
         return EventFilter(statuses=tuple(self.statuses or ()), coders=tuple(self.coders or ()),
-                           date_from=start, date_to=end, codebook=self.codebook or "")
+                           date_from=start, date_to=end, codebook=self.codebook or "",
+                           gold_only=self.gold_only)
 
 
 @dataclass
@@ -159,8 +161,8 @@ def prepare(repo: Any, out: Path, fmt: str, options: ExportOptions) -> Prepared:
 
 def meta_cells(row: EventRow) -> list[Any]:
     rec = row.record
-    return [rec.uid, rec.article_id, rec.article_title, rec.article_url, rec.coder,
-            f"{rec.codebook_name}/{rec.codebook_version}", row.valid, row.problems]
+    return [rec.uid, rec.article_id, rec.article_title, rec.article_url, rec.coder, rec.gold,
+            " ".join(rec.sources) or None, f"{rec.codebook_name}/{rec.codebook_version}", row.valid, row.problems]
 
 
 def temp_path(out: Path) -> Path:

@@ -12,7 +12,8 @@ from storage.models import CORE_EVENT_FIELDS, Event
 
 CODEBOOKS_DIR = Path(__file__).resolve().parent.parent.parent / "resources" / "codebooks"
 META_COLUMNS: tuple[str, ...] = (
-    "event_uid", "article_id", "article_title", "article_url", "coder", "codebook", "valid", "problems",
+    "event_uid", "article_id", "article_title", "article_url", "coder", "gold", "sources", "codebook", "valid",
+    "problems",
 )
 EVIDENCE_PREFIX = "evidence_"
 # kind: how a value is written and read back: text, integer, number, date.

@@ -42,11 +42,12 @@ class EventFilter:
     date_from: Optional[dt.date] = None
     date_to: Optional[dt.date] = None
     codebook: str = ""
+    gold_only: bool = False  # only adjudicated (gold) events
 
     @property
     def on_events(self) -> bool:
         """True when events (not only articles) are filtered."""
-        return bool(self.coders or self.date_from or self.date_to or self.codebook)
+        return bool(self.coders or self.date_from or self.date_to or self.codebook or self.gold_only)
 
     def clauses(self) -> list[Any]:
         out: list[Any] = []
@@ -60,6 +61,8 @@ class EventFilter:
             out.append(_EV.event_date <= self.date_to)
         if self.codebook:
             out.append(_EV.codebook_name == self.codebook)
+        if self.gold_only:
+            out.append(_EV.gold.is_(True))
         return out
 
     def where(self) -> Any:
@@ -117,12 +120,15 @@ class EventRecord:
     codebook_version: str
     values: dict[str, Any]
     evidence: dict[str, str] = field(default_factory=dict)
+    gold: bool = False
+    sources: list[str] = field(default_factory=list)  # a gold event's source event uids
 
 
 # extra read as its JSON text: most events have none ("{}"), and skipping the JSON decode
 # for them is a measurable part of a 100k-row export.
 _EVENT_COLS = [_EV.id, _EV.uid, _EV.article_id, _ART.title, _ART.url, _EV.coder, _EV.codebook_name,
-               _EV.codebook_version, type_coerce(_EV.extra, String)] + [getattr(_EV, n) for n in CORE_EVENT_FIELDS]
+               _EV.codebook_version, type_coerce(_EV.extra, String)] + [getattr(_EV, n) for n in CORE_EVENT_FIELDS] + [
+    _EV.gold, type_coerce(_EV.sources, String)]
 
 
 def iter_events(engine: Any, flt: EventFilter, cancelled: Callable[[], bool],
@@ -149,7 +155,10 @@ def iter_events(engine: Any, flt: EventFilter, cancelled: Callable[[], bool],
                 values = dict(zip(CORE_EVENT_FIELDS, r[9:9 + n_core]))
                 if r[8] and r[8] != "{}":
                     values.update(json.loads(r[8]))
-                rec = EventRecord(r[0], r[1], r[2], r[3] or "", r[4] or "", r[5], r[6], r[7], values)
+                rec = EventRecord(r[0], r[1], r[2], r[3] or "", r[4] or "", r[5], r[6], r[7], values,
+                                  gold=bool(r[9 + n_core]))
+                if rec.gold and r[10 + n_core] and r[10 + n_core] != "[]":
+                    rec.sources = [str(u) for u in json.loads(r[10 + n_core])]
                 records.append(rec)
                 by_id[rec.id] = rec
             first, last = rows[0][0], rows[-1][0]

@@ -45,6 +45,8 @@ class EventRecord:
     created_at: Optional[dt.datetime] = None
     updated_at: Optional[dt.datetime] = None
     evidence: list[EvidenceRecord] = field(default_factory=list)
+    gold: bool = False  # an adjudicated event, made from the events whose uids are in sources
+    sources: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -54,6 +56,8 @@ class ArticleRecord(ArticleIn):
     imported_at: Optional[dt.datetime] = None
     spans: list[SpanRecord] = field(default_factory=list)
     events: list[EventRecord] = field(default_factory=list)
+    assignments: list[tuple[str, str]] = field(default_factory=list)  # (coder, that coder's status)
+    adjudicated_by: Optional[str] = None  # set (maybe "") when the article was adjudicated
 
 
 _FORMATS = (

@@ -13,6 +13,8 @@ from sqlmodel import select as model_select
 from storage.db import write_session
 from storage.models import (
     Actor,
+    Adjudication,
+    Assignment,
     Coder,
     Codebook,
     Event,
@@ -173,7 +175,9 @@ class ArticleWriter:
                 id_of.update(cursor.execute(f"SELECT sha256, id FROM article WHERE sha256 IN ({marks})", part))
             for i in fresh:
                 result.ids[i] = id_of[digests[i]]
-        children = [(result.ids[i], records[i]) for i in fresh if records[i].spans or records[i].events]
+        children = [(result.ids[i], records[i]) for i in fresh
+                    if records[i].spans or records[i].events or records[i].assignments
+                    or records[i].adjudicated_by is not None]
         if children:
             _store_children(self._conn, cursor, children, now)  # type: ignore[arg-type]
         return result
@@ -207,6 +211,12 @@ def _store_children(conn, cursor, items: list[tuple[int, ArticleRecord]], now) -
             conn.exec_driver_sql(insert_span, spans)
         else:
             cursor.executemany(insert_span, spans)
+    assignments = [dict(article_id=aid, coder=coder, status=status, assigned_at=now, updated_at=now)
+                   for aid, rec in items for coder, status in rec.assignments]
+    _insert_ignoring_duplicates(conn, Assignment.__table__, assignments)
+    adjudicated = [dict(article_id=aid, adjudicator=rec.adjudicated_by or None, adjudicated_at=now)
+                   for aid, rec in items if rec.adjudicated_by is not None]
+    _insert_ignoring_duplicates(conn, Adjudication.__table__, adjudicated)
     events = [(aid, ev) for aid, rec in items for ev in rec.events]
     if not events:
         return
@@ -221,11 +231,24 @@ def _store_children(conn, cursor, items: list[tuple[int, ArticleRecord]], now) -
         taken.add(uid)
         row = dict(ev.core, uid=uid, article_id=aid, codebook_name=ev.codebook_name,
                    codebook_version=ev.codebook_version, extra=ev.extra or {}, coder=ev.coder,
+                   gold=ev.gold, sources=list(ev.sources),
                    created_at=ev.created_at or now, updated_at=ev.updated_at or ev.created_at or now)
         event_id = conn.execute(insert(_EVENTS), row).inserted_primary_key[0]
         if ev.evidence:
             conn.execute(insert(_EVIDENCE), [dict(event_id=event_id, field=e.field, start=e.start, end=e.end)
                                               for e in ev.evidence])
+
+
+def _insert_ignoring_duplicates(conn, table, rows: list[dict[str, Any]]) -> None:  # type: ignore[no-untyped-def]
+    """Rows a workspace may hold already (an assignment, an adjudication): kept as they are."""
+    if not rows:
+        return
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        conn.execute(pg_insert(table).on_conflict_do_nothing(), rows)
+    else:
+        conn.execute(insert(table).prefix_with("OR IGNORE"), rows)
 
 
 def _ensure_coders(conn, names: set[str]) -> None:  # type: ignore[no-untyped-def]
