@@ -1,5 +1,5 @@
 """The application shell: status actions and undo against the DB, next uncoded, background jobs
-(TaskRunner, import, cancel), first-run name, cheat sheet, layout saved."""
+(Job, import, cancel, errors told or reported), first-run name, cheat sheet, layout saved."""
 from __future__ import annotations
 
 import threading
@@ -15,7 +15,7 @@ from storage.progress import Cancelled  # noqa: E402
 from storage.repository import ArticleFilter, Repository  # noqa: E402
 from storage.models import STATUS_LABELS  # noqa: E402
 from ui.settings import Settings  # noqa: E402
-from ui.jobs.runner import TaskRunner  # noqa: E402
+from ui.jobs.job import Job  # noqa: E402
 from tests.window_helpers import add_articles, open_window, status_text, temp_settings  # noqa: E402
 
 
@@ -117,7 +117,7 @@ def test_search_debounce_applies_the_filter(qtbot, window) -> None:  # type: ign
     assert panel.model.rowCount() == 1
 
 
-def test_task_runner_keeps_the_gui_thread_free_and_delivers_the_result(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_job_keeps_the_gui_thread_free_and_delivers_the_result(qtbot) -> None:  # type: ignore[no-untyped-def]
     release = threading.Event()
     seen_threads: list[bool] = []
 
@@ -127,7 +127,7 @@ def test_task_runner_keeps_the_gui_thread_free_and_delivers_the_result(qtbot) ->
         release.wait(10)
         return x * 2
 
-    runner = TaskRunner(job, 21)
+    runner = Job(job, 21)
     with qtbot.waitSignal(runner.progress, timeout=5000) as progressed:
         runner.start()
     assert progressed.args == [1, 2, "half"]  # the event loop runs while the job waits
@@ -138,30 +138,35 @@ def test_task_runner_keeps_the_gui_thread_free_and_delivers_the_result(qtbot) ->
     assert seen_threads == [False]
 
 
-def test_task_runner_failure_and_cancel(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_job_failure_and_cancel(qtbot) -> None:  # type: ignore[no-untyped-def]
     def broken(progress, cancelled) -> None:  # type: ignore[no-untyped-def]
         raise ValueError("news.txt: not UTF-8")
 
-    runner = TaskRunner(broken)
+    runner = Job(broken)
     with qtbot.waitSignal(runner.failed, timeout=5000) as failed:
         runner.start()
-    assert failed.args == ["news.txt: not UTF-8"]
+    error = failed.args[0]  # the exception itself, traceback and all: a bug is reported as a bug
+    assert isinstance(error, ValueError) and str(error) == "news.txt: not UTF-8"
+    assert "broken" in "".join(__import__("traceback").format_tb(error.__traceback__))
 
     def until_cancelled(progress, cancelled) -> None:  # type: ignore[no-untyped-def]
         while not cancelled():
             threading.Event().wait(0.005)
         raise Cancelled()
 
-    from ui.window.status_bar import StatusBar
+    from PySide6.QtWidgets import QStatusBar
 
-    bar = StatusBar()
+    from ui.jobs.progress import JobProgress
+
+    bar = QStatusBar()
     qtbot.addWidget(bar)
-    runner = TaskRunner(until_cancelled)
-    job = bar.add_job(runner, "Waiting")
+    shown = JobProgress(bar)
+    runner = Job(until_cancelled)
+    job = shown.add(runner, "Waiting")
     runner.start()
     with qtbot.waitSignal(runner.stopped, timeout=5000):
         job.cancel_button.click()  # the status bar's Cancel button
-    qtbot.waitUntil(lambda: not bar.jobs(), timeout=5000)
+    qtbot.waitUntil(lambda: not shown.widgets(), timeout=5000)
 
 
 def _write_articles(folder: Path, n: int) -> list[Path]:
@@ -187,16 +192,16 @@ def test_import_runs_in_the_background_and_reports_failures(qtbot, window, small
     assert report.imported == 5
     assert any(Path(f.path).name == "broken.txt" for f in report.failures)
     assert small_repo.count_articles() == before + 5
-    qtbot.waitUntil(lambda: window.list_panel.model.rowCount() >= 0 and not window.status.jobs(), timeout=5000)
+    qtbot.waitUntil(lambda: window.list_panel.model.rowCount() >= 0 and not window.jobs.progress.widgets(), timeout=5000)
     window.list_panel.clear_filters()
     assert window.list_panel.model.rowCount() == before + 5
 
 
 def test_cancelled_import_stops_and_keeps_the_report(qtbot, repo: Repository, tmp_path: Path) -> None:
-    from ui.jobs.work import import_job
+    from services.importing import import_articles
 
     paths = _write_articles(tmp_path / "many", 20)
-    runner = TaskRunner(import_job, repo, paths)
+    runner = Job(import_articles, repo, paths)
     runner.cancel()  # asked before the first file: nothing is imported, the report still comes
     with qtbot.waitSignal(runner.finished, timeout=30000) as done:
         runner.start()
@@ -294,12 +299,13 @@ def test_dropping_files_on_the_window_imports_them(qtbot, window, small_repo: Re
     assert small_repo.count_articles() == before + 2
 
 
-def test_suggest_worker_process_reports_through_process_runner(qtbot, repo: Repository, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_suggest_worker_process_reports_through_process_job(qtbot, repo: Repository, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """The suggester runs as a child process (spaCy never holds the GUI's GIL); with nothing to
-    suggest it answers without loading spaCy, and a bad workspace comes back as a message."""
-    from ui.jobs.runner import ProcessRunner
+    suggest it answers without loading spaCy, and a bad workspace comes back as the user's error."""
+    from services.errors import UserError
+    from ui.jobs.job import ProcessJob
 
-    runner = ProcessRunner("ui.jobs.suggest_worker", ["--db", str(repo.path)])
+    runner = ProcessJob("ui.jobs.suggest_worker", ["--db", str(repo.path)])
     with qtbot.waitSignal(runner.finished, timeout=60000) as done:
         runner.start()
     assert done.args[0]["nothing_to_do"] is True
@@ -307,10 +313,10 @@ def test_suggest_worker_process_reports_through_process_runner(qtbot, repo: Repo
 
     bad = tmp_path / "bad.sqlite"
     bad.write_text("not a database", encoding="utf-8")
-    runner = ProcessRunner("ui.jobs.suggest_worker", ["--db", str(bad)])
+    runner = ProcessJob("ui.jobs.suggest_worker", ["--db", str(bad)])
     with qtbot.waitSignal(runner.failed, timeout=60000) as failed:
         runner.start()
-    assert "bad.sqlite" in failed.args[0]
+    assert isinstance(failed.args[0], UserError) and "bad.sqlite" in str(failed.args[0])
 
 
 def test_export_runs_in_the_background_and_writes_the_file(qtbot, window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -440,3 +446,31 @@ def test_typed_text_is_saved_before_undo_and_on_close(qtbot, window, small_repo:
     assert window.event_panel.has_pending_edit()
     window.close()
     assert small_repo.get_bundle(aid).events[0].event.notes == "first words and more"
+
+
+def test_a_users_mistake_is_told_and_a_bug_is_reported_with_its_traceback(qtbot, window, caplog) -> None:  # type: ignore[no-untyped-def]
+    """The job controller tells a UserError as it is; anything else is a bug: logged with the
+    traceback, and the coder is told it is a bug, not shown a bare string."""
+    import logging
+
+    from services.errors import UserError
+
+    def mistaken(progress, cancelled) -> None:  # type: ignore[no-untyped-def]
+        raise UserError("out.pdf: unknown export format 'pdf'")
+
+    def buggy(progress, cancelled) -> None:  # type: ignore[no-untyped-def]
+        return {}["missing"]  # type: ignore[return-value]
+
+    jobs = window.jobs
+    first = jobs._start("Exporting", mistaken)
+    with qtbot.waitSignal(first.done, timeout=5000):
+        first.start()
+    assert window.status.currentMessage() == "Exporting failed: out.pdf: unknown export format 'pdf'"
+
+    second = jobs._start("Importing", buggy)
+    with caplog.at_level(logging.ERROR, logger="ui.jobs.controller"):
+        with qtbot.waitSignal(second.done, timeout=5000):
+            second.start()
+    assert "a bug in Chronicler (KeyError)" in window.status.currentMessage()
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "Traceback" in logged and "in buggy" in logged
