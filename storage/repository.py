@@ -88,10 +88,6 @@ class Repository(LookupsMixin):
         res = self.add_articles([item])
         return res.added_ids[0] if res.added_ids else None
 
-    def find_article_by_text(self, text_: str) -> Optional[int]:
-        with read_session(self.engine) as s:
-            return s.exec(select(Article.id).where(Article.sha256 == normalized_sha256(text_))).first()
-
     def _filtered(self, stmt, flt: Optional[ArticleFilter]):  # type: ignore[no-untyped-def]
         if flt is None:
             return stmt
