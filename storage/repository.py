@@ -1,6 +1,7 @@
 """The operations the app needs on a workspace, each one short transaction committed at once."""
 from __future__ import annotations
 
+from dataclasses import fields
 from pathlib import Path
 from typing import Any, Iterable, Optional, Sequence
 
@@ -53,36 +54,17 @@ class Repository(LookupsMixin):
     # ---- articles -------------------------------------------------------------------------
     def add_articles(self, batch: Iterable[ArticleIn]) -> AddResult:
         """Insert a batch in one transaction; texts already present (by normalized sha256)
-        are counted as duplicates, also within the batch."""
-        result = AddResult()
-        rows: list[dict[str, Any]] = []
-        seen: set[str] = set()
-        now = utcnow()
-        for item in batch:
-            digest = normalized_sha256(item.text)
-            if digest in seen:
-                result.duplicates += 1
-                continue
-            seen.add(digest)
-            rows.append(
-                dict(title=item.title, text=item.text, source=item.source, url=item.url,
-                     published=item.published, language=item.language, sha256=digest,
-                     status=item.status, imported_at=now, meta=item.meta or {})
-            )
-        if not rows:
-            return result
-        with write_session(self.engine) as s:
-            existing = set(
-                s.exec(select(Article.sha256).where(col(Article.sha256).in_([r["sha256"] for r in rows]))).all()
-            )
-            fresh = [r for r in rows if r["sha256"] not in existing]
-            result.duplicates += len(rows) - len(fresh)
-            if fresh:
-                objs = [Article(**r) for r in fresh]
-                s.add_all(objs)
-                s.flush()
-                result.added_ids = [int(o.id) for o in objs]  # type: ignore[arg-type]
-        return result
+        are counted as duplicates, also within the batch. The importers' writer does it: one
+        way for an article to enter a workspace."""
+        # Imported here: the importers build on this module.
+        from storage.importers.records import ArticleRecord
+        from storage.importers.store import store_records
+
+        records = [item if isinstance(item, ArticleRecord)
+                   else ArticleRecord(**{f.name: getattr(item, f.name) for f in fields(ArticleIn)})
+                   for item in batch]
+        stored = store_records(self, records)
+        return AddResult(added_ids=stored.added, duplicates=stored.duplicates)
 
     def add_article(self, item: ArticleIn) -> Optional[int]:
         res = self.add_articles([item])
