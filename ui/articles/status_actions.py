@@ -14,6 +14,7 @@ from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 
 from storage.models import ArticleStatus
 from storage.repository import Repository
+from ui.actions import make_action
 from ui.undo import SetStatusCommand, WorkspaceSignals
 
 IN_PROGRESS_DWELL_MS = 1500
@@ -53,15 +54,7 @@ class StatusActions(QObject):
         self.new = self._action("Mark as new (unread)", "", lambda: self.set_status(ArticleStatus.NEW))
 
     def _action(self, text: str, shortcut: str, slot: Callable[[], object], tip: str = "") -> QAction:
-        action = QAction(text, self)
-        if shortcut:
-            action.setShortcut(QKeySequence(shortcut))
-        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        if tip:
-            action.setStatusTip(tip)
-            action.setToolTip(tip)
-        action.triggered.connect(slot)
-        return action
+        return make_action(self, text, shortcut, slot, tip, Qt.ShortcutContext.WindowShortcut)
 
     def actions(self) -> list[QAction]:
         return [self.coded_next, self.coded, self.skip, self.flag, self.in_progress, self.new]

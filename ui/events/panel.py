@@ -5,7 +5,7 @@ import datetime as dt
 from typing import Any, Callable, Optional
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QBrush, QColor, QUndoStack
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from coding.codebook import Codebook, find_codebook, validate_event
 from storage.models import EntitySpan
 from storage.repository import ArticleBundle, EventWithEvidence, Repository, event_fields
+from ui.actions import make_action
 from ui.events.commands import AddEventCommand, DeleteEventCommand, DuplicateEventCommand, SetFieldCommand
 from ui.events.editing import EventEditing
 from ui.events.fill import event_line, new_event_values, storable, typed_values, with_follow_ups
@@ -106,11 +107,7 @@ class EventPanel(QWidget, EventEditing):
     def _make_actions(self) -> None:
         def action(text: str, keys: str, slot: Callable[[], Any], tip: str,
                    context: Qt.ShortcutContext = Qt.ShortcutContext.WindowShortcut) -> QAction:
-            act = QAction(text, self)
-            act.setShortcut(QKeySequence(keys))
-            act.setShortcutContext(context)
-            act.setToolTip(f"{tip} ({QKeySequence(keys).toString(QKeySequence.SequenceFormat.NativeText)})")
-            act.triggered.connect(slot)
+            act = make_action(self, text, keys, slot, tip, context)
             self.addAction(act)
             return act
 

@@ -6,25 +6,13 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QWidget
 
+from ui.actions import make_action
 from ui.window.shell import Placeholder
 
 if TYPE_CHECKING:
     from ui.window.main_window import MainWindow
 
 MENU_TITLES = ("&File", "&Edit", "&Article", "E&ntities", "E&vents", "&View", "&Help")
-
-
-def make_action(window: MainWindow, text: str, keys: str | list[str] = "", slot: Any = None,
-                tip: str = "") -> QAction:
-    """A window action with its shortcuts (one key string or several), status tip and slot."""
-    action = QAction(text, window)
-    seqs = [keys] if isinstance(keys, str) else keys
-    action.setShortcuts([QKeySequence(k) for k in seqs if k])
-    if tip:
-        action.setStatusTip(tip)
-    if slot is not None:
-        action.triggered.connect(slot)
-    return action
 
 
 def panel_actions(panel: QWidget) -> list[QAction]:
