@@ -1,4 +1,5 @@
-"""The layering contract: storage/ and coding/ work without Qt; storage/ never needs spaCy."""
+"""The layering contract: storage/, coding/ and services/ work without Qt; storage/ never needs
+spaCy; ui/ in layers (import-linter contracts in pyproject.toml)."""
 from __future__ import annotations
 
 import pkgutil
@@ -31,8 +32,9 @@ def _import_with_blocked(modules: list[str], blocked: list[str]) -> subprocess.C
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
 
 
-def test_storage_and_coding_import_without_qt() -> None:
-    result = _import_with_blocked(_modules("storage") + _modules("coding"), ["PySide6", "shiboken6"])
+def test_storage_coding_and_services_import_without_qt() -> None:
+    result = _import_with_blocked(_modules("storage") + _modules("coding") + _modules("services"),
+                                  ["PySide6", "shiboken6"])
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().endswith("ok")
 
