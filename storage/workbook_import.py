@@ -226,11 +226,11 @@ class _Checker:
         # (sub_event_type after an event_type edit).
         to_check = set(changes) | {c.name for c in columns.values() if c.depends_on in changes}
         for name in (n for n in dict.fromkeys([*columns, *changes]) if n in to_check):
-            column, value = columns.get(name), merged.get(name)
-            if column is not None and value is not None and column.allowed(merged) and value not in column.allowed(merged):
+            checked, value = columns.get(name), merged.get(name)
+            if checked is not None and value is not None and checked.allowed(merged) and value not in checked.allowed(merged):
                 bad.append(RowProblem(n, name, f"'{value}' is not in the codebook's list"
-                                      + (f" for {column.depends_on} '{merged.get(column.depends_on)}'"
-                                         if column.depends_on and merged.get(column.depends_on) in column.choices_by else "")))
+                                      + (f" for {checked.depends_on} '{merged.get(checked.depends_on)}'"
+                                         if checked.depends_on and merged.get(checked.depends_on) in checked.choices_by else "")))
         coder = self.cell(row, "coder")
         coder = str(coder).strip() if not _empty(coder) else None
         if event is not None and (coder is None or coder == event.coder):
@@ -249,7 +249,7 @@ class _Checker:
             return None
         if event is not None and not changes and coder is None:
             return _Op(n, event.id, event.article_id, {}, None, book)  # unchanged
-        article_id = event.article_id if event is not None else int(article.id)  # type: ignore[union-attr]
+        article_id = event.article_id if event is not None else int(article.id)  # type: ignore[union-attr, arg-type]
         return _Op(n, event.id if event is not None else None, article_id, changes, coder, book)
 
     def _book_of(self, cell: Any) -> tuple[str, str]:
@@ -314,15 +314,15 @@ def _apply(repo: Any, ops: list[_Op], report: WorkbookImportReport) -> None:
                 s.add(event)
                 created.append(event)
             elif op.changes or op.coder:
-                event = s.get(Event, op.event_id)
-                if event is None:
+                stored = s.get(Event, op.event_id)
+                if stored is None:
                     continue
                 for k, v in op.changes.items():
-                    set_event_field(event, k, v)
+                    set_event_field(stored, k, v)
                 if op.coder:
-                    event.coder = op.coder
-                event.updated_at = now
-                s.add(event)
+                    stored.coder = op.coder
+                stored.updated_at = now
+                s.add(stored)
                 report.updated += 1
             else:
                 report.unchanged += 1

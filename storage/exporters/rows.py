@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator, Optional, Sequence
+from typing import Any, Callable, Iterable, Iterator, Optional, Sequence
 
 from sqlalchemy import String, and_, func, select, true, type_coerce
 
@@ -161,21 +161,22 @@ def iter_events(engine: Any, flt: EventFilter, cancelled: Callable[[], bool],
                 .where(ev.event_id.between(first, last))
             ).all()
         for event_id, name, text in texts:
-            rec = by_id.get(event_id)
-            if rec is not None:
-                rec.evidence[name] = text or ""
+            holder = by_id.get(event_id)
+            if holder is not None:
+                holder.evidence[name] = text or ""
         del texts, by_id
         yield records
         del records
 
 
-def load_articles(engine: Any, ids: Sequence[int]) -> dict[int, Article]:
+def load_articles(engine: Any, ids: Iterable[int]) -> dict[int, Article]:
     """Article objects for an event hook (published date, text...)."""
     from sqlmodel import col
     from sqlmodel import select as sm_select
 
     with read_session(engine) as s:
-        return {a.id: a for a in s.exec(sm_select(Article).where(col(Article.id).in_(list(ids)))).all()}
+        found = s.exec(sm_select(Article).where(col(Article.id).in_(list(ids)))).all()
+        return {a.id: a for a in found if a.id is not None}
 
 
 def article_ids(engine: Any, flt: EventFilter, with_events: Optional[set[int]] = None) -> Iterator[list[int]]:

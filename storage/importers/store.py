@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, Optional, Sequence
 
 from sqlalchemy import insert, select
+from sqlmodel import col
 from sqlmodel import select as model_select
 
 from storage.db import write_session
@@ -147,11 +148,11 @@ class ArticleWriter:
                 id_of = dict(cursor.execute("SELECT sha256, id FROM article WHERE id > ?", (before,)))
                 kept = []
                 for i in fresh:
-                    new_id = id_of.get(digests[i])
-                    if new_id is None:
+                    stored_id = id_of.get(digests[i])
+                    if stored_id is None:
                         result.duplicates += 1
                     else:
-                        result.ids[i] = new_id
+                        result.ids[i] = stored_id
                         kept.append(i)
                 fresh = kept
         else:  # ids near the top of the range (SQLite then picks unused ones at random): by key
@@ -183,7 +184,7 @@ def _store_children(conn, cursor, items: list[tuple[int, ArticleRecord]], now) -
     spans = [
         (aid, sp.start, sp.end, sp.label, sp.origin, sp.state, sp.coder, sp.model_name, sp.model_version,
          _db_datetime(sp.created_at) if sp.created_at else stamp,
-         _db_datetime(sp.updated_at or sp.created_at) if (sp.updated_at or sp.created_at) else stamp)
+         _db_datetime(changed) if (changed := sp.updated_at or sp.created_at) else stamp)
         for aid, rec in items for sp in rec.spans
     ]
     if spans:
@@ -212,7 +213,7 @@ def _store_children(conn, cursor, items: list[tuple[int, ArticleRecord]], now) -
 def _ensure_coders(conn, names: set[str]) -> None:  # type: ignore[no-untyped-def]
     if not names:
         return
-    known = set(conn.execute(select(Coder.name).where(Coder.name.in_(sorted(names)))).scalars())  # type: ignore[attr-defined]
+    known = set(conn.execute(select(col(Coder.name)).where(col(Coder.name).in_(sorted(names)))).scalars())  # type: ignore[attr-defined]
     for name in sorted(names - known):
         conn.execute(insert(Coder.__table__), dict(name=name, created_at=utcnow()))  # type: ignore[attr-defined]
 
@@ -235,7 +236,7 @@ def store_workspace_record(repo: Repository, kind: str, payload: dict[str, Any])
                     s.add(row)
             return len(items)
         if kind == "codebook":
-            exists = conn.execute(select(Codebook.id).where(Codebook.name == payload["name"],  # type: ignore[arg-type]
+            exists = conn.execute(select(col(Codebook.id)).where(Codebook.name == payload["name"],  # type: ignore[arg-type]
                                                             Codebook.version == payload["version"])).first()  # type: ignore[arg-type]
             if exists is None:
                 s.add(Codebook(name=payload["name"], version=payload["version"], definition=payload["definition"]))
@@ -243,8 +244,8 @@ def store_workspace_record(repo: Repository, kind: str, payload: dict[str, Any])
         if kind == "actors":
             items = payload["actors"]
             for a in items:
-                row = s.exec(model_select(Actor).where(Actor.name == a["name"])).first()
-                if row is None:
+                actor = s.exec(model_select(Actor).where(Actor.name == a["name"])).first()
+                if actor is None:
                     s.add(Actor(**a))
             return len(items)
         if kind == "coders":
