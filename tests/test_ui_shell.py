@@ -7,8 +7,6 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("pytestqt")
-
 
 from storage.models import ArticleStatus  # noqa: E402
 from storage.progress import Cancelled  # noqa: E402
@@ -16,25 +14,9 @@ from storage.repository import ArticleFilter, Repository  # noqa: E402
 from storage.models import STATUS_LABELS  # noqa: E402
 from ui.settings import Settings  # noqa: E402
 from ui.jobs.job import Job  # noqa: E402
-from tests.window_helpers import add_articles, open_window, status_text, temp_settings  # noqa: E402
 
 
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return temp_settings(tmp_path)
-
-
-@pytest.fixture
-def small_repo(repo: Repository) -> Repository:
-    return add_articles(repo, 6)
-
-
-@pytest.fixture
-def window(qtbot, small_repo: Repository, settings: Settings):  # type: ignore[no-untyped-def]
-    return open_window(qtbot, small_repo, settings)
-
-
-def test_status_change_updates_list_and_db_and_undo_restores(window, small_repo: Repository) -> None:
+def test_status_change_updates_list_and_db_and_undo_restores(status_text, window, small_repo: Repository) -> None:
     window.list_panel.clear_filters()
     first = window.list_panel.model.ids()[0]
     assert window.list_panel.select_article(first)
@@ -69,7 +51,7 @@ def test_mark_coded_opens_next_uncoded_and_undo_navigates_back(window, small_rep
     assert window.current_article_id() == ids[0]
 
 
-def test_opening_an_article_moves_it_to_in_progress_not_on_the_undo_stack(window, small_repo: Repository) -> None:
+def test_opening_an_article_moves_it_to_in_progress_not_on_the_undo_stack(status_text, window, small_repo: Repository) -> None:
     panel = window.list_panel
     panel.clear_filters()
     aid = panel.model.ids()[3]
