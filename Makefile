@@ -56,6 +56,7 @@ bench: install postgresql
 lint: install
 	$(VENV)/bin/ruff check --select F,E9 main.py storage coding services ui bench tests
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -50,12 +50,12 @@ def _open(db: Optional[str]):  # type: ignore[no-untyped-def]
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from services.formats import import_files
+    from services.importing import import_articles, nothing_imported
 
     repo = _open(args.db)
     bar, progress = _progress_bar("importing")
     try:
-        report = import_files(repo, [Path(p) for p in args.paths], from_format=args.from_format, progress=progress)
+        report = import_articles(repo, args.paths, from_format=args.from_format, progress=progress)
     finally:
         bar.close()
     print(report.describe())
@@ -65,22 +65,18 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"  note: {note}")
     if report.imported and not args.no_suggest:
         _suggest(repo, args.model, article_ids=report.article_ids)
-    if report.imported == 0 and report.failures and not (report.events_created or report.events_updated):
-        return 1
-    return 0
+    return 1 if nothing_imported(report) else 0
 
 
 def _suggest(repo, model: Optional[str], article_ids=None, redo: bool = False) -> None:  # type: ignore[no-untyped-def]
-    from coding.suggest import ModelNotFound, run_suggestions
+    from services.suggesting import suggest
 
     bar, progress = _progress_bar("suggesting")
     try:
-        result = run_suggestions(repo, model_name=model, article_ids=article_ids, redo=redo, progress=progress)
-    except ModelNotFound as exc:
-        raise CliError(str(exc)) from exc
+        outcome = suggest(repo, model, article_ids=article_ids, redo=redo, progress=progress)
     finally:
         bar.close()
-    print(f"suggested {result.spans} spans in {result.articles} articles ({result.model})")
+    print(outcome.describe())
 
 
 def cmd_suggest(args: argparse.Namespace) -> int:
@@ -90,49 +86,18 @@ def cmd_suggest(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from storage.exporters import ExportError, ExportOptions, export_dataset
+    from services.exporting import export, export_format
 
     repo = _open(args.db)
-    from coding.dataset import event_hook
-
-    hook = event_hook(repo=repo)  # fills derived fields and lists each event's problems
-    out = Path(args.out)
-    fmt = args.format or out.suffix.lstrip(".").lower()
-    if fmt in TOOL_FORMATS:
-        return _export_spans(repo, out, fmt)
-    if fmt not in ("xlsx", "csv", "jsonl"):
-        raise CliError(f"{out}: unknown export format '{fmt}' (use .xlsx, .csv or .jsonl, or --format)")
-    options = ExportOptions(
-        statuses=tuple(args.status or ()), coders=tuple(args.coder or ()),
-        date_from=args.date_from, date_to=args.date_to, codebook=args.codebook, event_hook=hook,
-        gold_only=args.gold_only,
-    )
+    export_format(Path(args.out), args.format)  # a wrong format is told before the progress bar
     bar, progress = _progress_bar("exporting")
     try:
-        summary = export_dataset(repo, out, fmt, options, progress=progress)
-    except OSError as exc:
-        raise CliError(f"{out}: cannot write ({exc.strerror or exc})") from exc
-    except ExportError as exc:
-        raise CliError(str(exc)) from exc
+        summary = export(repo, args.out, args.format, statuses=args.status or (), coders=args.coder or (),
+                         date_from=args.date_from, date_to=args.date_to, codebook=args.codebook,
+                         gold_only=args.gold_only, progress=progress)
     finally:
         bar.close()
     print(summary.describe())
-    return 0
-
-
-def _export_spans(repo, out: Path, fmt: str) -> int:  # type: ignore[no-untyped-def]
-    from services.formats import export_spans
-    from storage.formats import FormatProblem
-
-    bar, progress = _progress_bar("exporting")
-    try:
-        print(export_spans(repo, out, fmt, progress=progress).describe())
-    except FormatProblem as exc:
-        raise CliError(str(exc)) from exc
-    except OSError as exc:
-        raise CliError(f"{out}: cannot write ({exc.strerror or exc})") from exc
-    finally:
-        bar.close()
     return 0
 
 
@@ -286,10 +251,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
+    from services.errors import UserError
+
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args) or 0)
-    except CliError as exc:
+    except (CliError, UserError) as exc:
         print(f"chronicler: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -1,5 +1,5 @@
 """Benchmarks of the GUI shell: "list" (the 100,000-article list opens and filters in < 200 ms)
-and "stall" (the GUI thread never stalls > 50 ms while suggestions run in a TaskRunner)."""
+and "stall" (the GUI thread never stalls > 50 ms while suggestions run in a background job)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -142,13 +142,13 @@ def _probe_gaps(make_runner) -> tuple[list[float], float, list[object]]:  # type
 def bench_stall(quick: bool) -> dict:
     """The app's path: suggestions (spaCy import and model loading included) over the sample
     articles in the suggest worker process, watched from the GUI thread by a 10 ms probe.
-    For comparison, the same job in a TaskRunner thread of the GUI process ("thread_*" keys):
+    For comparison, the same job in a thread Job of the GUI process ("thread_*" keys):
     spaCy's import and model loading hold the GIL for 100-200 ms there, hence the process."""
     from storage.importers import import_paths
     from storage.repository import Repository
     from storage.workspace import SAMPLES_FILE
-    from ui.jobs.work import suggest_job
-    from ui.jobs.runner import ProcessRunner, TaskRunner
+    from services.suggesting import suggest
+    from ui.jobs.job import Job, ProcessJob
 
     app = _app()
     with tempfile.TemporaryDirectory() as tmp:
@@ -156,7 +156,7 @@ def bench_stall(quick: bool) -> dict:
         repo = Repository(path)
         import_paths(repo, [SAMPLES_FILE])
         n_articles = len(repo.article_ids())
-        gaps, elapsed, outcome = _probe_gaps(lambda: ProcessRunner("ui.jobs.suggest_worker", ["--db", str(path)]))
+        gaps, elapsed, outcome = _probe_gaps(lambda: ProcessJob("ui.jobs.suggest_worker", ["--db", str(path)]))
         spans = repo.stats()["spans"]["total"]
         row = {"bench": "stall", "value": round(max(gaps), 1), "unit": "ms", "goal": STALL_GOAL,
                "articles": n_articles, "spans": spans, "ticks": len(gaps), "suggest_s": round(elapsed, 2),
@@ -165,7 +165,7 @@ def bench_stall(quick: bool) -> dict:
         if not quick:
             repo2 = Repository(Path(tmp) / "stall2.sqlite")
             import_paths(repo2, [SAMPLES_FILE])
-            tgaps, telapsed, _ = _probe_gaps(lambda: TaskRunner(suggest_job, repo2, None, None))
+            tgaps, telapsed, _ = _probe_gaps(lambda: Job(suggest, repo2, None, None))
             row.update(thread_max_gap_ms=round(max(tgaps), 1), thread_suggest_s=round(telapsed, 2))
             repo2.close()
         app.processEvents()

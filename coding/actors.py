@@ -112,7 +112,7 @@ def choose_actor(repo: Optional["Repository"], text: str, inter_code: Optional[i
     code or a keyword guess and, with `remember`, joins the workspace list so the list grows."""
     text = " ".join(str(text).split())
     actor = find_actor(repo, text) if repo is not None else None
-    if actor is not None:
+    if actor is not None and repo is not None:
         if inter_code is not None and inter_code != actor.inter_code and remember:
             actor = repo.upsert_actor(actor.name, inter_code)  # the coder corrected the code
             return ActorChoice(actor.name, actor.inter_code, "coder", False)

@@ -9,7 +9,7 @@ import unicodedata
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Iterable, Iterator, Optional
+from typing import Any, Iterable, Iterator, Optional
 
 # Bump when the index layout or the build rules change, so old caches are ignored.
 INDEX_VERSION = 8
@@ -192,13 +192,13 @@ def build_index(target: Path) -> None:
 
     # one row per name: its largest population and best kind rank (what the place stage
     # needs) and the entries it names (what lookup needs)
-    table: dict[str, list] = {}
+    table: dict[str, list[Any]] = {}
     for key, idx in names:
         e = entries[idx]
-        row = table.setdefault(key, [0, 9, []])
-        row[0] = max(row[0], e[7])
-        row[1] = min(row[1], KIND_RANK[e[1]])
-        row[2].append(idx)
+        slot = table.setdefault(key, [0, 9, []])
+        slot[0] = max(slot[0], e[7])
+        slot[1] = min(slot[1], KIND_RANK[e[1]])
+        slot[2].append(idx)
 
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(f".tmp{os.getpid()}")

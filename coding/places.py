@@ -47,7 +47,7 @@ class PlaceResult:
 
 
 def _km(a: PlaceEntry, b: PlaceEntry) -> float:
-    if None in (a.latitude, a.longitude, b.latitude, b.longitude):
+    if a.latitude is None or a.longitude is None or b.latitude is None or b.longitude is None:
         return math.inf
     lat1, lon1, lat2, lon2 = map(math.radians, (a.latitude, a.longitude, b.latitude, b.longitude))
     h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
@@ -248,8 +248,9 @@ def article_countries(place_texts: Iterable[str]) -> list[str]:
             if found and (found[0].kind == "country" or not _plausible_alternatives(found, [])):
                 code = found[0].country_code
             seen[key] = code
-        if seen[key]:
-            counts[seen[key]] += 1
+        known = seen[key]
+        if known:
+            counts[known] += 1
     return [code for code, _ in counts.most_common()]
 
 

@@ -145,15 +145,6 @@ class Codebook:
                 return role
         return None
 
-    def dependents_of(self, name: str) -> list[FieldSpec]:
-        """Fields whose choices or derived value change when `name` changes."""
-        out = []
-        for f in self.fields:
-            sources = f.source if isinstance(f.source, list) else [f.source]
-            if f.depends_on == name or (f.derived and name in sources):
-                out.append(f)
-        return out
-
     def to_definition(self) -> dict[str, Any]:
         """The JSON dict the codebook was read from (what the workspace's Codebook table keeps)."""
         return copy.deepcopy(self.definition)

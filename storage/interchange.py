@@ -428,10 +428,10 @@ def _workspace_lines(repo: Repository) -> Iterator[dict[str, Any]]:
         if actors:
             yield {"kind": "actors", "actors": [{"name": a.name, "inter_code": a.inter_code, "aliases": a.aliases}
                                                 for a in actors]}
-        coders = s.exec(select(Coder.name).order_by(Coder.name)).all()
+        coders = s.exec(select(Coder.name).order_by(col(Coder.name))).all()
         if coders:
             yield {"kind": "coders", "coders": list(coders)}
-        patterns = s.exec(select(LearnedPattern).order_by(LearnedPattern.id)).all()
+        patterns = s.exec(select(LearnedPattern).order_by(col(LearnedPattern.id))).all()
         for i in range(0, len(patterns), 1000):
             yield {"kind": "patterns", "patterns": [
                 {"text": p.text, "label": p.label, "polarity": p.polarity, "context": p.context,
@@ -445,8 +445,8 @@ def export_jsonl(repo: Repository, out_path: str | Path, article_ids: Optional[S
     Workspace records (codebooks, actors, coders, learned patterns) follow the articles."""
     out_path = Path(out_path)
     with read_session(repo.engine) as s:
-        ids = list(article_ids) if article_ids is not None else list(
-            s.exec(select(Article.id).order_by(col(Article.id))).all())
+        ids = list(article_ids) if article_ids is not None else [
+            i for i in s.exec(select(Article.id).order_by(col(Article.id))).all() if i is not None]
     total, written = len(ids), 0
     fd, tmp = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".part", dir=out_path.parent or ".")
     try:
@@ -473,9 +473,10 @@ def _batch_json(repo: Repository, ids: Sequence[int]) -> Iterator[dict[str, Any]
         articles = {a.id: a for a in s.exec(select(Article).where(col(Article.id).in_(ids))).all()}
         spans: dict[int, list[EntitySpan]] = {}
         for sp in s.exec(select(EntitySpan).where(col(EntitySpan.article_id).in_(ids))
-                         .order_by(EntitySpan.article_id, EntitySpan.start, EntitySpan.end, EntitySpan.id)).all():
+                         .order_by(col(EntitySpan.article_id), col(EntitySpan.start), col(EntitySpan.end),
+                                   col(EntitySpan.id))).all():
             spans.setdefault(sp.article_id, []).append(sp)
-        events = list(s.exec(select(Event).where(col(Event.article_id).in_(ids)).order_by(Event.id)).all())
+        events = list(s.exec(select(Event).where(col(Event.article_id).in_(ids)).order_by(col(Event.id))).all())
         evidence: dict[int, list[Evidence]] = {}
         ev_ids = [e.id for e in events]
         for j in range(0, len(ev_ids), 900):

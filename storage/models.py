@@ -4,10 +4,20 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from enum import StrEnum
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, ClassVar, Optional
 
 from sqlalchemy import JSON, Column, Index, UniqueConstraint, false, text
 from sqlmodel import Field, SQLModel
+
+if TYPE_CHECKING:
+    from sqlalchemy import Table
+
+    class TableModel(SQLModel):
+        """What a table=True model has for a type checker too: its SQLAlchemy table."""
+
+        __table__: ClassVar[Table]
+else:
+    TableModel = SQLModel  # at run time SQLModel itself: nothing changes for SQLAlchemy
 
 
 def utcnow() -> dt.datetime:
@@ -49,13 +59,13 @@ class SpanOrigin(StrEnum):
     CODER = "coder"
 
 
-class Coder(SQLModel, table=True):
+class Coder(TableModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     name: str = Field(unique=True)
     created_at: dt.datetime = Field(default_factory=utcnow)
 
 
-class Codebook(SQLModel, table=True):
+class Codebook(TableModel, table=True):
     __table_args__ = (UniqueConstraint("name", "version"),)
     id: Optional[int] = Field(default=None, primary_key=True)
     name: str
@@ -64,7 +74,7 @@ class Codebook(SQLModel, table=True):
     created_at: dt.datetime = Field(default_factory=utcnow)
 
 
-class Article(SQLModel, table=True):
+class Article(TableModel, table=True):
     __table_args__ = (
         Index("ix_article_status", "status"),
         Index("ix_article_source", "source"),
@@ -91,7 +101,7 @@ class Article(SQLModel, table=True):
     updated_by: Optional[str] = None
 
 
-class EntitySpan(SQLModel, table=True):
+class EntitySpan(TableModel, table=True):
     __tablename__ = "entityspan"
     # ix_entityspan_state: migration 0002 (span counts by state).
     __table_args__ = (Index("ix_entityspan_article", "article_id", "start"), Index("ix_entityspan_state", "state"))
@@ -113,7 +123,7 @@ class EntitySpan(SQLModel, table=True):
     updated_by: Optional[str] = None
 
 
-class Event(SQLModel, table=True):
+class Event(TableModel, table=True):
     """One coded event. The ACLED core fields are columns; other codebooks' fields go to `extra`."""
 
     # ix_event_coder, ix_event_event_date: migration 0002 (the export filters).
@@ -184,7 +194,7 @@ CORE_EVENT_FIELDS: tuple[str, ...] = (
 )
 
 
-class Evidence(SQLModel, table=True):
+class Evidence(TableModel, table=True):
     """The text span that justifies one field of one event."""
 
     __table_args__ = (UniqueConstraint("event_id", "field"),)
@@ -195,7 +205,7 @@ class Evidence(SQLModel, table=True):
     end: int
 
 
-class Actor(SQLModel, table=True):
+class Actor(TableModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     name: str = Field(unique=True)
     inter_code: Optional[int] = None
@@ -203,7 +213,7 @@ class Actor(SQLModel, table=True):
     created_at: dt.datetime = Field(default_factory=utcnow)
 
 
-class Place(SQLModel, table=True):
+class Place(TableModel, table=True):
     """A cached gazetteer lookup (or a coder's override) for a place name."""
 
     __table_args__ = (UniqueConstraint("query", "country_hint"),)
@@ -223,7 +233,7 @@ class Place(SQLModel, table=True):
     chosen_by_coder: bool = False
 
 
-class LearnedPattern(SQLModel, table=True):
+class LearnedPattern(TableModel, table=True):
     """What coders taught the suggester: a span text with its label, to suggest again
     (polarity 'accept') or not to suggest in this context (polarity 'reject')."""
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any, Optional, Sequence
 
 from sqlalchemy import Engine, delete
-from sqlmodel import select
+from sqlmodel import col, select
 
 from storage.db import read_session, write_session
 from storage.models import Actor, Coder, Codebook, Event, LearnedPattern, Place
@@ -65,12 +65,12 @@ class LookupsMixin:
 
     def cache_place(self, place: Place) -> None:
         with write_session(self.engine) as s:
-            s.exec(delete(Place).where(Place.query == place.query,  # type: ignore[call-overload]
-                                       Place.country_hint == place.country_hint))
+            s.exec(delete(Place).where(col(Place.query) == place.query,  # type: ignore[call-overload]
+                                       col(Place.country_hint) == place.country_hint))
             s.add(Place(**place.model_dump(exclude={"id"})))
 
     def patterns(self, polarity: Optional[str] = None) -> list[LearnedPattern]:
-        stmt = select(LearnedPattern).order_by(LearnedPattern.id)
+        stmt = select(LearnedPattern).order_by(col(LearnedPattern.id))
         if polarity:
             stmt = stmt.where(LearnedPattern.polarity == polarity)
         with read_session(self.engine) as s:
@@ -92,8 +92,8 @@ class LookupsMixin:
     def unlearn(self, text_: str, label: str, polarity: str = "accept", context: str = "") -> None:
         with write_session(self.engine) as s:
             s.exec(delete(LearnedPattern).where(  # type: ignore[call-overload]
-                LearnedPattern.text == text_, LearnedPattern.label == label,
-                LearnedPattern.polarity == polarity, LearnedPattern.context == context))
+                col(LearnedPattern.text) == text_, col(LearnedPattern.label) == label,
+                col(LearnedPattern.polarity) == polarity, col(LearnedPattern.context) == context))
 
     def unlearn_once(self, text_: str, label: str, polarity: str = "accept", context: str = "") -> None:
         """Take back one learn() (undo): count down, drop the row at zero."""

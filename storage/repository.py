@@ -1,10 +1,12 @@
 """The operations the app needs on a workspace, each one short transaction committed at once."""
 from __future__ import annotations
 
+from dataclasses import fields
 from pathlib import Path
 from typing import Any, Iterable, Optional, Sequence
 
 from sqlalchemy import Engine, delete, func, or_
+from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
 from storage.concurrency import Conflict, with_retries
@@ -38,7 +40,7 @@ from storage.repo_types import (  # re-exported: callers import these from here
 
 def _events_with_evidence(s: Any, article_id: int) -> list[EventWithEvidence]:
     """An article's events in creation order, each with its evidence by field (one session)."""
-    events = list(s.exec(select(Event).where(Event.article_id == article_id).order_by(Event.id)).all())
+    events = list(s.exec(select(Event).where(Event.article_id == article_id).order_by(col(Event.id))).all())
     ev_ids = [e.id for e in events]
     evidence: dict[int, dict[str, Evidence]] = {i: {} for i in ev_ids}  # type: ignore[misc]
     if ev_ids:
@@ -86,44 +88,21 @@ class Repository(PresenceMixin, StatsMixin, LookupsMixin, TeamsMixin):
     # ---- articles -------------------------------------------------------------------------
     def add_articles(self, batch: Iterable[ArticleIn]) -> AddResult:
         """Insert a batch in one transaction; texts already present (by normalized sha256)
-        are counted as duplicates, also within the batch."""
-        result = AddResult()
-        rows: list[dict[str, Any]] = []
-        seen: set[str] = set()
-        now = utcnow()
-        for item in batch:
-            digest = normalized_sha256(item.text)
-            if digest in seen:
-                result.duplicates += 1
-                continue
-            seen.add(digest)
-            rows.append(
-                dict(title=item.title, text=item.text, source=item.source, url=item.url,
-                     published=item.published, language=item.language, sha256=digest,
-                     status=item.status, imported_at=now, meta=item.meta or {})
-            )
-        if not rows:
-            return result
-        with write_session(self.engine) as s:
-            existing = set(
-                s.exec(select(Article.sha256).where(col(Article.sha256).in_([r["sha256"] for r in rows]))).all()
-            )
-            fresh = [r for r in rows if r["sha256"] not in existing]
-            result.duplicates += len(rows) - len(fresh)
-            if fresh:
-                objs = [Article(**r) for r in fresh]
-                s.add_all(objs)
-                s.flush()
-                result.added_ids = [int(o.id) for o in objs]  # type: ignore[arg-type]
-        return result
+        are counted as duplicates, also within the batch. The importers' writer does it: one
+        way for an article to enter a workspace."""
+        # Imported here: the importers build on this module.
+        from storage.importers.records import ArticleRecord
+        from storage.importers.store import store_records
+
+        records = [item if isinstance(item, ArticleRecord)
+                   else ArticleRecord(**{f.name: getattr(item, f.name) for f in fields(ArticleIn)})
+                   for item in batch]
+        stored = store_records(self, records)
+        return AddResult(added_ids=stored.added, duplicates=stored.duplicates)
 
     def add_article(self, item: ArticleIn) -> Optional[int]:
         res = self.add_articles([item])
         return res.added_ids[0] if res.added_ids else None
-
-    def find_article_by_text(self, text_: str) -> Optional[int]:
-        with read_session(self.engine) as s:
-            return s.exec(select(Article.id).where(Article.sha256 == normalized_sha256(text_))).first()
 
     def _filtered(self, stmt, flt: Optional[ArticleFilter]):  # type: ignore[no-untyped-def]
         if flt is None:
@@ -144,7 +123,7 @@ class Repository(PresenceMixin, StatsMixin, LookupsMixin, TeamsMixin):
 
     def count_articles(self, flt: Optional[ArticleFilter] = None) -> int:
         with read_session(self.engine) as s:
-            return int(s.exec(self._filtered(select(func.count(Article.id)), flt)).one())
+            return int(s.exec(self._filtered(select(func.count(col(Article.id))), flt)).one())
 
     def article_ids(self, flt: Optional[ArticleFilter] = None) -> list[int]:
         """Ids in list order (newest publication first, then id) for a lazy list model."""
@@ -172,19 +151,20 @@ class Repository(PresenceMixin, StatsMixin, LookupsMixin, TeamsMixin):
         if not ids:
             return []
         n_events = (
-            select(Event.article_id, func.count(Event.id).label("n"))
+            select(Event.article_id, func.count(col(Event.id)).label("n"))
             .where(col(Event.article_id).in_(list(ids)))
-            .group_by(Event.article_id)
+            .group_by(col(Event.article_id))
             .subquery()
         )
         stmt = (
-            select(Article.id, Article.title, Article.published, Article.source, Article.status,
-                   func.coalesce(n_events.c.n, 0))
+            # SQLAlchemy's select: SQLModel's is typed for at most four columns
+            sa_select(col(Article.id), col(Article.title), col(Article.published), col(Article.source),
+                      col(Article.status), func.coalesce(n_events.c.n, 0))
             .outerjoin(n_events, n_events.c.article_id == Article.id)
             .where(col(Article.id).in_(list(ids)))
         )
         with read_session(self.engine) as s:
-            found = {r[0]: ArticleRow(*r) for r in s.exec(stmt).all()}
+            found = {r[0]: ArticleRow(*r) for r in s.connection().execute(stmt).all()}
         return [found[i] for i in ids if i in found]
 
     def list_articles(self, flt: Optional[ArticleFilter] = None, offset: int = 0, limit: int = 100) -> list[ArticleRow]:
@@ -206,7 +186,7 @@ class Repository(PresenceMixin, StatsMixin, LookupsMixin, TeamsMixin):
             if article is None:
                 return None
             spans = list(s.exec(select(EntitySpan).where(EntitySpan.article_id == article_id)
-                                .order_by(EntitySpan.start, EntitySpan.end)).all())
+                                .order_by(col(EntitySpan.start), col(EntitySpan.end))).all())
             events = _events_with_evidence(s, article_id)
         return ArticleBundle(article, spans, events)
 
@@ -241,7 +221,7 @@ class Repository(PresenceMixin, StatsMixin, LookupsMixin, TeamsMixin):
     def spans(self, article_id: int) -> list[EntitySpan]:
         with read_session(self.engine) as s:
             return list(s.exec(select(EntitySpan).where(EntitySpan.article_id == article_id)
-                               .order_by(EntitySpan.start, EntitySpan.end)).all())
+                               .order_by(col(EntitySpan.start), col(EntitySpan.end))).all())
 
     def add_span(self, span: EntitySpan) -> EntitySpan:
         with write_session(self.engine) as s:
@@ -291,17 +271,18 @@ class Repository(PresenceMixin, StatsMixin, LookupsMixin, TeamsMixin):
 
     def articles_without_spans(self) -> list[int]:
         with read_session(self.engine) as s:
-            has = select(EntitySpan.article_id).distinct()
-            return list(s.exec(select(Article.id).where(col(Article.id).not_in(has)).order_by(Article.id)).all())
+            has = select(col(EntitySpan.article_id)).distinct()
+            found = s.exec(select(col(Article.id)).where(col(Article.id).not_in(has)).order_by(col(Article.id))).all()
+            return [i for i in found if i is not None]  # ids are never null; the column type says Optional
 
     def replace_suggestions(self, article_id: int, new_spans: Sequence[EntitySpan]) -> int:
         """Swap this article's machine suggestions (state 'suggested') for new ones, never
         touching spans a coder accepted, rejected or added, nor overlapping them."""
         with write_session(self.engine) as s:
-            s.exec(delete(EntitySpan).where(EntitySpan.article_id == article_id,  # type: ignore[call-overload]
-                                            EntitySpan.state == SpanState.SUGGESTED.value,
+            s.exec(delete(EntitySpan).where(col(EntitySpan.article_id) == article_id,  # type: ignore[call-overload]
+                                            col(EntitySpan.state) == SpanState.SUGGESTED.value,
                                             # a coder's own span set back to 'suggested' stays
-                                            EntitySpan.origin != "coder"))
+                                            col(EntitySpan.origin) != "coder"))
             kept = s.exec(select(EntitySpan.start, EntitySpan.end).where(EntitySpan.article_id == article_id)).all()
             taken = [(a, b) for a, b in kept]
             added = 0
@@ -390,7 +371,7 @@ class Repository(PresenceMixin, StatsMixin, LookupsMixin, TeamsMixin):
         return previous
 
     def events(self, article_ids: Optional[Sequence[int]] = None) -> list[Event]:
-        stmt = select(Event).order_by(Event.id)
+        stmt = select(Event).order_by(col(Event.id))
         if article_ids is not None:
             stmt = stmt.where(col(Event.article_id).in_(list(article_ids)))
         with read_session(self.engine) as s:

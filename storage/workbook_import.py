@@ -230,11 +230,11 @@ class _Checker:
         # (sub_event_type after an event_type edit).
         to_check = set(changes) | {c.name for c in columns.values() if c.depends_on in changes}
         for name in (n for n in dict.fromkeys([*columns, *changes]) if n in to_check):
-            column, value = columns.get(name), merged.get(name)
-            if column is not None and value is not None and column.allowed(merged) and value not in column.allowed(merged):
+            checked, value = columns.get(name), merged.get(name)
+            if checked is not None and value is not None and checked.allowed(merged) and value not in checked.allowed(merged):
                 bad.append(RowProblem(n, name, f"'{value}' is not in the codebook's list"
-                                      + (f" for {column.depends_on} '{merged.get(column.depends_on)}'"
-                                         if column.depends_on and merged.get(column.depends_on) in column.choices_by else "")))
+                                      + (f" for {checked.depends_on} '{merged.get(checked.depends_on)}'"
+                                         if checked.depends_on and merged.get(checked.depends_on) in checked.choices_by else "")))
         coder = self.cell(row, "coder")
         coder = str(coder).strip() if not _empty(coder) else None
         if event is not None and (coder is None or coder == event.coder):
@@ -254,7 +254,7 @@ class _Checker:
             return None
         if event is not None and not changes and coder is None and gold is None:
             return _Op(n, event.id, event.article_id, {}, None, book)  # unchanged
-        article_id = event.article_id if event is not None else int(article.id)  # type: ignore[union-attr]
+        article_id = event.article_id if event is not None else int(article.id)  # type: ignore[union-attr, arg-type]
         return _Op(n, event.id if event is not None else None, article_id, changes, coder, book, gold)
 
     def _gold(self, n: int, row: tuple[Any, ...], event: Optional[Event],

@@ -1,10 +1,13 @@
-"""Shared fixtures: a fresh workspace per test, the seed article, and the data folder kept apart."""
+"""Shared fixtures: a fresh workspace per test, the seed article, the data folder kept apart, and
+the main-window tests' settings, small workspace and window."""
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any, Callable
 
 import pytest
 
@@ -116,3 +119,62 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path):  # type: ignore[no-u
     from storage.db import dispose_engine
 
     dispose_engine(url)
+
+
+# ---- the main window -----------------------------------------------------------------------
+def _add_articles(repo: Any, n: int, two_sources: bool = True) -> Any:
+    from storage.repository import ArticleIn
+
+    repo.add_articles([
+        ArticleIn(text=f"Article body number {i}. Police clashed with protesters in Kyiv.",
+                  title=f"Title {i}", source=("Wire" if i % 2 else "Daily") if two_sources else "Wire",
+                  published=dt.date(2024, 1, 1) + dt.timedelta(days=i))
+        for i in range(n)
+    ])
+    return repo
+
+
+@pytest.fixture
+def make_articles() -> Callable[..., Any]:
+    """add(repo, n, two_sources=True): n dated articles from one or two sources; returns repo."""
+    return _add_articles
+
+
+@pytest.fixture
+def settings(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """QSettings in a file of the test's own, never the user's."""
+    from PySide6.QtCore import QSettings
+
+    from ui.settings import Settings
+
+    return Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+
+
+@pytest.fixture
+def small_repo(repo):  # type: ignore[no-untyped-def]
+    """The workspace with six articles from two sources (a test module may ask for another)."""
+    return _add_articles(repo, 6)
+
+
+@pytest.fixture
+def window(qtbot, small_repo, settings):  # type: ignore[no-untyped-def]
+    """The main window on `small_repo`, shown, with background jobs and dialogs off."""
+    from ui.window.main_window import MainWindow
+
+    w = MainWindow(small_repo, "tester", settings, start_jobs=False)
+    w.jobs.show_dialogs = False
+    qtbot.addWidget(w)
+    w.show()
+    return w
+
+
+@pytest.fixture
+def status_text() -> Callable[[Any, int], str]:
+    """status_text(window, article_id): the status the article list shows for an article."""
+    from ui.articles.model import STATUS
+
+    def shown(window: Any, article_id: int) -> str:
+        model = window.list_panel.model
+        return model.data(model.index(model.row_of(article_id), STATUS))
+
+    return shown

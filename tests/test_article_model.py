@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-pytest.importorskip("pytestqt")
-
 from PySide6.QtCore import Qt  # noqa: E402
 
 from bench.bench_gui import N_ARTICLES, build_big_workspace  # noqa: E402

@@ -107,7 +107,7 @@ def _kill_after_lines(proc: subprocess.Popen, n: int) -> list[dict]:
         if line.startswith("{"):
             lines.append(json.loads(line))
     proc.send_signal(signal.SIGKILL)
-    proc.wait(timeout=30)
+    proc.communicate(timeout=30)  # waits, and closes the pipes
     assert proc.returncode == -signal.SIGKILL
     return lines
 
@@ -172,15 +172,19 @@ def _run_until(cmd: list[str], ws: Path, sql: str, at_least: int, tmp_path: Path
     env = {**os.environ, "CHRONICLER_HOME": str(tmp_path / "home")}
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     deadline = time.monotonic() + 120
-    while True:
-        if proc.poll() is not None:
-            pytest.fail(f"finished before it could be killed: {proc.stdout.read()} {proc.stderr.read()[-1500:]}")  # type: ignore[union-attr]
-        if ws.exists() and _count_safe(ws, sql) >= at_least:
-            break
-        assert time.monotonic() < deadline, "no progress within two minutes"
-        time.sleep(0.01)
-    proc.send_signal(signal.SIGKILL)
-    proc.communicate(timeout=30)
+    try:
+        while True:
+            if proc.poll() is not None:
+                out, err = proc.communicate()
+                pytest.fail(f"finished before it could be killed: {out} {err[-1500:]}")
+            if ws.exists() and _count_safe(ws, sql) >= at_least:
+                break
+            assert time.monotonic() < deadline, "no progress within two minutes"
+            time.sleep(0.01)
+    finally:  # killed whether it got there or the test failed: no process or pipe outlives the test
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+        proc.communicate(timeout=30)
     return proc
 
 

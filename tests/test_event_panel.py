@@ -6,7 +6,6 @@ import datetime as dt
 
 import pytest
 
-pytest.importorskip("PySide6")
 
 from PySide6.QtGui import QUndoStack  # noqa: E402
 

@@ -31,7 +31,8 @@ def test_formula_text_kept_exactly_and_reported(repo, tmp_path):
     make_dataset(repo)
     out = tmp_path / "events.csv"
     summary = export_dataset(repo, out, "csv", ExportOptions())
-    rows = list(csv.DictReader(out.open(encoding="utf-8-sig", newline="")))
+    with out.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
     assert rows[0]["notes"] == "=1+2" and rows[0]["assoc_actor_1"] == "-Students"
     assert rows[0]["article_title"] == '=HYPERLINK("http://x")'
     assert summary.cells.formula_text == 4  # notes, assoc_actor_1, the title twice
@@ -42,7 +43,8 @@ def test_quote_formulas_on_request(repo, tmp_path):
     make_dataset(repo)
     out = tmp_path / "events.csv"
     summary = export_dataset(repo, out, "csv", ExportOptions(csv_quote_formulas=True))
-    rows = list(csv.DictReader(out.open(encoding="utf-8-sig", newline="")))
+    with out.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
     assert rows[0]["notes"] == "'=1+2"
     assert summary.cells.changed == 4 and "prefixed with '" in summary.describe()
 

@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 
 from storage.repository import ArticleIn, Repository
 from ui.jobs.dialogs import ExportDialog
-from ui.jobs.work import export_job
+from services.exporting import export
 
 
 def test_dialog_filters_reach_the_export(qtbot, repo: Repository, tmp_path: Path) -> None:
@@ -24,7 +24,7 @@ def test_dialog_filters_reach_the_export(qtbot, repo: Repository, tmp_path: Path
     assert dialog.filters() == {"coders": ("ben",), "date_from": "2024-04-01"}
 
     out = tmp_path / "ben.xlsx"
-    summary = export_job(repo, out, "xlsx", dialog.statuses(), dialog.filters())
+    summary = export(repo, out, "xlsx", dialog.statuses(), **dialog.filters())
     sheet = load_workbook(out, read_only=True)["Events"]
     rows = list(sheet.iter_rows(values_only=True))
     header = rows[0]

@@ -4,7 +4,6 @@ saved edit."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
@@ -16,18 +15,22 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from storage.models import EntitySpan, SpanState  # noqa: E402
 from storage.repository import ArticleIn, Repository, event_fields  # noqa: E402
-from tests.window_helpers import open_window, temp_settings  # noqa: E402
 
 TEXT = "Ukrainian troops destroyed a bridge near Glushkovo on Tuesday, killing three people."
 
 
 @pytest.fixture
-def window(qtbot, repo: Repository, tmp_path: Path):  # type: ignore[no-untyped-def]
+def window(qtbot, repo: Repository, settings):  # type: ignore[no-untyped-def]
     aid = repo.add_article(ArticleIn(text=TEXT, title="Bridge", source="Wire", published=dt.date(2024, 8, 16)))
     for word, label in (("Ukrainian troops", "NORP"), ("Glushkovo", "GPE"), ("on Tuesday", "DATE"), ("three", "CARDINAL")):
         start = TEXT.index(word)
         repo.add_span(EntitySpan(article_id=aid, start=start, end=start + len(word), label=label))
-    win = open_window(qtbot, repo, temp_settings(tmp_path))
+    from ui.window.main_window import MainWindow
+
+    win = MainWindow(repo, "tester", settings, start_jobs=False)
+    win.jobs.show_dialogs = False
+    qtbot.addWidget(win)
+    win.show()
     win.event_panel.pick_when_ambiguous = False
     win.list_panel.clear_filters()
     win.list_panel.select_article(aid)

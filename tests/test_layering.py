@@ -1,4 +1,5 @@
-"""The layering contract: storage/, coding/ and services/ work without Qt; storage/ never needs spaCy."""
+"""The layering contract: storage/, coding/ and services/ work without Qt; storage/ never needs
+spaCy; ui/ in layers (import-linter contracts in pyproject.toml)."""
 from __future__ import annotations
 
 import pkgutil

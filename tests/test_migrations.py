@@ -212,6 +212,7 @@ def test_old_workspace_left_with_a_hot_journal_migrates_with_it(v1_copy: Path) -
     finally:
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
+        proc.stdout.close()  # type: ignore[union-attr]
     wal = v1_copy.with_name(v1_copy.name + "-wal")
     assert wal.exists() and wal.stat().st_size > 0
     repo = Repository(v1_copy)

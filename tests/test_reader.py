@@ -304,6 +304,16 @@ def test_label_colours_are_stable_and_grouped_by_role() -> None:
     assert number_key(labels, "GPE") == 1 and number_key(labels, "WEAPON") is None
 
 
+def test_the_legend_colours_each_label_by_the_role_coding_gives_it() -> None:
+    """One table of label -> role: a highlight coloured as a count can fill a count field."""
+    from coding.suggest import role_of as coding_role
+    from ui.reader.legend import role_of
+
+    for label in ("GPE", "LOC", "FAC", "PERSON", "ORG", "NORP", "DATE", "TIME", "CARDINAL", "QUANTITY",
+                  "MONEY", "PERCENT", "ORDINAL", "EVENT"):
+        assert role_of(label) == (coding_role(label) or "other"), label
+
+
 def test_undo_makes_the_reverted_span_current(qtbot: Any, setup: Any) -> None:
     panel, repo, stack, aid = setup
     _key(qtbot, panel, Qt.Key.Key_Right)

@@ -9,15 +9,19 @@ from pathlib import Path
 
 from storage.repository import Repository
 from tests.conftest import new_pg_database
-from tests.window_helpers import add_articles, open_window, temp_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_window_on_a_server_sees_another_clients_commit(pg_server, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_window_on_a_server_sees_another_clients_commit(pg_server, qtbot, settings, make_articles) -> None:  # type: ignore[no-untyped-def]
+    from ui.window.main_window import MainWindow
+
     url = new_pg_database(pg_server)
-    repo = add_articles(Repository(url), 3)
-    window = open_window(qtbot, repo, temp_settings(tmp_path))
+    repo = make_articles(Repository(url), 3)
+    window = MainWindow(repo, "tester", settings, start_jobs=False)
+    window.jobs.show_dialogs = False
+    qtbot.addWidget(window)
+    window.show()
     assert repo.location in window.windowTitle()
     reloads: list[int] = []
     window.changes._reload = lambda: reloads.append(1)  # type: ignore[method-assign]

@@ -1,5 +1,5 @@
 """The application shell: status actions and undo against the DB, next uncoded, background jobs
-(TaskRunner, import, cancel), first-run name, cheat sheet, layout saved."""
+(Job, import, cancel, errors told or reported), first-run name, cheat sheet, layout saved."""
 from __future__ import annotations
 
 import threading
@@ -7,34 +7,16 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("pytestqt")
-
 
 from storage.models import ArticleStatus  # noqa: E402
 from storage.progress import Cancelled  # noqa: E402
 from storage.repository import ArticleFilter, Repository  # noqa: E402
 from storage.models import STATUS_LABELS  # noqa: E402
 from ui.settings import Settings  # noqa: E402
-from ui.jobs.runner import TaskRunner  # noqa: E402
-from tests.window_helpers import add_articles, open_window, status_text, temp_settings  # noqa: E402
+from ui.jobs.job import Job  # noqa: E402
 
 
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return temp_settings(tmp_path)
-
-
-@pytest.fixture
-def small_repo(repo: Repository) -> Repository:
-    return add_articles(repo, 6)
-
-
-@pytest.fixture
-def window(qtbot, small_repo: Repository, settings: Settings):  # type: ignore[no-untyped-def]
-    return open_window(qtbot, small_repo, settings)
-
-
-def test_status_change_updates_list_and_db_and_undo_restores(window, small_repo: Repository) -> None:
+def test_status_change_updates_list_and_db_and_undo_restores(status_text, window, small_repo: Repository) -> None:
     window.list_panel.clear_filters()
     first = window.list_panel.model.ids()[0]
     assert window.list_panel.select_article(first)
@@ -70,7 +52,7 @@ def test_mark_coded_opens_next_uncoded_and_undo_navigates_back(window, small_rep
 
 
 def test_passing_over_articles_leaves_them_new_the_first_edit_moves_to_in_progress(
-        window, small_repo: Repository) -> None:
+        status_text, window, small_repo: Repository) -> None:
     from storage.models import EntitySpan
 
     panel = window.list_panel
@@ -126,7 +108,7 @@ def test_search_debounce_applies_the_filter(qtbot, window) -> None:  # type: ign
     assert panel.model.rowCount() == 1
 
 
-def test_task_runner_keeps_the_gui_thread_free_and_delivers_the_result(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_job_keeps_the_gui_thread_free_and_delivers_the_result(qtbot) -> None:  # type: ignore[no-untyped-def]
     release = threading.Event()
     seen_threads: list[bool] = []
 
@@ -136,7 +118,7 @@ def test_task_runner_keeps_the_gui_thread_free_and_delivers_the_result(qtbot) ->
         release.wait(10)
         return x * 2
 
-    runner = TaskRunner(job, 21)
+    runner = Job(job, 21)
     with qtbot.waitSignal(runner.progress, timeout=5000) as progressed:
         runner.start()
     assert progressed.args == [1, 2, "half"]  # the event loop runs while the job waits
@@ -147,30 +129,35 @@ def test_task_runner_keeps_the_gui_thread_free_and_delivers_the_result(qtbot) ->
     assert seen_threads == [False]
 
 
-def test_task_runner_failure_and_cancel(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_job_failure_and_cancel(qtbot) -> None:  # type: ignore[no-untyped-def]
     def broken(progress, cancelled) -> None:  # type: ignore[no-untyped-def]
         raise ValueError("news.txt: not UTF-8")
 
-    runner = TaskRunner(broken)
+    runner = Job(broken)
     with qtbot.waitSignal(runner.failed, timeout=5000) as failed:
         runner.start()
-    assert failed.args == ["news.txt: not UTF-8"]
+    error = failed.args[0]  # the exception itself, traceback and all: a bug is reported as a bug
+    assert isinstance(error, ValueError) and str(error) == "news.txt: not UTF-8"
+    assert "broken" in "".join(__import__("traceback").format_tb(error.__traceback__))
 
     def until_cancelled(progress, cancelled) -> None:  # type: ignore[no-untyped-def]
         while not cancelled():
             threading.Event().wait(0.005)
         raise Cancelled()
 
-    from ui.window.status_bar import StatusBar
+    from PySide6.QtWidgets import QStatusBar
 
-    bar = StatusBar()
+    from ui.jobs.progress import JobProgress
+
+    bar = QStatusBar()
     qtbot.addWidget(bar)
-    runner = TaskRunner(until_cancelled)
-    job = bar.add_job(runner, "Waiting")
+    shown = JobProgress(bar)
+    runner = Job(until_cancelled)
+    job = shown.add(runner, "Waiting")
     runner.start()
     with qtbot.waitSignal(runner.stopped, timeout=5000):
         job.cancel_button.click()  # the status bar's Cancel button
-    qtbot.waitUntil(lambda: not bar.jobs(), timeout=5000)
+    qtbot.waitUntil(lambda: not shown.widgets(), timeout=5000)
 
 
 def _write_articles(folder: Path, n: int) -> list[Path]:
@@ -196,16 +183,16 @@ def test_import_runs_in_the_background_and_reports_failures(qtbot, window, small
     assert report.imported == 5
     assert any(Path(f.path).name == "broken.txt" for f in report.failures)
     assert small_repo.count_articles() == before + 5
-    qtbot.waitUntil(lambda: window.list_panel.model.rowCount() >= 0 and not window.status.jobs(), timeout=5000)
+    qtbot.waitUntil(lambda: window.list_panel.model.rowCount() >= 0 and not window.jobs.progress.widgets(), timeout=5000)
     window.list_panel.clear_filters()
     assert window.list_panel.model.rowCount() == before + 5
 
 
 def test_cancelled_import_stops_and_keeps_the_report(qtbot, repo: Repository, tmp_path: Path) -> None:
-    from ui.jobs.work import import_job
+    from services.importing import import_articles
 
     paths = _write_articles(tmp_path / "many", 20)
-    runner = TaskRunner(import_job, repo, paths)
+    runner = Job(import_articles, repo, paths)
     runner.cancel()  # asked before the first file: nothing is imported, the report still comes
     with qtbot.waitSignal(runner.finished, timeout=30000) as done:
         runner.start()
@@ -303,12 +290,13 @@ def test_dropping_files_on_the_window_imports_them(qtbot, window, small_repo: Re
     assert small_repo.count_articles() == before + 2
 
 
-def test_suggest_worker_process_reports_through_process_runner(qtbot, repo: Repository, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_suggest_worker_process_reports_through_process_job(qtbot, repo: Repository, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """The suggester runs as a child process (spaCy never holds the GUI's GIL); with nothing to
-    suggest it answers without loading spaCy, and a bad workspace comes back as a message."""
-    from ui.jobs.runner import ProcessRunner
+    suggest it answers without loading spaCy, and a bad workspace comes back as the user's error."""
+    from services.errors import UserError
+    from ui.jobs.job import ProcessJob
 
-    runner = ProcessRunner("ui.jobs.suggest_worker", ["--db", str(repo.path)])
+    runner = ProcessJob("ui.jobs.suggest_worker", ["--db", str(repo.path)])
     with qtbot.waitSignal(runner.finished, timeout=60000) as done:
         runner.start()
     assert done.args[0]["nothing_to_do"] is True
@@ -316,10 +304,10 @@ def test_suggest_worker_process_reports_through_process_runner(qtbot, repo: Repo
 
     bad = tmp_path / "bad.sqlite"
     bad.write_text("not a database", encoding="utf-8")
-    runner = ProcessRunner("ui.jobs.suggest_worker", ["--db", str(bad)])
+    runner = ProcessJob("ui.jobs.suggest_worker", ["--db", str(bad)])
     with qtbot.waitSignal(runner.failed, timeout=60000) as failed:
         runner.start()
-    assert "bad.sqlite" in failed.args[0]
+    assert isinstance(failed.args[0], UserError) and "bad.sqlite" in str(failed.args[0])
 
 
 def test_export_runs_in_the_background_and_writes_the_file(qtbot, window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -487,10 +475,13 @@ def test_the_name_typed_at_first_start_survives_a_kill(tmp_path: Path) -> None:
     assert Settings(QSettings(str(ini), QSettings.Format.IniFormat)).coder_name == "Ana Silva"
 
 
-def test_filtering_a_long_list_shows_the_matches_from_the_top(qtbot, repo: Repository, settings: Settings) -> None:  # type: ignore[no-untyped-def]
-    from tests.window_helpers import add_articles, open_window
+def test_filtering_a_long_list_shows_the_matches_from_the_top(qtbot, repo: Repository, settings: Settings,
+                                                              make_articles) -> None:  # type: ignore[no-untyped-def]
+    from ui.window.main_window import MainWindow
 
-    window = open_window(qtbot, add_articles(repo, 400), settings)
+    window = MainWindow(make_articles(repo, 400), "tester", settings, start_jobs=False)
+    qtbot.addWidget(window)
+    window.show()
     panel = window.list_panel
     panel.clear_filters()
     ids = panel.model.ids()
@@ -503,3 +494,31 @@ def test_filtering_a_long_list_shows_the_matches_from_the_top(qtbot, repo: Repos
     panel.apply_filter()
     assert panel.model.row_of(ids[350]) is None and 0 < panel.model.rowCount() < 400
     assert bar.value() == 0
+
+
+def test_a_users_mistake_is_told_and_a_bug_is_reported_with_its_traceback(qtbot, window, caplog) -> None:  # type: ignore[no-untyped-def]
+    """The job controller tells a UserError as it is; anything else is a bug: logged with the
+    traceback, and the coder is told it is a bug, not shown a bare string."""
+    import logging
+
+    from services.errors import UserError
+
+    def mistaken(progress, cancelled) -> None:  # type: ignore[no-untyped-def]
+        raise UserError("out.pdf: unknown export format 'pdf'")
+
+    def buggy(progress, cancelled) -> None:  # type: ignore[no-untyped-def]
+        return {}["missing"]  # type: ignore[return-value]
+
+    jobs = window.jobs
+    first = jobs._start("Exporting", mistaken)
+    with qtbot.waitSignal(first.done, timeout=5000):
+        first.start()
+    assert window.status.currentMessage() == "Exporting failed: out.pdf: unknown export format 'pdf'"
+
+    second = jobs._start("Importing", buggy)
+    with caplog.at_level(logging.ERROR, logger="ui.jobs.controller"):
+        with qtbot.waitSignal(second.done, timeout=5000):
+            second.start()
+    assert "a bug in Chronicler (KeyError)" in window.status.currentMessage()
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "Traceback" in logged and "in buggy" in logged

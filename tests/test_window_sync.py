@@ -8,13 +8,10 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("pytestqt")
-
 
 from storage.repository import Repository  # noqa: E402
 from storage.models import STATUS_LABELS  # noqa: E402
 from ui.settings import Settings  # noqa: E402
-from tests.window_helpers import add_articles, open_window, status_text, temp_settings  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 # Another program editing the workspace: its own process, its own connection.
@@ -29,21 +26,15 @@ r.close()
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return temp_settings(tmp_path)
+def small_repo(repo: Repository, make_articles) -> Repository:  # type: ignore[no-untyped-def]
+    return make_articles(repo, 30, two_sources=False)
 
 
 @pytest.fixture
-def small_repo(repo: Repository) -> Repository:
-    return add_articles(repo, 30, two_sources=False)
-
-
-@pytest.fixture
-def window(qtbot, small_repo: Repository, settings: Settings):  # type: ignore[no-untyped-def]
-    w = open_window(qtbot, small_repo, settings)
-    w.changes.timer.setInterval(100)  # the real 1.5 s would only slow the test down
-    w.list_panel.clear_filters()
-    return w
+def window(window):  # type: ignore[no-untyped-def]
+    window.changes.timer.setInterval(100)  # the real 1.5 s would only slow the test down
+    window.list_panel.clear_filters()
+    return window
 
 
 def _other_program_edits(repo: Repository, article_id: int) -> None:
@@ -87,7 +78,7 @@ def test_a_workspace_that_cannot_open_is_explained(qtbot, tmp_path: Path, settin
     assert not w.is_attached() and not runner.is_running()
 
 
-def test_another_programs_edits_show_after_the_poll(qtbot, window, small_repo: Repository) -> None:
+def test_another_programs_edits_show_after_the_poll(status_text, qtbot, window, small_repo: Repository) -> None:
     ids = list(window.list_panel.model.ids())
     target = ids[20]
     assert window.list_panel.select_article(target)

@@ -1,29 +1,31 @@
-"""The one way the window's parts make a QAction: text, shortcuts, tip, slot and where the keys work."""
+"""The one way to make a QAction: text, shortcuts, where the shortcut works, tips and slot."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Optional
+from typing import Any, Callable, Optional, Sequence
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
 
-if TYPE_CHECKING:  # the window's shell is built before PySide6's costly `Qt` namespace is needed
-    from PySide6.QtCore import Qt
+# Qt.ShortcutContext is not imported here: building PySide6's Qt namespace costs ~20 ms of the
+# window's cold start (the shell's Quit action is made before the window shows).
 
 
-def make_action(parent: QObject, text: str, keys: str | list[str] = "", slot: Any = None, tip: str = "",
-                context: Optional[Qt.ShortcutContext] = None, tip_keys: bool = False) -> QAction:
-    """An action with its shortcuts (one key string or several), status tip and slot.
-    `context`: where the keys work (Qt's default: the window); `tip_keys`: the tooltip names
-    the first shortcut, for buttons that show the action."""
+def make_action(parent: QObject, text: str, keys: str | Sequence[str] = "", slot: Optional[Callable[[], Any]] = None,
+                tip: str = "", context: Any = None) -> QAction:
+    """An action with its shortcuts (one key string or several), the status tip, a tooltip that
+    names the keys ("Add an event (Ctrl+Shift+E)"), its slot and, when given, where its
+    shortcut works (a Qt.ShortcutContext; Qt's default is the whole window)."""
     action = QAction(text, parent)
     sequences = [QKeySequence(k) for k in ([keys] if isinstance(keys, str) else keys) if k]
-    action.setShortcuts(sequences)
+    if sequences:
+        action.setShortcuts(sequences)
     if context is not None:
         action.setShortcutContext(context)
     if tip:
         action.setStatusTip(tip)
-        keys_text = sequences[0].toString(QKeySequence.SequenceFormat.NativeText) if sequences and tip_keys else ""
-        action.setToolTip(f"{tip} ({keys_text})" if keys_text else tip)
+    shown = ", ".join(s.toString(QKeySequence.SequenceFormat.NativeText) for s in sequences)
+    described = tip or text.replace("&", "")
+    action.setToolTip(f"{described} ({shown})" if shown else described)
     if slot is not None:
         action.triggered.connect(slot)
     return action

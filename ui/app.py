@@ -117,7 +117,7 @@ def explain_workspace_error(exc: "WorkspaceError", db: Optional[str],
 
 def open_for_window(db: Optional[str], coder: str, codebook_name: str, progress: Any = None,
                     cancelled: Any = None) -> Any:
-    """Runs on a worker thread (TaskRunner): opens the workspace (importing SQLModel, migrating,
+    """Runs on a worker thread (ui.jobs.job.Job): opens the workspace (importing SQLModel, migrating,
     seeding the samples), records the coder and loads the codebook. Returns (repo, codebook),
     or the WorkspaceError for the GUI thread to explain."""
     from storage.db import WorkspaceError
@@ -143,7 +143,7 @@ def quit_app(code: int) -> None:
 def start_opening(window: "MainWindow", db: Optional[str]) -> Any:
     """Open the workspace off the GUI thread and attach it to the (already shown) window. If it
     cannot be opened (and the user declines or cannot use a backup) the app exits with code 2."""
-    from ui.jobs.runner import TaskRunner
+    from ui.jobs.job import Job, bug_details
 
     def give_up() -> None:
         quit_app(2)
@@ -159,11 +159,12 @@ def start_opening(window: "MainWindow", db: Optional[str]) -> Any:
             repo.ensure_coder(window.coder)
         window.attach(repo, codebook)
 
-    def failed(message: str) -> None:  # not a WorkspaceError: a bug, or the disk went away
-        QMessageBox.critical(window, "The workspace cannot be opened", message)
+    def failed(error: BaseException) -> None:  # not a WorkspaceError: a bug, or the disk went away
+        log.error("Opening the workspace failed:\n%s", bug_details(error))
+        QMessageBox.critical(window, "The workspace cannot be opened", str(error) or error.__class__.__name__)
         give_up()
 
-    runner = TaskRunner(open_for_window, db, window.coder, window.settings.codebook_name,
+    runner = Job(open_for_window, db, window.coder, window.settings.codebook_name,
                         name="open workspace", parent=window)
     runner.finished.connect(opened)
     runner.failed.connect(failed)

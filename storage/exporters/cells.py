@@ -67,10 +67,6 @@ def workbook_text(value: str) -> str:
     return clean_text(value, CellCounts())
 
 
-def looks_like_formula(value: str) -> bool:
-    return bool(value) and value[0] in FORMULA_START
-
-
 def xlsx_value(ws: Any, value: Any, counts: CellCounts) -> Any:
     """A value ready for a write-only worksheet row. Text is cleaned and cut; text that
     openpyxl would turn into a formula ('=...') or an error ('#N/A') becomes an explicit

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator, Optional, Sequence
+from typing import Any, Callable, Iterable, Iterator, Optional, Sequence
 
 from sqlalchemy import String, and_, func, select, true, type_coerce
 
 from storage.db import read_session
 from storage.models import CORE_EVENT_FIELDS, Article, Event, Evidence
+from storage.values import lenient, to_date, to_int, to_number
 
 # Rows per query: small enough that a chunk's rows, records and cells stay a few MB.
 CHUNK = 500
@@ -170,21 +170,22 @@ def iter_events(engine: Any, flt: EventFilter, cancelled: Callable[[], bool],
                 .where(ev.event_id.between(first, last))
             ).all()
         for event_id, name, text in texts:
-            rec = by_id.get(event_id)
-            if rec is not None:
-                rec.evidence[name] = text or ""
+            holder = by_id.get(event_id)
+            if holder is not None:
+                holder.evidence[name] = text or ""
         del texts, by_id
         yield records
         del records
 
 
-def load_articles(engine: Any, ids: Sequence[int]) -> dict[int, Article]:
+def load_articles(engine: Any, ids: Iterable[int]) -> dict[int, Article]:
     """Article objects for an event hook (published date, text...)."""
     from sqlmodel import col
     from sqlmodel import select as sm_select
 
     with read_session(engine) as s:
-        return {a.id: a for a in s.exec(sm_select(Article).where(col(Article.id).in_(list(ids)))).all()}
+        found = s.exec(sm_select(Article).where(col(Article.id).in_(list(ids)))).all()
+        return {a.id: a for a in found if a.id is not None}
 
 
 def article_ids(engine: Any, flt: EventFilter, with_events: Optional[set[int]] = None) -> Iterator[list[int]]:
@@ -210,55 +211,8 @@ def article_ids(engine: Any, flt: EventFilter, with_events: Optional[set[int]] =
 
 
 # ---- typed values -------------------------------------------------------------------------
-# Strict converters raise ValueError (re-import reports it); the lenient ones used on export
-# keep a value they cannot convert as it is (the problems column says what is wrong).
-def to_date(v: Any) -> dt.date:
-    if isinstance(v, dt.datetime):
-        return v.date()
-    if isinstance(v, dt.date):
-        return v
-    if isinstance(v, str):
-        text = v.strip()
-        try:
-            return dt.date.fromisoformat(text)
-        except ValueError:
-            return dt.datetime.fromisoformat(text).date()
-    raise ValueError(v)
-
-
-def to_int(v: Any) -> int:
-    if v.__class__ is int:
-        return v
-    if isinstance(v, float) and v.is_integer():
-        return int(v)
-    if isinstance(v, str):
-        return int(v.strip())
-    raise ValueError(v)  # bool too: True is not a count
-
-
-def to_number(v: Any) -> float:
-    if isinstance(v, (int, float)) and not isinstance(v, bool):
-        number = float(v)
-    elif isinstance(v, str):
-        number = float(v.strip())
-    else:
-        raise ValueError(v)
-    if not math.isfinite(number):
-        raise ValueError(v)
-    return number
-
-
-def lenient(strict: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    def convert(v: Any) -> Any:
-        if v is None or (v.__class__ is str and not v.strip()):
-            return None
-        try:
-            return strict(v)
-        except (ValueError, TypeError, OverflowError):
-            return v
-    return convert
-
-
+# Strict converters (storage.values) raise ValueError (re-import reports it); the lenient ones
+# used on export keep a value they cannot convert as it is (the problems column says what is wrong).
 as_date, as_int, as_number = lenient(to_date), lenient(to_int), lenient(to_number)
 
 

@@ -100,7 +100,8 @@ def write_codebook(ws: Any, prepared: Prepared, counts: CellCounts) -> None:
             base = [book, spec.get("name"), spec.get("label") or "", spec.get("type") or "text",
                     bool(spec.get("required")), spec.get("depends_on") or ""]
             rows.append(base + ["", _choices_text(spec.get("choices")), spec.get("help") or ""])
-            for when, items in (spec.get("choices_by") or {}).items():
+            choices_by = spec.get("choices_by")
+            for when, items in (choices_by.items() if isinstance(choices_by, dict) else ()):
                 rows.append(base + [when, _choices_text(items), ""])
     start_sheet(ws, CODEBOOK_HEADERS, rows[:200])
     for r in rows:

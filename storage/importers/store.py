@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, Optional, Sequence
 
 from sqlalchemy import insert, select
+from sqlmodel import col
 from sqlmodel import select as model_select
 
 from storage.db import write_session
@@ -159,11 +160,11 @@ class ArticleWriter:
                 id_of = dict(cursor.execute("SELECT sha256, id FROM article WHERE id > ?", (before,)))
                 kept = []
                 for i in fresh:
-                    new_id = id_of.get(digests[i])
-                    if new_id is None:
+                    stored_id = id_of.get(digests[i])
+                    if stored_id is None:
                         result.duplicates += 1
                     else:
-                        result.ids[i] = new_id
+                        result.ids[i] = stored_id
                         kept.append(i)
                 fresh = kept
         else:  # ids near the top of the range (SQLite then picks unused ones at random): by key
@@ -254,7 +255,7 @@ def _insert_ignoring_duplicates(conn, table, rows: list[dict[str, Any]]) -> None
 def _ensure_coders(conn, names: set[str]) -> None:  # type: ignore[no-untyped-def]
     if not names:
         return
-    known = set(conn.execute(select(Coder.name).where(Coder.name.in_(sorted(names)))).scalars())  # type: ignore[attr-defined]
+    known = set(conn.execute(select(col(Coder.name)).where(col(Coder.name).in_(sorted(names)))).scalars())  # type: ignore[attr-defined]
     for name in sorted(names - known):
         conn.execute(insert(Coder.__table__), dict(name=name, created_at=utcnow()))  # type: ignore[attr-defined]
 
@@ -277,7 +278,7 @@ def store_workspace_record(repo: Repository, kind: str, payload: dict[str, Any])
                     s.add(row)
             return len(items)
         if kind == "codebook":
-            exists = conn.execute(select(Codebook.id).where(Codebook.name == payload["name"],  # type: ignore[arg-type]
+            exists = conn.execute(select(col(Codebook.id)).where(Codebook.name == payload["name"],  # type: ignore[arg-type]
                                                             Codebook.version == payload["version"])).first()  # type: ignore[arg-type]
             if exists is None:
                 s.add(Codebook(name=payload["name"], version=payload["version"], definition=payload["definition"]))
@@ -285,8 +286,8 @@ def store_workspace_record(repo: Repository, kind: str, payload: dict[str, Any])
         if kind == "actors":
             items = payload["actors"]
             for a in items:
-                row = s.exec(model_select(Actor).where(Actor.name == a["name"])).first()
-                if row is None:
+                actor = s.exec(model_select(Actor).where(Actor.name == a["name"])).first()
+                if actor is None:
                     s.add(Actor(**a))
             return len(items)
         if kind == "coders":

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Optional
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QTableView,
     QVBoxLayout, QWidget,
@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
 
 from storage.models import ArticleStatus
 from storage.repository import ArticleFilter, Repository
+from ui.actions import make_action
 from ui.articles.delegate import ArticleCardDelegate, card_height
 from ui.articles.model import DATE, EVENTS, SOURCE, STATUS, TITLE, UNCODED, ArticleTableModel
 
@@ -138,17 +139,11 @@ class ArticleListPanel(QWidget):
         return super().eventFilter(obj, event)
 
     def _make_actions(self) -> list[QAction]:
-        self.next_uncoded_action = QAction("Next uncoded article", self)
-        self.next_uncoded_action.setShortcut(QKeySequence("Ctrl+Shift+N"))
-        self.next_uncoded_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        self.next_uncoded_action.setStatusTip("Open the next article that is new or in progress")
-        self.next_uncoded_action.triggered.connect(self.go_next_uncoded)
-        self.filter_action = QAction("Filter the article list", self)
-        self.filter_action.setShortcut(QKeySequence("Ctrl+F"))
-        self.filter_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        self.filter_action.triggered.connect(self.focus_filter)
-        self.clear_filter_action = QAction("Show all articles", self)
-        self.clear_filter_action.triggered.connect(self.clear_filters)
+        window = Qt.ShortcutContext.WindowShortcut
+        self.next_uncoded_action = make_action(self, "Next uncoded article", "Ctrl+Shift+N", self.go_next_uncoded,
+                                               "Open the next article that is new or in progress", window)
+        self.filter_action = make_action(self, "Filter the article list", "Ctrl+F", self.focus_filter, context=window)
+        self.clear_filter_action = make_action(self, "Show all articles", "", self.clear_filters)
         return [self.next_uncoded_action, self.filter_action, self.clear_filter_action]
 
     def actions(self) -> list[QAction]:  # type: ignore[override]

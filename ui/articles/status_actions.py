@@ -49,7 +49,7 @@ class StatusActions(QObject):
         self.new = self._action("Mark as new (unread)", "", lambda: self.set_status(ArticleStatus.NEW))
 
     def _action(self, text: str, shortcut: str, slot: Callable[[], object], tip: str = "") -> QAction:
-        return make_action(self, text, shortcut, slot, tip)
+        return make_action(self, text, shortcut, slot, tip)  # the window (Qt's default context)
 
     def actions(self) -> list[QAction]:
         return [self.coded_next, self.coded, self.skip, self.flag, self.in_progress, self.new]

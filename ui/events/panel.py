@@ -119,7 +119,7 @@ class EventPanel(QWidget):
     def _make_actions(self) -> None:
         def action(text: str, keys: str, slot: Callable[[], Any], tip: str,
                    context: Qt.ShortcutContext = Qt.ShortcutContext.WindowShortcut) -> QAction:
-            act = make_action(self, text, keys, slot, tip, context=context, tip_keys=True)
+            act = make_action(self, text, keys, slot, tip, context)
             self.addAction(act)
             return act
 

@@ -1,1 +1,1 @@
-"""Long work off the GUI thread: the one task runner, the job controller and its dialogs."""
+"""Long work off the GUI thread: the job runner (job.py), its progress in the status bar, the controller and its dialogs."""

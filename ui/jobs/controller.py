@@ -1,4 +1,5 @@
-"""Starts the window's background jobs (import, suggest, export) and reports how they went."""
+"""Starts the window's background jobs (import, suggest, export) and tells how they went: a
+user's mistake as a message, a bug as a bug report with its traceback."""
 from __future__ import annotations
 
 import logging
@@ -6,14 +7,18 @@ from pathlib import Path
 from typing import Any, Callable, Optional, Sequence
 
 from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QStatusBar, QWidget
 
+from services.errors import UserError
+from services.exporting import export, export_format
+from services.importing import import_articles
+from services.suggesting import SuggestOutcome
+from storage.db import WorkspaceError
 from storage.repository import Repository
 from ui.jobs.dialogs import ExportDialog, JobSummaryDialog
-from ui.jobs.work import SuggestOutcome, export_job, import_job
+from ui.jobs.job import Job, ProcessJob, bug_details
+from ui.jobs.progress import JobProgress
 from ui.settings import Settings
-from ui.window.status_bar import StatusBar
-from ui.jobs.runner import ProcessRunner, TaskRunner
 from ui.undo import WorkspaceSignals
 
 log = logging.getLogger(__name__)
@@ -21,16 +26,21 @@ SUGGEST_WORKER = "ui.jobs.suggest_worker"
 IMPORT_FILTERS = "Articles (*.txt *.html *.htm *.csv *.jsonl *.json *.xlsx *.md);;All files (*)"
 
 
+def is_users_mistake(error: BaseException) -> bool:
+    """A mistake the user can fix (told as a message); anything else is a bug (reported)."""
+    return isinstance(error, (UserError, WorkspaceError))
+
+
 class JobController(QObject):
-    """One place that knows how each job runs; the window only asks for them."""
+    """One place that knows how each job runs; the window only asks for them. Progress and
+    messages go to the status bar the window hands in."""
 
     importFinished = Signal(object)  # the ImportReport
     suggestProgress = Signal()  # some articles got suggestions (the open one may be among them)
-    suggestFinished = Signal(object)  # SuggestOutcome or None when it failed/stopped
-    exportFinished = Signal(object)
+    exportFinished = Signal(object)  # the ExportSummary
 
     def __init__(self, window: QWidget, repo: Repository, settings: Settings, signals: WorkspaceSignals,
-                 status_bar: StatusBar, current_article: Callable[[], Optional[int]],
+                 status_bar: QStatusBar, current_article: Callable[[], Optional[int]],
                  pool: Optional[QThreadPool] = None, show_dialogs: bool = True) -> None:
         super().__init__(window)
         self.window = window
@@ -38,26 +48,43 @@ class JobController(QObject):
         self.settings = settings
         self.signals = signals
         self.status_bar = status_bar
+        self.progress = JobProgress(status_bar)
         self.current_article = current_article
         self.pool = pool or QThreadPool.globalInstance()
         self.show_dialogs = show_dialogs  # tests turn the modal summaries off
         self.suggest_after_import = True
-        self.suggest_runner: Optional[ProcessRunner] = None
-        self.runners: list[TaskRunner] = []
+        self.suggest_job: Optional[ProcessJob] = None
+        self.jobs: list[Job | ProcessJob] = []
 
-    def _start(self, title: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> TaskRunner:
+    def _track(self, job: Job | ProcessJob, title: str) -> None:
+        self.progress.add(job, title)
+        self.jobs.append(job)
+        job.done.connect(lambda j=job: self.jobs.remove(j) if j in self.jobs else None)
+        job.failed.connect(lambda error, t=title: self.failed(t, error))
+
+    def _start(self, title: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Job:
         # No Qt parent: a job outliving the window (closing while spaCy loads) must not lose its QObject.
-        runner = TaskRunner(fn, *args, name=title, pool=self.pool, **kwargs)
-        self.status_bar.add_job(runner, title)
-        self.runners.append(runner)
-        runner.done.connect(lambda r=runner: self.runners.remove(r) if r in self.runners else None)
-        runner.failed.connect(lambda msg, t=title: self._failed(t, msg))
-        return runner
+        job = Job(fn, *args, name=title, pool=self.pool, **kwargs)
+        self._track(job, title)
+        return job
 
-    def _failed(self, title: str, message: str) -> None:
-        self.status_bar.showMessage(f"{title} failed: {message}", 15000)
+    def failed(self, title: str, error: BaseException) -> None:
+        """Tell the user: their mistake as a warning, a bug as a report with its traceback."""
+        if is_users_mistake(error):
+            self.status_bar.showMessage(f"{title} failed: {error}", 15000)
+            if self.show_dialogs:
+                QMessageBox.warning(self.window, f"{title} failed", str(error))
+            return
+        details = bug_details(error)
+        log.error("%s failed with a bug:\n%s", title, details)
+        self.status_bar.showMessage(f"{title} failed: a bug in Chronicler ({error.__class__.__name__})", 15000)
         if self.show_dialogs:
-            QMessageBox.warning(self.window, f"{title} failed", message)
+            box = QMessageBox(QMessageBox.Icon.Critical, f"{title} failed",
+                              f"{title} stopped because of a bug in Chronicler: {error}\n\n"
+                              "What was done before it is saved. Please report it with the details below.",
+                              QMessageBox.StandardButton.Ok, self.window)
+            box.setDetailedText(details)
+            self._show(box)
 
     @staticmethod
     def _show(dialog: QWidget) -> None:
@@ -66,29 +93,29 @@ class JobController(QObject):
         dialog.open()  # type: ignore[attr-defined]
 
     def busy(self) -> bool:
-        return any(r.is_running() for r in self.runners)
+        return any(job.is_running() for job in self.jobs)
 
     def cancel_all(self, wait_ms: int = 0) -> None:
-        for runner in list(self.runners):
-            runner.cancel()
+        for job in list(self.jobs):
+            job.cancel()
         if wait_ms:
             self.pool.waitForDone(wait_ms)
-            for runner in list(self.runners):
-                if isinstance(runner, ProcessRunner):
-                    runner.wait(wait_ms / 1000)
+            for job in list(self.jobs):
+                if isinstance(job, ProcessJob):
+                    job.wait(wait_ms / 1000)
 
     # ---- import ---------------------------------------------------------------------------
-    def ask_import_files(self) -> Optional[TaskRunner]:
+    def ask_import_files(self) -> Optional[Job]:
         paths, _ = QFileDialog.getOpenFileNames(self.window, "Import articles", self.settings.last_folder,
                                                 IMPORT_FILTERS)
         return self.start_import(paths) if paths else None
 
-    def ask_import_folder(self) -> Optional[TaskRunner]:
+    def ask_import_folder(self) -> Optional[Job]:
         folder = QFileDialog.getExistingDirectory(self.window, "Import a folder of articles",
                                                   self.settings.last_folder)
         return self.start_import([folder]) if folder else None
 
-    def start_import(self, paths: Sequence[str | Path], suggest: Optional[bool] = None) -> Optional[TaskRunner]:
+    def start_import(self, paths: Sequence[str | Path], suggest: Optional[bool] = None) -> Optional[Job]:
         """Import in a worker; afterwards the list reloads, a summary names the failures and the
         new articles get suggestions (unless suggest=False or suggest_after_import is off)."""
         suggest = self.suggest_after_import if suggest is None else suggest
@@ -97,10 +124,10 @@ class JobController(QObject):
             return None
         self.settings.last_folder = str(Path(paths[0]).parent if Path(paths[0]).is_file() else Path(paths[0]))
         what = Path(paths[0]).name + (f" and {len(paths) - 1} more" if len(paths) > 1 else "")
-        runner = self._start(f"Importing {what}", import_job, self.repo, paths)
-        runner.finished.connect(lambda report: self._imported(report, suggest))
-        runner.stopped.connect(self.signals.articlesChanged.emit)
-        return runner.start()
+        job = self._start(f"Importing {what}", import_articles, self.repo, paths)
+        job.finished.connect(lambda report: self._imported(report, suggest))
+        job.stopped.connect(self.signals.articlesChanged.emit)
+        return job.start()
 
     def _imported(self, report: Any, suggest: bool) -> None:
         self.signals.articlesChanged.emit()
@@ -116,12 +143,12 @@ class JobController(QObject):
             self._show(JobSummaryDialog("Import finished", summary, failures, self.window))
 
     # ---- suggestions ----------------------------------------------------------------------
-    def start_suggest(self, article_ids: Optional[Sequence[int]] = None) -> Optional[ProcessRunner]:
+    def start_suggest(self, article_ids: Optional[Sequence[int]] = None) -> Optional[ProcessJob]:
         """Suggest for these articles (None: all without suggestions) in a child process, so
         spaCy never holds the GUI's GIL. One suggester at a time: a second request waits."""
-        if self.suggest_runner is not None and self.suggest_runner.is_running():
+        if self.suggest_job is not None and self.suggest_job.is_running():
             pending = list(article_ids) if article_ids is not None else None
-            self.suggest_runner.done.connect(lambda: self.start_suggest(pending))
+            self.suggest_job.done.connect(lambda: self.start_suggest(pending))
             return None
         args = ["--db", str(self.repo.target)]
         if self.settings.model_name:
@@ -131,48 +158,47 @@ class JobController(QObject):
         first = self.current_article()
         if first is not None:
             args += ["--first", str(first)]
-        runner = ProcessRunner(SUGGEST_WORKER, args, name="Suggesting highlights")
-        self.status_bar.add_job(runner, "Suggesting highlights")  # type: ignore[arg-type]
-        self.runners.append(runner)  # type: ignore[arg-type]
-        runner.done.connect(lambda: self.runners.remove(runner) if runner in self.runners else None)  # type: ignore[arg-type]
-        runner.failed.connect(lambda msg: self._failed("Suggesting", msg))
-        runner.progress.connect(lambda *_: self.suggestProgress.emit())
-        runner.finished.connect(lambda result: self._suggested(SuggestOutcome(**result)))
-        runner.stopped.connect(lambda: self._suggest_ended("Suggesting stopped; Article > Suggest highlights finishes the rest"))
-        runner.failed.connect(lambda _msg: self.suggestFinished.emit(None))
-        self.suggest_runner = runner
-        return runner.start()
+        job = ProcessJob(SUGGEST_WORKER, args, name="Suggesting highlights")
+        self._track(job, "Suggesting highlights")
+        job.progress.connect(lambda *_: self.suggestProgress.emit())
+        job.finished.connect(lambda result: self._suggested(SuggestOutcome(**result)))
+        job.stopped.connect(lambda: self._suggest_ended("Suggesting stopped; Article > Suggest highlights finishes the rest"))
+        self.suggest_job = job
+        return job.start()
 
     def _suggested(self, outcome: SuggestOutcome) -> None:
         if not outcome.nothing_to_do:
             self._suggest_ended(f"Suggested {outcome.spans:,} highlights in {outcome.articles:,} articles"
                                 + (f" ({outcome.model})" if outcome.model else ""))
-        self.suggestFinished.emit(outcome)
 
     def _suggest_ended(self, message: str) -> None:
         self.status_bar.showMessage(message, 10000)
         self.signals.articlesChanged.emit()
 
     # ---- export ---------------------------------------------------------------------------
-    def ask_export(self) -> Optional[TaskRunner]:
+    def ask_export(self) -> Optional[Job]:
         # Two small lookups on the GUI thread; stats() would count every span of the workspace.
         codebooks = sorted({cb.name for cb in self.repo.codebooks()})
         dialog = ExportDialog(self.settings.last_folder, self.window, coders=self.repo.coders(), codebooks=codebooks)
         if dialog.exec() != ExportDialog.DialogCode.Accepted:
             return None
-        out, fmt = dialog.out_path(), dialog.fmt()
-        if fmt not in ("xlsx", "csv", "jsonl"):
+        out = dialog.out_path()
+        try:
+            fmt = export_format(out, dialog.fmt())
+        except UserError:  # the dialog has no format choice: the file name decides
             QMessageBox.warning(self.window, "Export", f"{out.name}: end the file name with .xlsx, .csv or .jsonl")
             return None
         return self.start_export(out, fmt, dialog.statuses(), dialog.filters())
 
     def start_export(self, out: Path, fmt: str, statuses: Sequence[str] = (),
-                     filters: Optional[dict[str, Any]] = None) -> TaskRunner:
+                     filters: Optional[dict[str, Any]] = None) -> Job:
+        """Export in a worker; `filters` are the export's other keywords (coders, date_from,
+        date_to, codebook), as the export dialog gives them."""
         self.settings.last_folder = str(out.parent)
-        runner = self._start(f"Exporting {out.name}", export_job, self.repo, out, fmt, tuple(statuses), filters)
-        runner.finished.connect(self._exported)
-        runner.stopped.connect(lambda: self.status_bar.showMessage(f"Export to {out.name} cancelled; nothing written", 10000))
-        return runner.start()
+        job = self._start(f"Exporting {out.name}", export, self.repo, out, fmt, tuple(statuses), **(filters or {}))
+        job.finished.connect(self._exported)
+        job.stopped.connect(lambda: self.status_bar.showMessage(f"Export to {out.name} cancelled; nothing written", 10000))
+        return job.start()
 
     def _exported(self, summary: Any) -> None:
         text = summary.describe()
@@ -182,4 +208,4 @@ class JobController(QObject):
             self._show(JobSummaryDialog("Export finished", f"{text}\n\n{summary.path}", (), self.window))
 
 
-__all__ = ["JobController", "IMPORT_FILTERS"]
+__all__ = ["JobController", "IMPORT_FILTERS", "is_users_mistake"]

@@ -3,7 +3,9 @@ hold the GIL for 100-200 ms at a time, which would freeze the window if they ran
 
 Protocol: `python -m ui.jobs.suggest_worker --db PATH [--model NAME] [--ids 1,2,3] [--first ID]`
 prints one JSON object a line on stdout: {"progress": [done, total, message]} now and then,
-then {"result": {"articles", "spans", "model", "nothing_to_do", "cancelled"}} or {"error": msg}.
+then {"result": {"articles", "spans", "model", "nothing_to_do", "cancelled"}} or
+{"error": msg, "user": true} for the user's mistake (unknown model, unreadable workspace) or
+{"error": msg, "traceback": text} for a bug.
 A line "cancel" on stdin stops it at the next batch boundary (work done so far is kept)."""
 from __future__ import annotations
 
@@ -12,6 +14,8 @@ import json
 import os
 import sys
 import threading
+import traceback
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Optional, Sequence
 
@@ -45,23 +49,23 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     cancel = threading.Event()
     threading.Thread(target=_watch_stdin, args=(cancel,), daemon=True).start()
     try:
+        from services.errors import UserError
+        from services.suggesting import suggest
         from storage.db import WorkspaceError
         from storage.repository import Repository
-        from ui.jobs.work import suggest_job
 
         ids = [int(x) for x in args.ids.split(",") if x.strip()] if args.ids else None
         repo = Repository(args.db)
-        outcome = suggest_job(repo, args.model or None, ids, args.first,
-                              progress=lambda d, t, m="": _say({"progress": [d, t, m]}),
-                              cancelled=cancel.is_set)
-    except WorkspaceError as exc:
-        _say({"error": str(exc)})
+        outcome = suggest(repo, args.model or None, ids, args.first,
+                          progress=lambda d, t, m="": _say({"progress": [d, t, m]}),
+                          cancelled=cancel.is_set)
+    except (UserError, WorkspaceError) as exc:
+        _say({"error": str(exc), "user": True})
         return 2
-    except Exception as exc:  # ModelNotFound and friends: the message is for the coder
-        _say({"error": str(exc) or exc.__class__.__name__})
+    except Exception as exc:  # a bug: the app reports it with this traceback
+        _say({"error": str(exc) or exc.__class__.__name__, "traceback": traceback.format_exc()})
         return 1
-    _say({"result": {"articles": outcome.articles, "spans": outcome.spans, "model": outcome.model,
-                     "nothing_to_do": outcome.nothing_to_do, "cancelled": outcome.cancelled}})
+    _say({"result": asdict(outcome)})
     return 0
 
 

@@ -10,6 +10,8 @@ from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QLabel, QLayout, QLayoutItem, QSizePolicy, QToolButton, QWidget
 
+from coding.schema import DEFAULT_ROLES
+
 # The labels every article offers, in number-key order (1..9): the same keys in every article.
 STANDARD_LABELS: tuple[str, ...] = ("GPE", "LOC", "FAC", "PERSON", "ORG", "NORP", "DATE", "TIME", "CARDINAL")
 
@@ -22,12 +24,8 @@ HUMAN_NAMES: dict[str, str] = {
     "WORK_OF_ART": "Work of art", "LANGUAGE": "Language",
 }
 
-ROLE_OF_LABEL: dict[str, str] = {
-    "GPE": "place", "LOC": "place", "FAC": "place",
-    "PERSON": "actor", "ORG": "actor", "NORP": "actor",
-    "DATE": "date", "TIME": "date",
-    "CARDINAL": "count", "QUANTITY": "count", "MONEY": "count", "PERCENT": "count", "ORDINAL": "count",
-}
+# The colour family says which fields a highlight can fill: the roles of coding's default table.
+ROLE_OF_LABEL: dict[str, str] = {label: role for role, labels in DEFAULT_ROLES.items() for label in labels}
 
 # Okabe-Ito hues (safe for the common colour-vision deficiencies), a family per role with
 # shades told apart by lightness, so "which role" reads from the hue and "which label" from
@@ -289,13 +287,6 @@ class LegendBar(QWidget):
             self._layout.addWidget(self._tail)
             self._labels = labels
         self._refresh()
-
-    def set_shown(self, label: str, shown: bool) -> None:
-        chip = self._chips.get(label)
-        if chip is not None and chip.isChecked() != shown:
-            chip.setChecked(shown)  # emits through _toggled
-        elif chip is None:
-            self._set_hidden(label, not shown)
 
     def _set_hidden(self, label: str, hidden: bool) -> None:
         if hidden:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any, Callable, Optional
 
 from PySide6.QtCore import QPoint, Qt, Signal
-from PySide6.QtGui import QAction, QFont, QKeySequence, QPalette, QUndoStack
+from PySide6.QtGui import QAction, QFont, QPalette, QUndoStack
 from PySide6.QtWidgets import QLabel, QToolTip, QVBoxLayout, QWidget
 
 from storage.models import Article, EntitySpan, SpanOrigin, SpanState
 from storage.repository import ArticleBundle, Repository
+from ui.actions import make_action
 from ui.reader.find_bar import FindBar, find_highlight
 from ui.reader.label_menu import ask_new_label, choose_label, swatch
 from ui.reader.legend import STANDARD_LABELS, LegendBar, human_name
@@ -199,12 +200,7 @@ class ReaderPanel(QWidget):
     # ---- actions -------------------------------------------------------------------------
     def _action(self, text: str, keys: list[str], slot: Callable[[], None], tip: str = "",
                 context: Qt.ShortcutContext = Qt.ShortcutContext.WidgetWithChildrenShortcut) -> QAction:
-        action = QAction(text, self)
-        action.setShortcuts([QKeySequence(k) for k in keys])
-        action.setShortcutContext(context)
-        action.setStatusTip(tip or text)
-        action.setToolTip(f"{text} ({', '.join(keys)})")
-        action.triggered.connect(slot)
+        action = make_action(self, text, keys, slot, tip or text, context)
         self.addAction(action)
         self._actions.append(action)
         return action

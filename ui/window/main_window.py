@@ -60,7 +60,7 @@ class MainWindow(QMainWindow):
         self._attached = False
         self.undo_stack = QUndoStack(self)
         self.codebook: Any = None
-        self.opening: Any = None  # the TaskRunner opening the workspace (ui.app.start_opening)
+        self.opening: Any = None  # the Job opening the workspace (ui.app.start_opening)
         self.setWindowTitle("Opening workspace… — Chronicler")
         self.setStatusBar(QStatusBar(self))  # the jobs' status bar comes with the workspace
         self.splitter = build_splitter(self)

@@ -1,4 +1,5 @@
-"""Runs a plain long function (import, suggest, export, model loading) off the GUI thread."""
+"""Runs a job (a plain function from services/, storage/ or coding/) off the GUI thread, in a
+thread or a child process, and delivers its progress and its result or error by signal."""
 from __future__ import annotations
 
 import json
@@ -11,6 +12,7 @@ from typing import Any, Callable, Optional
 
 from PySide6.QtCore import QObject, QProcess, QRunnable, QThreadPool, Signal
 
+from services.errors import UserError
 from storage.progress import Cancelled
 
 # Progress reports are coalesced to this interval so a chatty job cannot flood the GUI thread.
@@ -24,7 +26,7 @@ _running: set[QObject] = set()
 class _Job(QRunnable):
     """The pool-side half: calls the function and reports through the runner's signals."""
 
-    def __init__(self, runner: "TaskRunner") -> None:
+    def __init__(self, runner: "Job") -> None:
         super().__init__()
         self.setAutoDelete(True)
         self._runner = runner
@@ -33,19 +35,35 @@ class _Job(QRunnable):
         self._runner._execute()
 
 
-class TaskRunner(QObject):
+class WorkerCrashed(Exception):
+    """A bug in a job's child process: the message is its last line, `details` its traceback."""
+
+    def __init__(self, message: str, details: str = "") -> None:
+        super().__init__(message)
+        self.details = details
+
+
+def bug_details(error: BaseException) -> str:
+    """The traceback of a bug, from this process or from a job's child process."""
+    if isinstance(error, WorkerCrashed) and error.details:
+        return error.details
+    return "".join(traceback.format_exception(type(error), error, error.__traceback__))
+
+
+class Job(QObject):
     """Runs `fn(*args, progress=..., cancelled=..., **kwargs)` on a QThreadPool thread.
 
-    Signals arrive on the GUI thread (the runner is created there, emitted from the worker,
+    Signals arrive on the GUI thread (the job is created there, emitted from the worker,
     so Qt queues them): `progress(done, total, message)` at most every 50 ms, then exactly one of
-    `finished(result)`, `failed(message)` or `stopped()` (the function raised `Cancelled`;
-    work done so far is kept), then `done()`. `cancel()` asks the function to stop at its next
-    batch boundary. The function must not touch widgets.
+    `finished(result)`, `failed(exception)` (a services.errors.UserError for the user's mistake,
+    anything else is a bug and keeps its traceback) or `stopped()` (the function raised
+    `Cancelled`; work done so far is kept), then `done()`. `cancel()` asks the function to stop
+    at its next batch boundary. The function must not touch widgets.
     """
 
     progress = Signal(int, int, str)
     finished = Signal(object)
-    failed = Signal(str)
+    failed = Signal(object)
     stopped = Signal()
     done = Signal()
 
@@ -63,10 +81,10 @@ class TaskRunner(QObject):
         self._last_progress = 0.0
         self._started = False
         self.result: Any = None
-        self.error: Optional[str] = None
+        self.error: Optional[BaseException] = None
 
     # ---- GUI thread -----------------------------------------------------------------------
-    def start(self) -> "TaskRunner":
+    def start(self) -> "Job":
         if self._started:
             raise RuntimeError(f"task {self.name} already started")
         self._started = True
@@ -112,9 +130,8 @@ class TaskRunner(QObject):
         except Cancelled:
             self._finished.set()
             self._emit(self.stopped)
-        except Exception as exc:  # a bug or a user's problem: either way the GUI hears of it
-            self.error = str(exc) or exc.__class__.__name__
-            traceback.print_exc()
+        except Exception as exc:  # a bug or a user's problem: the GUI tells which (ui.jobs.controller)
+            self.error = exc
             self._finished.set()
             self._emit(self.failed, self.error)
         else:
@@ -124,14 +141,15 @@ class TaskRunner(QObject):
         self._emit(self.done)
 
 
-class ProcessRunner(QObject):
-    """The same signals as TaskRunner for a job run as a child Python process (a module speaking
-    the JSON-lines protocol of ui.jobs.suggest_worker): for work whose C code holds the GIL so long
-    that a thread would freeze the window (spaCy import and model loading)."""
+class ProcessJob(QObject):
+    """The same signals as Job for a job run as a child Python process (a module speaking the
+    JSON-lines protocol of ui.jobs.suggest_worker): for work whose C code holds the GIL so long
+    that a thread would freeze the window (spaCy import and model loading). A failure arrives as
+    a UserError, or a WorkerCrashed carrying the child's traceback."""
 
     progress = Signal(int, int, str)
     finished = Signal(object)
-    failed = Signal(str)
+    failed = Signal(object)
     stopped = Signal()
     done = Signal()
 
@@ -150,9 +168,9 @@ class ProcessRunner(QObject):
         self._ended_once = False
         self._started = False
         self.result: Any = None
-        self.error: Optional[str] = None
+        self.error: Optional[Exception] = None
 
-    def start(self) -> "ProcessRunner":
+    def start(self) -> "ProcessJob":
         _running.add(self)
         self._started = True
         self.process.start()
@@ -186,11 +204,13 @@ class ProcessRunner(QObject):
             elif "result" in msg:
                 self.result = msg["result"]
             elif "error" in msg:
-                self.error = str(msg["error"])
+                message = str(msg["error"])
+                self.error = (UserError(message) if msg.get("user")
+                              else WorkerCrashed(message, str(msg.get("traceback", ""))))
 
     def _error(self, error: QProcess.ProcessError) -> None:
         if error == QProcess.ProcessError.FailedToStart:
-            self.error = f"could not start {self.module}: {self.process.errorString()}"
+            self.error = WorkerCrashed(f"could not start {self.module}: {self.process.errorString()}")
             self._ended(-1, QProcess.ExitStatus.CrashExit)
 
     def _ended(self, code: int, status: QProcess.ExitStatus) -> None:
@@ -206,22 +226,13 @@ class ProcessRunner(QObject):
         elif self._cancel:
             self.stopped.emit()
         else:
-            err = self.process.readAllStandardError().data().decode("utf-8", "replace").strip().splitlines()
-            self.failed.emit(self.error or (err[-1] if err else f"{self.module} stopped (exit code {code})"))
+            if self.error is None:
+                err = self.process.readAllStandardError().data().decode("utf-8", "replace").strip()
+                last = err.splitlines()[-1] if err else f"{self.module} stopped (exit code {code})"
+                self.error = WorkerCrashed(last, err)
+            self.failed.emit(self.error)
         self.done.emit()
         _running.discard(self)
 
 
-def run_task(fn: Callable[..., Any], *args: Any, on_finished: Optional[Callable[[Any], None]] = None,
-             on_failed: Optional[Callable[[str], None]] = None, parent: Optional[QObject] = None,
-             name: str = "", **kwargs: Any) -> TaskRunner:
-    """Start a TaskRunner with the usual two callbacks already connected."""
-    runner = TaskRunner(fn, *args, name=name, parent=parent, **kwargs)
-    if on_finished is not None:
-        runner.finished.connect(on_finished)
-    if on_failed is not None:
-        runner.failed.connect(on_failed)
-    return runner.start()
-
-
-__all__ = ["TaskRunner", "ProcessRunner", "run_task", "PROGRESS_INTERVAL_S"]
+__all__ = ["Job", "ProcessJob", "WorkerCrashed", "bug_details", "PROGRESS_INTERVAL_S"]
