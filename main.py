@@ -1,4 +1,4 @@
-"""Chronicler: the app, or one of its sub-commands (import, suggest, export, stats)."""
+"""Chronicler: the app, or one of its sub-commands (import, suggest, export, stats, normalize)."""
 from __future__ import annotations
 
 import argparse
@@ -126,6 +126,24 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_normalize(args: argparse.Namespace) -> int:
+    from services.normalize import NormalizeError, run_normalize
+
+    repo = _open(args.db)
+    source = args.file or "-"
+    try:
+        if source == "-":
+            run_normalize(sys.stdin, sys.stdout, "stdin", repo)
+        else:
+            with open(source, encoding="utf-8") as stream:
+                run_normalize(stream, sys.stdout, source, repo)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CliError(f"{source}: {getattr(exc, 'strerror', None) or exc}") from exc
+    except NormalizeError as exc:
+        raise CliError(str(exc)) from exc
+    return 0
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     from ui.app import run_app
 
@@ -166,6 +184,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = with_db(sub.add_parser("stats", help="counts of articles, spans, events, coders"))
     p.add_argument("--json", action="store_true", help="one JSON object")
     p.set_defaults(func=cmd_stats)
+
+    p = with_db(sub.add_parser("normalize", help="dates, places, actors: JSON lines in, JSON lines out"))
+    p.add_argument("file", nargs="?", metavar="FILE", help="JSON lines (default or '-': standard input)")
+    p.set_defaults(func=cmd_normalize)
     return parser
 
 

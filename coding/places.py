@@ -288,3 +288,10 @@ def place_values(codebook: Any, field_name: str, result: PlaceResult) -> dict[st
         if target != field_name and codebook.field(target) is not None:
             changes[target] = value
     return changes
+
+
+def acled_admin1(entry: PlaceEntry) -> str:
+    """The admin1 of a place as the event form fills it."""
+    if entry.kind == "country":
+        return ""
+    return entry.admin1 or (entry.name if entry.kind == "admin1" else "")

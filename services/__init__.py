@@ -1,0 +1,1 @@
+"""The jobs both the command line and the GUI run, without Qt."""
