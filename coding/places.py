@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable, Optional, Sequence
 
 from coding.gazetteer import PlaceEntry, get_gazetteer, name_key
+from coding.place_query import name_variants, spanning_region, split_qualified
 from coding.regions import acled_region
 
 if TYPE_CHECKING:
@@ -28,6 +29,9 @@ _REGION_WORDS = ("region", "oblast", "province", "governorate", "state", "krai",
 # A candidate this much smaller than the best guess is not a plausible alternative.
 PLAUSIBLE_SHARE = 0.1
 SAME_PLACE_KM = 50.0
+# A region named after a town whose main town lies this close is the town's own region, not a
+# second reading (Kyiv Oblast around Kyiv; not Washington State, far from Washington, D.C.).
+REGION_NEAR_KM = 150.0
 
 
 @dataclass
@@ -113,12 +117,36 @@ def _rank(candidates: Sequence[PlaceEntry], context: Sequence[str], unit: Option
     # (a coder who means the region writes "Kano State").
     best = ranked[0]
     if best.kind == "admin1":
+        # ... and a country's capital beats a region of its name (Washington, D.C. over the state)
         for p in ranked[1:]:
-            if p.kind == "city" and p.country_code == best.country_code and p.admin1 == best.admin1:
+            if p.kind == "city" and p.country_code == best.country_code and (p.admin1 == best.admin1 or p.capital):
                 ranked.remove(p)
                 ranked.insert(0, p)
                 break
     return ranked
+
+
+def _named_first(ranked: list[PlaceEntry], query: str) -> list[PlaceEntry]:
+    """A territory or region found only by an alias ('Gaza' for the Palestinian territories)
+    gives way to a place in the same country that is really called so (Gaza City)."""
+    if not ranked or ranked[0].kind == "city" or name_key(ranked[0].name) == query:
+        return ranked
+    best = ranked[0]
+    named = next((p for p in ranked[1:] if p.country_code == best.country_code and name_key(p.name) == query), None)
+    return [named, *[p for p in ranked if p is not named]] if named is not None else ranked
+
+
+def _town_of_region(ranked: list[PlaceEntry], unit: Optional[str]) -> list[PlaceEntry]:
+    """A name found only as a region ('الخرطوم' is an alias of the state) brings the region's
+    town of the same name first, as _rank does when both names match."""
+    if not ranked or ranked[0].kind != "admin1" or unit in _REGION_WORDS:
+        return ranked
+    region = ranked[0]
+    if any(p.kind == "city" and p.admin1 == region.admin1 and p.country_code == region.country_code for p in ranked):
+        return ranked
+    town = next((p for p in get_gazetteer().lookup(region.name)
+                 if p.kind == "city" and p.admin1 == region.admin1 and p.country_code == region.country_code), None)
+    return [town, *ranked] if town is not None else ranked
 
 
 def _plausible_alternatives(ranked: Sequence[PlaceEntry], context: Sequence[str]) -> list[PlaceEntry]:
@@ -129,6 +157,9 @@ def _plausible_alternatives(ranked: Sequence[PlaceEntry], context: Sequence[str]
     for p in ranked[1:]:
         if p.kind == "admin1" and p.country_code == best.country_code and p.admin1 == best.admin1:
             continue  # the region the best guess lies in
+        if p.country_code == best.country_code and (p.kind == "country" or (
+                p.kind == "admin1" and name_key(p.name) == name_key(best.name) and _km(p, best) < REGION_NEAR_KM)):
+            continue  # the country it lies in; the region around, named after the town (Kyiv Oblast)
         if p.country_code == best.country_code and _km(p, best) < SAME_PLACE_KM:
             continue
         if in_context and p.country_code not in context:
@@ -167,6 +198,56 @@ def _cached(repo: "Repository", query: str, hint: str) -> Any:
     return row
 
 
+def _lookup(name: str) -> list[PlaceEntry]:
+    """The gazetteer's places for a name, trying its other spellings (al-/el-) when it has none."""
+    gazetteer = get_gazetteer()
+    found = gazetteer.lookup(name)
+    for variant in name_variants(name) if not found else ():
+        found = gazetteer.lookup(variant)
+        if found:
+            break
+    return found
+
+
+def _inside(place: PlaceEntry, area: PlaceEntry) -> bool:
+    if place.country_code != area.country_code or place is area:
+        return False
+    return area.kind == "country" or (area.kind == "admin1" and place.admin1 == area.admin1)
+
+
+def _qualified(core: str) -> Optional[tuple[str, list[PlaceEntry]]]:
+    """'Izium, Kharkiv region', 'Tripoli, Lebanon', 'Portland, Maine': the places of the first
+    name that lie in the second; None when the text is not written so."""
+    parts = split_qualified(core)
+    if parts is None:
+        return None
+    head, tail = parts
+    areas = [a for a in _lookup(tail) if a.kind in ("country", "admin1")]
+    within = [p for p in _lookup(head) if any(_inside(p, a) for a in areas)]
+    return (head, within) if within else None
+
+
+def _spanning_result(core: str, context: Sequence[str]) -> Optional[PlaceResult]:
+    """A region over several countries or regions (Sahel, Darfur): never one of them silently."""
+    region = spanning_region(core)
+    if region is None:
+        return None
+    own = [p for p in _lookup(core) if p.country_code in context and p.kind != "country"]
+    if own:
+        return None  # Burkina Faso's own Sahel region, in an article about Burkina Faso
+    name, parts = region
+    candidates: list[PlaceEntry] = []
+    for part in parts:
+        cc, _, admin1 = part.partition(":")
+        info = _country(cc)
+        found = [p for p in _lookup(admin1 or (info.name if info else cc))
+                 if p.country_code == cc and p.kind == ("admin1" if admin1 else "country")]
+        candidates += found[:1]
+    where = ", ".join(p.admin1 or p.country for p in candidates)
+    return PlaceResult(None, candidates, None, True, name_key(core), False,
+                       f"'{name}' spans several places ({where}); pick the one the event was in.")
+
+
 def resolve_place(name: str, repo: Optional["Repository"] = None,
                   context_countries: Sequence[str] = ()) -> PlaceResult:
     """Look a place highlight up. `context_countries`: the countries the article is about (ISO2
@@ -176,11 +257,20 @@ def resolve_place(name: str, repo: Optional["Repository"] = None,
     context = _codes(context_countries)
     hint = context[0] if context else ""
     query = name_key(core)
+    problem = ""
     try:
-        candidates, problem = (get_gazetteer().lookup(core) if query else []), ""
+        qualified = _qualified(core) if query else None
+        if qualified is not None:
+            head, candidates = qualified
+            unit = _split_query(head)[2]
+        else:
+            spanning = _spanning_result(core, context) if query else None
+            if spanning is not None and not (repo is not None and _cached(repo, query, hint) is not None):
+                return spanning
+            candidates = _lookup(core) if query else []
     except (OSError, sqlite3.Error) as exc:  # a damaged or unwritable cache: say so, use the DB cache
         candidates, problem = [], f"The gazetteer could not be opened ({exc}); "
-    ranked = _rank(candidates, context, unit)
+    ranked = _town_of_region(_named_first(_rank(candidates, context, unit), query), unit)
     result = PlaceResult(None, ranked, None, False, query, near)
     row = _cached(repo, query, hint) if repo is not None and query else None
     if row is not None and (row.chosen_by_coder or not ranked):
