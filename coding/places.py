@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable, Optional, Sequence
 
 from coding.gazetteer import PlaceEntry, get_gazetteer, name_key
-from coding.place_query import name_variants, spanning_region, split_qualified
+from coding.place_query import choice_note, lookup_name, named_first, qualified, spanning_region, town_of_region
 from coding.regions import acled_region
 
 if TYPE_CHECKING:
@@ -126,29 +126,6 @@ def _rank(candidates: Sequence[PlaceEntry], context: Sequence[str], unit: Option
     return ranked
 
 
-def _named_first(ranked: list[PlaceEntry], query: str) -> list[PlaceEntry]:
-    """A territory or region found only by an alias ('Gaza' for the Palestinian territories)
-    gives way to a place in the same country that is really called so (Gaza City)."""
-    if not ranked or ranked[0].kind == "city" or name_key(ranked[0].name) == query:
-        return ranked
-    best = ranked[0]
-    named = next((p for p in ranked[1:] if p.country_code == best.country_code and name_key(p.name) == query), None)
-    return [named, *[p for p in ranked if p is not named]] if named is not None else ranked
-
-
-def _town_of_region(ranked: list[PlaceEntry], unit: Optional[str]) -> list[PlaceEntry]:
-    """A name found only as a region ('الخرطوم' is an alias of the state) brings the region's
-    town of the same name first, as _rank does when both names match."""
-    if not ranked or ranked[0].kind != "admin1" or unit in _REGION_WORDS:
-        return ranked
-    region = ranked[0]
-    if any(p.kind == "city" and p.admin1 == region.admin1 and p.country_code == region.country_code for p in ranked):
-        return ranked
-    town = next((p for p in get_gazetteer().lookup(region.name)
-                 if p.kind == "city" and p.admin1 == region.admin1 and p.country_code == region.country_code), None)
-    return [town, *ranked] if town is not None else ranked
-
-
 def _plausible_alternatives(ranked: Sequence[PlaceEntry], context: Sequence[str]) -> list[PlaceEntry]:
     """Other places (elsewhere, not the best guess's own region) big enough to be meant."""
     best = ranked[0]
@@ -199,32 +176,7 @@ def _cached(repo: "Repository", query: str, hint: str) -> Any:
 
 
 def _lookup(name: str) -> list[PlaceEntry]:
-    """The gazetteer's places for a name, trying its other spellings (al-/el-) when it has none."""
-    gazetteer = get_gazetteer()
-    found = gazetteer.lookup(name)
-    for variant in name_variants(name) if not found else ():
-        found = gazetteer.lookup(variant)
-        if found:
-            break
-    return found
-
-
-def _inside(place: PlaceEntry, area: PlaceEntry) -> bool:
-    if place.country_code != area.country_code or place is area:
-        return False
-    return area.kind == "country" or (area.kind == "admin1" and place.admin1 == area.admin1)
-
-
-def _qualified(core: str) -> Optional[tuple[str, list[PlaceEntry]]]:
-    """'Izium, Kharkiv region', 'Tripoli, Lebanon', 'Portland, Maine': the places of the first
-    name that lie in the second; None when the text is not written so."""
-    parts = split_qualified(core)
-    if parts is None:
-        return None
-    head, tail = parts
-    areas = [a for a in _lookup(tail) if a.kind in ("country", "admin1")]
-    within = [p for p in _lookup(head) if any(_inside(p, a) for a in areas)]
-    return (head, within) if within else None
+    return lookup_name(name, lambda: get_gazetteer())  # late-bound: tests replace get_gazetteer
 
 
 def _spanning_result(core: str, context: Sequence[str]) -> Optional[PlaceResult]:
@@ -259,9 +211,9 @@ def resolve_place(name: str, repo: Optional["Repository"] = None,
     query = name_key(core)
     problem = ""
     try:
-        qualified = _qualified(core) if query else None
-        if qualified is not None:
-            head, candidates = qualified
+        found_in = qualified(core, lambda: get_gazetteer()) if query else None
+        if found_in is not None:
+            head, candidates = found_in
             unit = _split_query(head)[2]
         else:
             spanning = _spanning_result(core, context) if query else None
@@ -270,7 +222,7 @@ def resolve_place(name: str, repo: Optional["Repository"] = None,
             candidates = _lookup(core) if query else []
     except (OSError, sqlite3.Error) as exc:  # a damaged or unwritable cache: say so, use the DB cache
         candidates, problem = [], f"The gazetteer could not be opened ({exc}); "
-    ranked = _town_of_region(_named_first(_rank(candidates, context, unit), query), unit)
+    ranked = town_of_region(named_first(_rank(candidates, context, unit), query), unit, lambda: get_gazetteer())
     result = PlaceResult(None, ranked, None, False, query, near)
     row = _cached(repo, query, hint) if repo is not None and query else None
     if row is not None and (row.chosen_by_coder or not ranked):
@@ -295,6 +247,8 @@ def resolve_place(name: str, repo: Optional["Repository"] = None,
     if others:
         where = ", ".join(sorted({p.country for p in [result.best, *others]}))
         result.note = f"Several places are called '{core}' ({where}); pick the right one."
+    else:
+        result.note = choice_note(result.best, ranked, query)
     if repo is not None and row is None:
         cache_choice(repo, query, result.best, result.geo_precision, hint, chosen_by_coder=False)
     return result
