@@ -142,6 +142,8 @@ def fill_actor_text(codebook: Codebook, spec: FieldSpec, text: str, repo: Any,
         code = choice.inter_code
         note = (f"New actor added to the list; inter code guessed as {code} ({INTER_LABELS.get(code, '')}). "
                 f"{choice.note}" if code else "New actor added to the list; choose its inter code.")
+    elif choice.origin == "guess":
+        note = choice.note  # a guess says so in the form
     return Fill(changes, note.strip())
 
 
