@@ -1,7 +1,8 @@
 """Accuracy of date, place and actor normalization on the labelled cases in tests/data/
-(normalize_eval_*.jsonl), per kind and per language; --failures lists the cases that fail.
+(normalize_eval_*.jsonl; --set holdout: normalize_holdout_*.jsonl, cases written after the code
+and never used to tune it), per kind and per language; --failures lists the cases that fail.
 
-  bench/eval_normalize.py [--json] [--failures]
+  bench/eval_normalize.py [--set eval|holdout] [--json] [--failures]
 """
 from __future__ import annotations
 
@@ -23,10 +24,10 @@ GOALS = {"date": 0.95, "place": 0.95, "actor": 0.90}
 MAX_KM = 25.0
 
 
-def load_cases() -> list[dict[str, Any]]:
+def load_cases(name: str = "eval") -> list[dict[str, Any]]:
     cases = []
     for kind in KINDS:
-        path = DATA / f"normalize_eval_{kind}s.jsonl"
+        path = DATA / f"normalize_{name}_{kind}s.jsonl"
         cases += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     return cases
 
@@ -66,12 +67,12 @@ def problems(case: dict[str, Any], out: dict[str, Any]) -> list[str]:
     return wrong
 
 
-def evaluate() -> tuple[dict[str, dict[str, float]], list[tuple[dict, dict, list[str]]]]:
+def evaluate(name: str = "eval") -> tuple[dict[str, dict[str, float]], list[tuple[dict, dict, list[str]]]]:
     from services.normalize import normalize_record
 
     totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     failures = []
-    for case in load_cases():
+    for case in load_cases(name):
         record = {k: v for k, v in case.items() if k != "expect"}
         out = normalize_record(record)
         wrong = problems(case, out)
@@ -89,12 +90,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="one JSON object a kind")
     parser.add_argument("--failures", action="store_true", help="list the failing cases")
+    parser.add_argument("--set", default="eval", choices=["eval", "holdout"], help="which labelled set")
     args = parser.parse_args()
-    scores, failures = evaluate()
+    scores, failures = evaluate(args.set)
     for group, s in scores.items():
         if args.json:
             goal = GOALS.get(group)
-            print(json.dumps({"bench": f"normalize_{group}", "value": s["accuracy"], "unit": "ratio",
+            print(json.dumps({"bench": f"normalize_{args.set}_{group}", "value": s["accuracy"], "unit": "ratio",
                               "goal": f">= {goal}" if goal else "", "cases": s["cases"]}))
         else:
             goal = f"(goal >= {GOALS[group]:.0%})" if group in GOALS else ""

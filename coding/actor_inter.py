@@ -97,7 +97,11 @@ def lemmas(text: str) -> tuple[str, ...]:
 def _singular(word: str) -> str:
     if word.endswith("men"):
         return word[:-3] + "man"
-    return re.sub(r"(?<=\w{3})(?:e?s)$", "", word) if not word.endswith("ss") else word
+    if word.endswith("ss"):
+        return word
+    if re.search(r"(?:x|z|ch|sh)es$", word):
+        return word[:-2]
+    return re.sub(r"(?<=\w{3})s$", "", word)
 
 
 def _contains(words: tuple[str, ...], phrase: tuple[str, ...]) -> bool:

@@ -76,3 +76,8 @@ def test_the_coders_choice_is_remembered_over_the_guess() -> None:
     choose_actor(repo, "Russian forces", inter_code=1)  # the coder corrects it
     again = describe_actor(repo, "Russian forces", country="UA")
     assert (again.inter_code, again.origin) == (1, "workspace")
+
+
+def test_plurals_in_capitalized_names_are_singular_words() -> None:
+    assert guess_inter("US Marines", "SO").code == 8  # 'Marines' must not lose its 'e'
+    assert guess_inter("Rioters (Kenya)").code == 5
