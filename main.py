@@ -1,5 +1,5 @@
-"""Chronicler: the app, or one of its sub-commands (import, suggest, export, stats, train, assign,
-agreement, merge)."""
+"""Chronicler: the app, or one of its sub-commands (import, suggest, export, stats, normalize, train,
+assign, agreement, merge)."""
 from __future__ import annotations
 
 import argparse
@@ -180,6 +180,24 @@ def cmd_merge(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_normalize(args: argparse.Namespace) -> int:
+    from services.normalize import NormalizeError, run_normalize
+
+    repo = _open(args.db)
+    source = args.file or "-"
+    try:
+        if source == "-":
+            run_normalize(sys.stdin, sys.stdout, "stdin", repo)
+        else:
+            with open(source, encoding="utf-8") as stream:
+                run_normalize(stream, sys.stdout, source, repo)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CliError(f"{source}: {getattr(exc, 'strerror', None) or exc}") from exc
+    except NormalizeError as exc:
+        raise CliError(str(exc)) from exc
+    return 0
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     from ui.app import run_app
 
@@ -247,6 +265,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("sources", nargs="+", metavar="SRC")
     p.add_argument("--json", action="store_true", help="one JSON object")
     p.set_defaults(func=cmd_merge)
+
+    p = with_db(sub.add_parser("normalize", help="dates, places, actors: JSON lines in, JSON lines out"))
+    p.add_argument("file", nargs="?", metavar="FILE", help="JSON lines (default or '-': standard input)")
+    p.set_defaults(func=cmd_normalize)
     return parser
 
 

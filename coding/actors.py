@@ -1,10 +1,10 @@
 """Actors: the workspace's actor list (name, inter code, aliases), inter-code guesses, interaction."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable, Optional, Sequence
 
+from coding.actor_inter import guess_inter
 from coding.derived import interaction
 from coding.values import is_empty
 
@@ -14,48 +14,20 @@ if TYPE_CHECKING:
     from storage.repository import Repository
 
 __all__ = ["INTER_LABELS", "interaction", "guess_inter_code", "actor_key", "find_actor", "match_actors",
-           "ActorChoice", "choose_actor", "fill_actor"]
+           "ActorChoice", "choose_actor", "describe_actor", "fill_actor"]
 
 INTER_LABELS: dict[int, str] = {
     1: "State forces", 2: "Rebel group", 3: "Political militia", 4: "Identity militia",
     5: "Rioters", 6: "Protesters", 7: "Civilians", 8: "External/Other forces",
 }
 
-# Checked in order, first match wins: "Rebel forces" is a rebel group before "forces" makes it
-# state forces; "ethnic militia" is an identity militia before "militia" makes it political;
-# "Anti-government protesters" are protesters, so state forces come last.
-_INTER_KEYWORDS: list[tuple[int, tuple[str, ...]]] = [
-    (8, ("peacekeeper", "peacekeepers", "peacekeeping", "united nations", "un mission", "private security",
-         "mercenary", "mercenaries", "multinational", "coalition forces", "nato")),
-    (4, ("ethnic militia", "communal militia", "clan militia", "tribal militia", "identity militia",
-         "communal", "ethnic", "clan", "tribal", "vigilante", "vigilantes", "self-defense", "self-defence")),
-    (2, ("rebel", "rebels", "insurgent", "insurgents", "liberation front", "liberation army",
-         "liberation movement", "separatist", "separatists", "jihadist", "jihadists", "islamic state",
-         "al-shabaab", "al shabaab", "boko haram", "taliban", "guerrilla", "guerrillas")),
-    (3, ("militia", "militias", "militiamen", "armed group", "gunmen", "unidentified armed", "paramilitary")),
-    (5, ("rioters", "rioter", "mob", "mobs")),
-    (6, ("protesters", "protester", "protestors", "protestor", "demonstrators", "demonstrator",
-         "strikers", "marchers", "activists")),
-    (7, ("civilians", "civilian", "villagers", "residents", "journalists", "journalist", "farmers",
-         "students", "refugees", "aid workers", "health workers", "teachers", "women", "children",
-         "worshippers", "passengers", "pedestrians")),
-    (1, ("army", "armed forces", "military", "forces", "police", "gendarmerie", "gendarmes", "soldiers",
-         "troops", "national guard", "navy", "air force", "security forces", "border guard",
-         "border guards", "government forces", "government troops", "state forces")),
-]
-_KEYWORD_RES = [(code, re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.I))
-                for code, words in _INTER_KEYWORDS]
-
-
-def guess_inter_code(name: str) -> Optional[int]:
-    """A suggested ACLED inter code from words in an actor's name ("Police Forces of Kenya" -> 1,
-    "Protesters (Kenya)" -> 6); None when nothing says. Only a suggestion: the coder decides."""
+def guess_inter_code(name: str, country: Optional[str] = None) -> Optional[int]:
+    """A suggested ACLED inter code from an actor's name and the event's country (ISO2):
+    "Police Forces of Kenya" -> 1, "Russian forces" in "UA" -> 8, "striking teachers" -> 6;
+    None when nothing says. Only a suggestion: the coder decides (see coding/actor_inter.py)."""
     if is_empty(name):
         return None
-    for code, pattern in _KEYWORD_RES:
-        if pattern.search(name):
-            return code
-    return None
+    return guess_inter(name, country).code
 
 
 def actor_key(name: str) -> str:
@@ -103,32 +75,46 @@ class ActorChoice:
     inter_code: Optional[int]
     origin: str
     new: bool  # the actor was added to the workspace list by this choice
+    note: str = ""  # how the code was found; says "Guessed" when it is a guess
 
 
 def choose_actor(repo: Optional["Repository"], text: str, inter_code: Optional[int] = None,
-                 remember: bool = True, aliases: Sequence[str] = ()) -> ActorChoice:
+                 remember: bool = True, aliases: Sequence[str] = (), country: Optional[str] = None) -> ActorChoice:
     """The coder picked or typed an actor (or turned a highlight into one). A listed actor
     (by name or alias) gives its listed name and inter code; an unlisted one gets the coder's
-    code or a keyword guess and, with `remember`, joins the workspace list so the list grows."""
+    code or a guess from its name and the event's `country` (ISO2) and, with `remember`, joins
+    the workspace list so the list grows and the coder's choice is remembered."""
     text = " ".join(str(text).split())
     actor = find_actor(repo, text) if repo is not None else None
     if actor is not None and repo is not None:
         if inter_code is not None and inter_code != actor.inter_code and remember:
             actor = repo.upsert_actor(actor.name, inter_code)  # the coder corrected the code
-            return ActorChoice(actor.name, actor.inter_code, "coder", False)
+            return ActorChoice(actor.name, actor.inter_code, "coder", False, "Set by the coder; remembered.")
         if actor.inter_code is None and remember:
-            guess = inter_code or guess_inter_code(actor.name)
-            if guess is not None:
-                actor = repo.upsert_actor(actor.name, guess)
-                return ActorChoice(actor.name, guess, "coder" if inter_code else "guess", False)
-        return ActorChoice(actor.name, actor.inter_code, "workspace" if actor.inter_code else "", False)
-    code, origin = (inter_code, "coder") if inter_code is not None else (guess_inter_code(text), "guess")
+            guess = guess_inter(actor.name, country)
+            code = inter_code or guess.code
+            if code is not None:
+                actor = repo.upsert_actor(actor.name, code)
+                return ActorChoice(actor.name, code, "coder" if inter_code else "guess", False,
+                                   "" if inter_code else guess.note)
+        note = "From the workspace's actor list." if actor.inter_code else "Listed without an inter code; choose one."
+        return ActorChoice(actor.name, actor.inter_code, "workspace" if actor.inter_code else "", False, note)
+    if inter_code is not None:
+        code, origin, note = inter_code, "coder", "Set by the coder."
+    else:
+        guess = guess_inter(text, country)
+        code, origin, note = guess.code, "guess", guess.note
     if code is None:
         origin = ""
     if repo is not None and remember and text:
         repo.upsert_actor(text, code, aliases)
-        return ActorChoice(text, code, origin, True)
-    return ActorChoice(text, code, origin, False)
+        return ActorChoice(text, code, origin, True, note)
+    return ActorChoice(text, code, origin, False, note)
+
+
+def describe_actor(repo: Optional["Repository"], text: str, country: Optional[str] = None) -> ActorChoice:
+    """What choosing `text` would give, without changing the workspace's list."""
+    return choose_actor(repo, text, remember=False, country=country)
 
 
 def fill_actor(codebook: "Codebook", field_name: str, choice: ActorChoice) -> dict[str, Any]:

@@ -27,6 +27,7 @@ _ORD = r"(?:st|nd|rd|th)?"
 _LEADING = re.compile(r"^(?:on|in|at|during|since|by|from|as of|sometime|some time|around|about|of|the)\s+")
 _TIME_OF_DAY = re.compile(
     r"\b(?:at\s+)?(?:around\s+|about\s+)?\d{1,2}(?::\d{2})?\s*(?:a\.?m\.?|p\.?m\.?|hrs|h)\b"
+    r"|\b(?:at\s+)?(?:around\s+|about\s+)?\d{1,2}:\d{2}\b"
     r"|\b(?:the\s+)?early hours\b"
     r"|\b(?:early\s+|late\s+)?(?:morning|afternoon|evening|night|dawn|dusk|noon|midday|midnight)\b"
     r"|\blocal time\b")

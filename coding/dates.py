@@ -24,6 +24,16 @@ Decisions (ACLED practice where it has one, documented here so coders know what 
 - A date that would fall after publication ("August 20" in an article of 16 August 2024) is
   the year before; a numeric date that only fits after publication as month/day is read
   day/month ("12/08/2024" -> 12 August).
+- Never a day from less: a decade ("the 1990s") or a clock time alone ("at 10:30") gives no
+  date and a note. A night written as two days ("the night of 14 to 15 August", "в ночь на 7
+  января") is the day it began, with a note. "The past 24 hours" is the day before publication
+  (note: it may be the publication day); "the past 48 hours" the days before, precision 2.
+- A numeric date both ways readable ("04/05/2024") is read day-first in every language but
+  English; in English the reading nearer before publication is taken, with a note naming the other.
+- Holidays come from the `holidays` package (the event's country, else the language's calendars);
+  a movable feast (Eid) gets a note, as its day differs by country.
+- Text in another language (fr, es, ru, uk, ar, ...) is first read into English by
+  coding/date_language.py (our phrase table, then dateparser's dictionaries).
 - Without a publication date, absolute dates ("5 March 2024") still resolve; relative ones
   (and dates without a year) return no date and a note saying the publication date is missing.
 """
@@ -34,8 +44,10 @@ import datetime as dt
 import re
 from typing import Any, Optional
 
-from coding.date_rules import (FROM_ANOTHER_DATE, FROM_ANOTHER_DATE_NOTE, NEEDS_YEAR, WEEKDAY_RE, DateResult,
-                               clean, month_period, month_range, ranged, relative)
+from coding.date_extra import ambiguous_numeric, decade_or_time, hours_back, possessive_head, weekend_of
+from coding.date_language import to_english
+from coding.date_rules import (FROM_ANOTHER_DATE, FROM_ANOTHER_DATE_NOTE, MONTH_RE, NEEDS_YEAR, WEEKDAY_RE,
+                               DateResult, clean, month_period, month_range, ranged, relative)
 from coding.values import is_empty, optional_date
 
 __all__ = ["DateResult", "normalize_date", "date_values", "NO_PUBLICATION"]
@@ -52,7 +64,8 @@ def _unreadable(text: str) -> DateResult:
     return DateResult(None, None, f"'{text}' is not a date I can read; enter the date by hand.")
 
 
-def _dateparser(text: str, base: dt.datetime, day_first: bool = False) -> tuple[Optional[dt.date], Optional[str]]:
+def _dateparser(text: str, base: dt.datetime, day_first: bool = False,
+                language: str = "en") -> tuple[Optional[dt.date], Optional[str]]:
     from dateparser.date import DateDataParser  # imported lazily: it takes ~0.3 s to load
 
     # PREFER_DAY_OF_MONTH first: "March 2023" must not take the reference day (months become ranges here)
@@ -60,51 +73,115 @@ def _dateparser(text: str, base: dt.datetime, day_first: bool = False) -> tuple[
                 "PREFER_DAY_OF_MONTH": "first"}
     if day_first:
         settings["DATE_ORDER"] = "DMY"
-    data = DateDataParser(languages=["en"], settings=settings).get_date_data(text)
+    languages = ["en"] if language == "en" else [language, "en"]
+    try:
+        data = DateDataParser(languages=languages, settings=settings).get_date_data(text)
+    except ValueError:  # a language dateparser does not know: English only
+        data = DateDataParser(languages=["en"], settings=settings).get_date_data(text)
     if data is None or data.date_obj is None:
         return None, None
     return data.date_obj.date(), data.period
 
 
-def normalize_date(text: str, published: Any = None) -> DateResult:
+def normalize_date(text: str, published: Any = None, language: Optional[str] = None,
+                   country: Optional[str] = None) -> DateResult:
     """Resolve a date highlight against the article's publication date (date, datetime, ISO
-    text or None). Relative expressions prefer the past. See the module docstring for rules."""
+    text or None). `language`: the article's (ISO 639-1, default English); `country`: the
+    event's (ISO2), for holidays. Relative expressions prefer the past. See the module docstring."""
     if is_empty(text):
         return DateResult(None, None, "No date text.")
     pub = optional_date(published)
-    t = clean(str(text))
+    lang = (language or "en").lower()[:2] or "en"
+    english = to_english(str(text), lang)
+    early = decade_or_time(english, str(text))
+    if early is not None:
+        return early
+    found = _night(english, pub, lang)
+    if found is not None:
+        return found
+    t = clean(possessive_head(english))
+    t = re.sub(r"\b(\d{4}) year\b", r"\1", t)  # "31 декабря 2024 года" -> "31 december 2024 year"
+    t = re.sub(r"^0 days? ago$", "today", t)
     if FROM_ANOTHER_DATE.fullmatch(t):
         return DateResult(None, None, FROM_ANOTHER_DATE_NOTE)
+    hours = hours_back(t, pub)
+    if hours is False:
+        return DateResult(None, None, NO_PUBLICATION)
+    if isinstance(hours, DateResult):
+        return hours
+    t, is_weekend = weekend_of(t)
     period = month_period(t, pub)
     if period is NEEDS_YEAR:
         return DateResult(None, None, NO_PUBLICATION)
     if isinstance(period, DateResult):
-        return period
+        return _weekend(period) if is_weekend else period
     if pub is not None:
         result = relative(t, pub)
         if result is not None:
             return result
+        if not re.search(rf"\d|\b(?:{WEEKDAY_RE}|{MONTH_RE})\b", t):
+            from coding.date_holidays import find_holiday
+
+            holiday = find_holiday(str(text), english, pub, lang, country)
+            if holiday is not None:
+                return holiday
     elif t and relative(t, _PROBES[0].date()) is not None:
         return DateResult(None, None, NO_PUBLICATION)
     candidate = t or str(text).strip()
     if pub is None:
-        first, period = _dateparser(candidate, _PROBES[0])
-        second, _ = _dateparser(candidate, _PROBES[1])
+        first, period = _dateparser(candidate, _PROBES[0], language=lang)
+        second, _ = _dateparser(candidate, _PROBES[1], language=lang)
         if first is None:
             return _unreadable(str(text))
         if first != second or _RELATIVE_WORDS.search(t):
             return DateResult(None, None, NO_PUBLICATION)
         return _from_period(first, period, None, str(text))
     base = dt.datetime.combine(pub, dt.time(12))
-    parsed, period = _dateparser(candidate, base)
-    if parsed is not None and parsed > pub and _NUMERIC_DATE.fullmatch(candidate):
-        swapped, _ = _dateparser(candidate, base, day_first=True)
-        if swapped is not None and swapped <= pub:
-            return DateResult(swapped, 1, f"Read as day/month/year ({swapped.isoformat()}); month/day would "
-                                          "fall after publication.", swapped, swapped)
+    numeric = ambiguous_numeric(candidate, pub, lang)
+    if numeric is not None:
+        return numeric
+    parsed, period = _dateparser(candidate, base, language=lang)
+    if parsed is None and candidate != english.strip():  # our reading failed: dateparser on the original
+        parsed, period = _dateparser(str(text).strip(), base, language=lang)
     if parsed is None:
         return _unreadable(str(text))
     return _from_period(parsed, period, pub, str(text))
+
+
+_NIGHT = (re.compile(r"(?:(?:on|in|during)\s+)?(?:the\s+)?night\s+(?:of|from)\s+(?P<a>.+?)\s+(?:to|into|-|–)\s+(?P<b>.+)"),
+          re.compile(rf"(?:(?:on|in|during)\s+)?(?:the\s+)?night\s+of\s+(?P<m>{MONTH_RE})\s+(?P<a>\d{{1,2}})\s*[-–]\s*"
+                     r"(?P<b>\d{1,2})(?P<y>\s*,?\s*\d{4})?"),
+          re.compile(r"(?:(?:on|in|during)\s+)?(?:the\s+)?night\s+(?:into|before)\s+(?P<b>.+)"))
+NIGHT_NOTE = "A night over two days: the date is the day it began ({day}); check the article."
+
+
+def _night(english: str, pub: Optional[dt.date], language: str) -> Optional[DateResult]:
+    """"the night of 14 to 15 August", "night into 7 January": the day the night began."""
+    t = " ".join(english.lower().replace("\u2019", "'").split()).strip(" .,;:()")
+    for pattern in (_NIGHT[1], _NIGHT[0], _NIGHT[2]):
+        m = pattern.fullmatch(t)
+        if not m:
+            continue
+        parts = m.groupdict()
+        second = f"{parts['m']} {parts['b']}{parts.get('y') or ''}" if parts.get("m") else parts["b"]
+        if parts.get("a") and re.fullmatch(r"\d{1,2}", parts["a"]) is None and not parts.get("m"):
+            # "the night of Tuesday to Wednesday": the night began on the first day named
+            first = normalize_date(parts["a"], pub, "en")
+            if first.date is not None:
+                return DateResult(first.date, 1, NIGHT_NOTE.format(day=first.date.isoformat()), first.date, first.date)
+        end = normalize_date(second, pub, "en")
+        if end.date is None or end.precision != 1:
+            return None
+        day = end.date - dt.timedelta(days=1)
+        return DateResult(day, 1, NIGHT_NOTE.format(day=day.isoformat()), day, end.date)
+    return None
+
+
+def _weekend(period: DateResult) -> DateResult:
+    """'the weekend of 10-11 August': its first day, precision 2."""
+    day = period.start or period.date
+    return DateResult(day, 2, f"The weekend of {period.start} to {period.end}; the Saturday is used.",
+                      period.start, period.end)
 
 
 def _from_period(day: dt.date, period: Optional[str], pub: Optional[dt.date], text: str) -> DateResult:

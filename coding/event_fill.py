@@ -72,10 +72,12 @@ def precision_field(codebook: Codebook, spec: FieldSpec) -> Optional[str]:
     return name if name and codebook.field(name) is not None else None
 
 
-def fill_date(codebook: Codebook, spec: FieldSpec, text: str, published: Optional[dt.date]) -> Fill:
+def fill_date(codebook: Codebook, spec: FieldSpec, text: str, published: Optional[dt.date],
+              language: Optional[str] = None, country: Optional[str] = None) -> Fill:
+    """`language`: the article's (ISO 639-1); `country`: the event's (ISO2), for holidays."""
     from coding.dates import normalize_date
 
-    result = normalize_date(text, published)
+    result = normalize_date(text, published, language=language, country=country)
     if result.date is None:
         return Fill({}, result.note or f"'{text}' could not be read as a date.")
     changes: dict[str, Any] = {spec.name: result.date}
@@ -151,19 +153,22 @@ def fill_place(codebook: Codebook, spec: FieldSpec, text: str, repo: Any,
     return Fill(place_changes(codebook, spec, result), note, list(result.candidates), result.ambiguous)
 
 
-def fill_actor_text(codebook: Codebook, spec: FieldSpec, text: str, repo: Any) -> Fill:
+def fill_actor_text(codebook: Codebook, spec: FieldSpec, text: str, repo: Any,
+                    country: Optional[str] = None) -> Fill:
     """A highlight becomes the actor: a listed actor gives its inter code; a new one joins the
-    workspace list with a guessed code."""
+    workspace list with a code guessed from its name and the event's `country` (ISO2)."""
     from coding.actors import INTER_LABELS, choose_actor, fill_actor
 
-    choice = choose_actor(repo, text, remember=True)
+    choice = choose_actor(repo, text, remember=True, country=country)
     changes = fill_actor(codebook, spec.name, choice)
     note = ""
     if choice.new:
         code = choice.inter_code
-        note = (f"New actor added to the list; inter code guessed as {code} ({INTER_LABELS.get(code, '')})"
-                if code else "New actor added to the list; choose its inter code.")
-    return Fill(changes, note)
+        note = (f"New actor added to the list; inter code guessed as {code} ({INTER_LABELS.get(code, '')}). "
+                f"{choice.note}" if code else "New actor added to the list; choose its inter code.")
+    elif choice.origin == "guess":
+        note = choice.note  # a guess says so in the form
+    return Fill(changes, note.strip())
 
 
 def fill_choice(spec: FieldSpec, text: str, choices: list[Any]) -> Fill:

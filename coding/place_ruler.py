@@ -40,6 +40,13 @@ CUE_NOUNS = {"village", "villages", "town", "towns", "city", "cities", "settleme
              "municipality", "hamlet", "county", "state", "oblast", "governorate", "area", "port",
              "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
              "north-east", "north-west", "south-east", "south-west", "marshland", "centre", "center"}
+# A place is the object of these verbs ('visited Izium', 'retook Tessit') and follows these
+# nouns plus 'on' or 'against' ('attacks on Kherson'): enough to overrule a model PERSON.
+CUE_VERBS = {"visited", "visiting", "toured", "entered", "entering", "captured", "seized", "retook",
+             "recaptured", "liberated", "shelled", "bombed", "besieged", "stormed", "evacuated", "raided"}
+ATTACK_NOUNS = {"attack", "attacks", "strike", "strikes", "assault", "raid", "raids", "offensive", "advance",
+                "shelling", "bombing", "airstrike", "airstrikes", "airstrikes", "march", "missiles", "drones"}
+POSSESSIVE = {"'s", "’s"}
 DIRECTION_ADJ = {"northern", "southern", "eastern", "western", "central", "north-western",
                  "north-eastern", "south-western", "south-eastern", "northeastern", "northwestern",
                  "southeastern", "southwestern", "rural", "neighbouring", "neighboring", "nearby"}
@@ -148,6 +155,7 @@ class _Matcher:
     def __init__(self, stage: PlaceStage, doc: Doc) -> None:
         self.stage, self.doc = stage, doc
         self.ents = list(doc.ents)
+        self._split_lists()
         self.place = [False] * len(doc)  # token is inside a place (model's or ours)
         for e in self.ents:
             if e.label_ in PLACE_LABELS:
@@ -156,6 +164,36 @@ class _Matcher:
         # words of the persons the model found: 'Roxas' alone later is Colonel Ernesto Roxas
         self.person_words = {t.text for e in self.ents if e.label_ == "PERSON" and len(e) > 1
                              for t in e if _is_cap(t)}
+
+    def _split_lists(self) -> None:
+        """'Kharkiv and Sumy' read as one entity (or 'Tessit and'): one place a name, when every
+        name in it is in the gazetteer; the words 'and', ',' between them belong to none."""
+        cache, doc = self.stage.cache, self.doc
+        out: list[Span] = []
+        made: list[Span] = []
+        for e in self.ents:
+            if e.label_ not in PLACE_LABELS | CORRECTABLE | {"PERSON"} or not any(t.lower_ in LIST_WORDS for t in e):
+                out.append(e)
+                continue
+            parts, start = [], e.start
+            for k in range(e.start, e.end + 1):
+                if k == e.end or doc[k].lower_ in LIST_WORDS:
+                    if k > start:
+                        parts.append((start, k))
+                    start = k + 1
+            keys = [name_key(doc[a:b].text) for a, b in parts]
+            if parts and all(cache.get(key) is not None for key in keys) and (
+                    len(parts) > 1 or e.label_ in PLACE_LABELS | CORRECTABLE):
+                made += [Span(doc, a, b, label="GPE") for a, b in parts]
+                out += made[-len(parts):]
+            else:
+                out.append(e)
+        if made:
+            self.ents = out
+            doc.ents = filter_spans(out)
+            origins = doc.user_data.setdefault(ORIGIN_KEY, {})
+            for span in made:
+                origins[(span.start_char, span.end_char)] = "gazetteer"
 
     def _prev(self, i: int) -> Optional[Token]:
         return self.doc[i - 1] if i > 0 else None
@@ -202,8 +240,13 @@ class _Matcher:
     def strong_cue(self, i: int, j: int) -> bool:
         """'village of X', 'west of X', 'in (northern) X', a list of places around X."""
         prev, prev2 = self._before_skipping_adjectives(i)
-        if prev is not None and prev.lower_ in CUE_BEFORE:
+        if prev is not None and (prev.lower_ in CUE_BEFORE or prev.lower_ in CUE_VERBS):
             return True
+        if prev is not None and prev2 is not None:
+            if prev.lower_ in {"on", "against"} and prev2.lower_ in ATTACK_NOUNS:
+                return True
+            if prev.lower_ in POSSESSIVE and self.place[prev2.i]:
+                return True  # "Ukraine's Kharkiv": a place inside a place
         if prev is not None and prev.lower_ == "of" and prev2 is not None and prev2.lower_ in CUE_NOUNS:
             return True
         if self.appositive(j):

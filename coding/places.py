@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable, Optional, Sequence
 
 from coding.gazetteer import PlaceEntry, get_gazetteer, name_key
+from coding.place_query import choice_note, lookup_name, named_first, qualified, spanning_region, town_of_region
 from coding.regions import acled_region
 
 if TYPE_CHECKING:
@@ -28,6 +29,9 @@ _REGION_WORDS = ("region", "oblast", "province", "governorate", "state", "krai",
 # A candidate this much smaller than the best guess is not a plausible alternative.
 PLAUSIBLE_SHARE = 0.1
 SAME_PLACE_KM = 50.0
+# A region named after a town whose main town lies this close is the town's own region, not a
+# second reading (Kyiv Oblast around Kyiv; not Washington State, far from Washington, D.C.).
+REGION_NEAR_KM = 150.0
 
 
 @dataclass
@@ -113,8 +117,9 @@ def _rank(candidates: Sequence[PlaceEntry], context: Sequence[str], unit: Option
     # (a coder who means the region writes "Kano State").
     best = ranked[0]
     if best.kind == "admin1":
+        # ... and a country's capital beats a region of its name (Washington, D.C. over the state)
         for p in ranked[1:]:
-            if p.kind == "city" and p.country_code == best.country_code and p.admin1 == best.admin1:
+            if p.kind == "city" and p.country_code == best.country_code and (p.admin1 == best.admin1 or p.capital):
                 ranked.remove(p)
                 ranked.insert(0, p)
                 break
@@ -129,6 +134,9 @@ def _plausible_alternatives(ranked: Sequence[PlaceEntry], context: Sequence[str]
     for p in ranked[1:]:
         if p.kind == "admin1" and p.country_code == best.country_code and p.admin1 == best.admin1:
             continue  # the region the best guess lies in
+        if p.country_code == best.country_code and (p.kind == "country" or (
+                p.kind == "admin1" and name_key(p.name) == name_key(best.name) and _km(p, best) < REGION_NEAR_KM)):
+            continue  # the country it lies in; the region around, named after the town (Kyiv Oblast)
         if p.country_code == best.country_code and _km(p, best) < SAME_PLACE_KM:
             continue
         if in_context and p.country_code not in context:
@@ -167,6 +175,31 @@ def _cached(repo: "Repository", query: str, hint: str) -> Any:
     return row
 
 
+def _lookup(name: str) -> list[PlaceEntry]:
+    return lookup_name(name, lambda: get_gazetteer())  # late-bound: tests replace get_gazetteer
+
+
+def _spanning_result(core: str, context: Sequence[str]) -> Optional[PlaceResult]:
+    """A region over several countries or regions (Sahel, Darfur): never one of them silently."""
+    region = spanning_region(core)
+    if region is None:
+        return None
+    own = [p for p in _lookup(core) if p.country_code in context and p.kind != "country"]
+    if own:
+        return None  # Burkina Faso's own Sahel region, in an article about Burkina Faso
+    name, parts = region
+    candidates: list[PlaceEntry] = []
+    for part in parts:
+        cc, _, admin1 = part.partition(":")
+        info = _country(cc)
+        found = [p for p in _lookup(admin1 or (info.name if info else cc))
+                 if p.country_code == cc and p.kind == ("admin1" if admin1 else "country")]
+        candidates += found[:1]
+    where = ", ".join(p.admin1 or p.country for p in candidates)
+    return PlaceResult(None, candidates, None, True, name_key(core), False,
+                       f"'{name}' spans several places ({where}); pick the one the event was in.")
+
+
 def resolve_place(name: str, repo: Optional["Repository"] = None,
                   context_countries: Sequence[str] = ()) -> PlaceResult:
     """Look a place highlight up. `context_countries`: the countries the article is about (ISO2
@@ -176,11 +209,20 @@ def resolve_place(name: str, repo: Optional["Repository"] = None,
     context = _codes(context_countries)
     hint = context[0] if context else ""
     query = name_key(core)
+    problem = ""
     try:
-        candidates, problem = (get_gazetteer().lookup(core) if query else []), ""
+        found_in = qualified(core, lambda: get_gazetteer()) if query else None
+        if found_in is not None:
+            head, candidates = found_in
+            unit = _split_query(head)[2]
+        else:
+            spanning = _spanning_result(core, context) if query else None
+            if spanning is not None and not (repo is not None and _cached(repo, query, hint) is not None):
+                return spanning
+            candidates = _lookup(core) if query else []
     except (OSError, sqlite3.Error) as exc:  # a damaged or unwritable cache: say so, use the DB cache
         candidates, problem = [], f"The gazetteer could not be opened ({exc}); "
-    ranked = _rank(candidates, context, unit)
+    ranked = town_of_region(named_first(_rank(candidates, context, unit), query), unit, lambda: get_gazetteer())
     result = PlaceResult(None, ranked, None, False, query, near)
     row = _cached(repo, query, hint) if repo is not None and query else None
     if row is not None and (row.chosen_by_coder or not ranked):
@@ -205,6 +247,8 @@ def resolve_place(name: str, repo: Optional["Repository"] = None,
     if others:
         where = ", ".join(sorted({p.country for p in [result.best, *others]}))
         result.note = f"Several places are called '{core}' ({where}); pick the right one."
+    else:
+        result.note = choice_note(result.best, ranked, query)
     if repo is not None and row is None:
         cache_choice(repo, query, result.best, result.geo_precision, hint, chosen_by_coder=False)
     return result
@@ -289,3 +333,10 @@ def place_values(codebook: Any, field_name: str, result: PlaceResult) -> dict[st
         if target != field_name and codebook.field(target) is not None:
             changes[target] = value
     return changes
+
+
+def acled_admin1(entry: PlaceEntry) -> str:
+    """The admin1 of a place as the event form fills it."""
+    if entry.kind == "country":
+        return ""
+    return entry.admin1 or (entry.name if entry.kind == "admin1" else "")
