@@ -100,11 +100,11 @@ def code_main_event(window: Any, keys: Keyboard) -> None:
     keys.type("Shel")
     keys.press(Qt.Key.Key_Tab, name="Tab")  # to actor 1: the active field
     keys.press(Qt.Key.Key_2, ctrl, "Ctrl+2")  # into the reader
-    for words in ("Ukraine has", "near the town of Glushkovo"):
+    for words in ("near the town of Glushkovo", "Ukraine has"):  # the place first: actor 1 then sees the country
         keys.press(Qt.Key.Key_Slash, name="/")
         keys.type(words)
         keys.press(Qt.Key.Key_Return, name="Enter")
-        keys.press(Qt.Key.Key_Space, name="Space")  # actor 1, then the first empty place: location
+        keys.press(Qt.Key.Key_Space, name="Space")  # the location (a place), then actor 1 (the active field)
     inter1 = window.event_panel.editor.values.get("inter1")
     if inter1 != 8:  # the guess did not see the forces are abroad: choose it
         keys.press(Qt.Key.Key_Down, alt, "Alt+Down")

@@ -145,6 +145,12 @@ def guess_inter(name: str, country: Optional[str] = None) -> InterGuess:
             return InterGuess(8, f"Guessed: {group['name']} are {home}'s state forces, abroad in {cc}: 8.",
                               group["name"])
         return InterGuess(code, f"Guessed from the named group {group['name']}: {code}.", group["name"])
+    state = _country_named(name)
+    if state is not None:  # "Ukraine destroyed the bridge": ACLED codes the state's forces
+        if cc and state != cc:
+            return InterGuess(8, f"Guessed: the country {state} acting means its state forces, abroad in {cc}: 8.")
+        return InterGuess(1, f"Guessed: the country {state} acting means its state forces: 1"
+                             + ("." if cc else f"; if they act outside {state}, it is 8."))
     words, plain = lemmas(name), tuple(folded.split())
     single = tuple(_singular(w) for w in plain)  # a capitalized word may be tagged a name, not lemmatized
     for code, keywords in _kind_lemmas():
@@ -156,6 +162,19 @@ def guess_inter(name: str, country: Optional[str] = None) -> InterGuess:
             return _state_forces(folded, hit, cc)
         return InterGuess(code, f"Guessed from '{hit}': {code}.")
     return InterGuess(None, f"Nothing in '{name}' says what kind of actor it is; choose its inter code.")
+
+
+def _country_named(name: str) -> Optional[str]:
+    """The ISO2 code when the whole name is a country's ("Ukraine", "the United States")."""
+    from coding.gazetteer import get_gazetteer
+
+    text = " ".join(name.split())
+    text = text[4:] if text.lower().startswith("the ") else text
+    try:
+        info = get_gazetteer().country(text)
+    except Exception:  # no gazetteer index (a bare test environment): no country reading
+        return None
+    return info.iso2 if info is not None and info.name.casefold() == text.casefold() else None
 
 
 def _state_forces(folded: str, hit: str, country: Optional[str]) -> InterGuess:

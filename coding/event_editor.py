@@ -195,23 +195,26 @@ class EventEditor:
 
     def target_for(self, label: str) -> Optional[str]:
         """Where a highlight of `label` goes: the active field when it takes that kind of
-        highlight (takes()) and no highlight filled it since the coder went there; else the
-        first empty field of that kind (a date to the event date, a place to the location, an
-        actor to actor1 then actor2, a number to fatalities)."""
+        highlight (takes()) and no highlight filled it since the coder went there (but a place
+        goes to the event's empty place field before an actor field takes it as a country);
+        else the first empty field of that kind (a date to the event date, a place to the
+        location, an actor to actor1 then actor2, a number to fatalities)."""
         if self.current is None:
             return None
         book = self.book()
         role = book.role_of_label(label)
         active = book.field(self.active) if self.active else None
         if active is not None and not self._active_filled and takes(active, role):
-            return active.name
-        if role is not None:
-            fields = book.fields_for_role(role)
-            natural = [f for f in fields if f.type == KIND_OF_ROLE.get(role)] or fields
-            empty = next((f.name for f in natural if is_empty(self.values.get(f.name))), None)
-            if empty is not None:
-                return empty
-        return None
+            place_first = role == "place" and active.type == "actor" and self._empty_field_for("place")
+            if not place_first:  # an actor field takes a country once the event has its place
+                return active.name
+        return self._empty_field_for(role) if role is not None else None
+
+    def _empty_field_for(self, role: str) -> Optional[str]:
+        """The first empty field of a role's natural kind (the place field for a place)."""
+        fields = self.book().fields_for_role(role)
+        natural = [f for f in fields if f.type == KIND_OF_ROLE.get(role)] or fields
+        return next((f.name for f in natural if is_empty(self.values.get(f.name))), None)
 
     def fill_highlight(self, start: int, end: int, label: str) -> FillOutcome:
         """Space on a highlight: it fills the field target_for() picks and becomes its evidence."""
@@ -261,7 +264,8 @@ class EventEditor:
         # Only places need the article's countries (which needs the gazetteer).
         context = tuple(self.article_countries()) if spec.type == "place" else ()
         result: Fill = fill_from_text(book, spec, text, self.values, published=self.published(), repo=self.repo,
-                                      context_countries=context)
+                                      context_countries=context, language=self.bundle.article.language or None,
+                                      country=self.event_country())
         if spec.type == "place":
             self._candidates[(self.current.event.id, name)] = result.candidates  # type: ignore[index]
         if spec.type == "actor":
@@ -318,7 +322,7 @@ class EventEditor:
         current = self.values.get(inter)
         if not is_empty(current) and current != self._guessed_inter.get(key):
             return  # the coder's own choice stays
-        guess = guess_inter_code(str(value))
+        guess = guess_inter_code(str(value), country=self.event_country())
         if guess is None or guess == current:
             return
         changes[inter] = guess
@@ -421,6 +425,14 @@ class EventEditor:
     @property
     def actor_names(self) -> list[str]:
         return self.actors.names
+
+    def event_country(self) -> Optional[str]:
+        """The ISO2 code of the event's country (once its place is known), for context."""
+        from coding.places import country_code
+
+        spec = next((f for f in self.book().fields if f.type == "place"), None) if self.current else None
+        name = self.values.get(spec.fills.get("country", "country")) if spec is not None else self.values.get("country")
+        return country_code(name) if name else None
 
     def article_countries(self) -> list[str]:
         """The article's countries (from its place highlights, then its events), for places."""

@@ -181,17 +181,19 @@ def fill_choice(spec: FieldSpec, text: str, choices: list[Any]) -> Fill:
 
 def fill_from_text(codebook: Codebook, spec: FieldSpec, text: str, values: Mapping[str, Any], *,
                    published: Optional[dt.date] = None, repo: Any = None,
-                   context_countries: tuple[str, ...] = ()) -> Fill:
-    """Use a highlight's text for a field, by the field's type."""
+                   context_countries: tuple[str, ...] = (), language: Optional[str] = None,
+                   country: Optional[str] = None) -> Fill:
+    """Use a highlight's text for a field, by the field's type. `language`: the article's (dates
+    in its words); `country`: the event's ISO2 (holidays; a state's forces at home or abroad)."""
     text = " ".join(text.split())
     if not text or spec.type == "derived":
         return Fill({}, "This field is computed; it cannot be filled from the text." if text else "")
     if spec.type == "date":
-        return fill_date(codebook, spec, text, published)
+        return fill_date(codebook, spec, text, published, language=language, country=country)
     if spec.type == "place":
         return fill_place(codebook, spec, text, repo, context_countries)
     if spec.type == "actor":
-        return fill_actor_text(codebook, spec, text, repo)
+        return fill_actor_text(codebook, spec, text, repo, country=country)
     if spec.type == "choice":
         return fill_choice(spec, text, codebook.choices_for(spec.name, values) or spec.all_choices())
     if spec.type == "integer":

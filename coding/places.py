@@ -85,6 +85,12 @@ def _codes(context_countries: Iterable[str]) -> list[str]:
     return out
 
 
+def country_code(code_or_name: Any) -> Optional[str]:
+    """The ISO2 code of a country given by code or name ("Russia", "RU"); None when unknown."""
+    info = _country(str(code_or_name)) if code_or_name else None
+    return info.iso2 if info else None
+
+
 def _country(code_or_name: str) -> Any:
     try:
         return get_gazetteer().country(code_or_name)

@@ -239,8 +239,16 @@ def test_a_digit_picks_the_nth_choice_of_the_active_choice_field(smart: EventEdi
     assert smart.choose_by_number(3) is None  # not a choice field: the digit is the reader's
 
 
-def test_a_country_goes_to_the_actor_field_the_coder_went_to(smart: EventEditor) -> None:
-    smart.focus("actor1")
-    assert _fill(smart, "Sumy", "GPE").field == "actor1"  # type: ignore[attr-defined]
+def test_a_country_goes_to_the_actor_field_once_the_event_has_its_place(smart: EventEditor) -> None:
     smart.focus("event_date")  # a date field never takes a place: it goes to the location
     assert _fill(smart, "Glushkovo", "GPE").field == "location"  # type: ignore[attr-defined]
+    smart.focus("actor1")
+    assert _fill(smart, "Sumy", "GPE").field == "actor1"  # type: ignore[attr-defined]
+
+
+def test_with_an_actor_field_active_a_place_still_fills_an_empty_location(smart: EventEditor) -> None:
+    smart.focus("actor1")
+    assert _fill(smart, "Glushkovo", "GPE").field == "location"  # type: ignore[attr-defined]
+    assert smart.event_country() == "RU"
+    outcome = _fill(smart, "Ukrainian troops", "NORP")  # still the active field's turn
+    assert outcome.field == "actor1" and smart.values["inter1"] == 8  # type: ignore[attr-defined]
