@@ -73,17 +73,17 @@ def precision_field(codebook: Codebook, spec: FieldSpec) -> Optional[str]:
 
 
 def fill_date(codebook: Codebook, spec: FieldSpec, text: str, published: Optional[dt.date]) -> Fill:
-    from coding.dates import normalize_date
+    from coding.dates import date_changes, normalize_date
 
     result = normalize_date(text, published)
     if result.date is None:
         return Fill({}, result.note or f"'{text}' could not be read as a date.")
-    changes: dict[str, Any] = {spec.name: result.date}
-    target = precision_field(codebook, spec)
-    if target and result.precision is not None:
-        changes[target] = result.precision
+    changes = date_changes(codebook, spec, result)
     labels = {1: "day", 2: "week", 3: "month"}
     note = f"from \u201c{text}\u201d: {result.date.isoformat()}, {labels.get(result.precision or 0, '?')} known"
+    if spec.end_field and spec.end_field in changes and changes[spec.end_field] != changes[spec.name]:
+        note = (f"from \u201c{text}\u201d: {changes[spec.name].isoformat()} to {changes[spec.end_field].isoformat()}, "
+                f"{labels.get(result.precision or 0, '?')} known")
     return Fill(changes, note + (f". {result.note}" if result.note else ""))
 
 
@@ -174,10 +174,29 @@ def fill_choice(spec: FieldSpec, text: str, choices: list[Any]) -> Fill:
     return Fill({}, f"\u201c{text}\u201d is not one of the choices of {spec.label}.")
 
 
+def added_to_list(spec: FieldSpec, fill: Fill, values: Mapping[str, Any]) -> Fill:
+    """A multiple field keeps its items: what a highlight gave joins them (once)."""
+    if not spec.multiple or spec.name not in fill.changes:
+        return fill
+    items = list(values.get(spec.name) or []) if isinstance(values.get(spec.name), list) else \
+        spec.coerce(values.get(spec.name)) or []
+    new = fill.changes[spec.name]
+    for item in new if isinstance(new, list) else [new]:
+        if item is not None and item not in items:
+            items.append(item)
+    return Fill({**fill.changes, spec.name: items}, fill.note, fill.candidates, fill.ambiguous)
+
+
 def fill_from_text(codebook: Codebook, spec: FieldSpec, text: str, values: Mapping[str, Any], *,
                    published: Optional[dt.date] = None, repo: Any = None,
                    context_countries: tuple[str, ...] = ()) -> Fill:
     """Use a highlight's text for a field, by the field's type."""
+    fill = _fill_one(codebook, spec, text, values, published, repo, context_countries)
+    return added_to_list(spec, fill, values)
+
+
+def _fill_one(codebook: Codebook, spec: FieldSpec, text: str, values: Mapping[str, Any],
+              published: Optional[dt.date], repo: Any, context_countries: tuple[str, ...]) -> Fill:
     text = " ".join(text.split())
     if not text or spec.type == "derived":
         return Fill({}, "This field is computed; it cannot be filled from the text." if text else "")
@@ -189,6 +208,11 @@ def fill_from_text(codebook: Codebook, spec: FieldSpec, text: str, values: Mappi
         return fill_actor_text(codebook, spec, text, repo)
     if spec.type == "choice":
         return fill_choice(spec, text, codebook.choices_for(spec.name, values) or spec.all_choices())
+    if spec.multiple:
+        try:
+            return Fill({spec.name: spec._coerce_one(text)})
+        except ValueError as exc:
+            return Fill({}, str(exc))
     if spec.type == "integer":
         count = parse_count(text)
         return Fill({spec.name: count}) if count is not None else Fill({}, f"No number in \u201c{text}\u201d.")
@@ -208,7 +232,7 @@ def with_follow_ups(codebook: Codebook, values: Mapping[str, Any], changes: Mapp
         spec = codebook.field(name)
         if spec is None:
             continue
-        if spec.type == "actor" and spec.inter_field and actors and spec.inter_field not in out:
+        if spec.type == "actor" and spec.inter_field and actors and spec.inter_field not in out and not spec.multiple:
             from coding.actors import actor_key
 
             code = actors.get(actor_key(str(value or "")))

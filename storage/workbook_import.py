@@ -23,6 +23,7 @@ from storage.exporters.cells import workbook_text
 from storage.exporters.columns import (
     EVIDENCE_PREFIX, META_COLUMNS, FieldColumn, definition_columns, find_definition, stored_definitions,
 )
+from storage.exporters.labels import from_text
 from storage.exporters.rows import as_date, as_int, to_date, to_int, to_number
 from storage.models import Article, Event, utcnow
 from storage.progress import CancelFn, Cancelled, ProgressFn, never_cancel, no_progress
@@ -84,9 +85,24 @@ _STRICT: dict[str, tuple[Callable[[Any], Any], str]] = {
 
 
 def parse_cell(column: FieldColumn, v: Any) -> Any:
-    """The typed value of a cell, or ValueError with the message for the report."""
+    """The typed value of a cell, or ValueError with the message for the report. A multiple
+    field's cell gives a list; an inter column takes its code or its text label."""
     if _empty(v):
         return None
+    if column.multiple:
+        items = [parse_one(column, x) for x in str(v).split(column.separator)] if isinstance(v, str) else [parse_one(column, v)]
+        return [x for x in items if x is not None] or None
+    return parse_one(column, v)
+
+
+def parse_one(column: FieldColumn, v: Any) -> Any:
+    if _empty(v):
+        return None
+    if column.texts and isinstance(v, str) and not v.strip().lstrip("-").isdigit():
+        code = from_text(column, v)
+        if code is None:
+            raise ValueError(f"'{v}' is neither a code nor a label of {column.name}")
+        return code
     if column.kind in _STRICT:
         convert, message = _STRICT[column.kind]
         try:
@@ -227,7 +243,8 @@ class _Checker:
         to_check = set(changes) | {c.name for c in columns.values() if c.depends_on in changes}
         for name in (n for n in dict.fromkeys([*columns, *changes]) if n in to_check):
             column, value = columns.get(name), merged.get(name)
-            if column is not None and value is not None and column.allowed(merged) and value not in column.allowed(merged):
+            allowed = column.allowed(merged) if column is not None else ()
+            if allowed and value is not None and any(v not in allowed for v in (value if isinstance(value, list) else [value])):
                 bad.append(RowProblem(n, name, f"'{value}' is not in the codebook's list"
                                       + (f" for {column.depends_on} '{merged.get(column.depends_on)}'"
                                          if column.depends_on and merged.get(column.depends_on) in column.choices_by else "")))
