@@ -159,7 +159,9 @@ def fill_actor_text(codebook: Codebook, spec: FieldSpec, text: str, repo: Any) -
     choice = choose_actor(repo, text, remember=True)
     changes = fill_actor(codebook, spec.name, choice)
     note = ""
-    if choice.new:
+    if choice.new and not spec.inter_field:
+        note = "New actor added to the list."
+    elif choice.new:
         code = choice.inter_code
         note = (f"New actor added to the list; inter code guessed as {code} ({INTER_LABELS.get(code, '')})"
                 if code else "New actor added to the list; choose its inter code.")
