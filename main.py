@@ -95,7 +95,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise CliError(f"{out}: unknown export format '{fmt}' (use .xlsx, .csv or .jsonl, or --format)")
     options = ExportOptions(
         statuses=tuple(args.status or ()), coders=tuple(args.coder or ()),
-        date_from=args.date_from, date_to=args.date_to, codebook=args.codebook, event_hook=hook,
+        date_from=args.date_from, date_to=args.date_to, codebook=args.codebook, event_hook=hook, inter=args.inter,
     )
     bar, progress = _progress_bar("exporting")
     try:
@@ -161,6 +161,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--from", dest="date_from", help="only events on or after this date (YYYY-MM-DD)")
     p.add_argument("--to", dest="date_to", help="only events on or before this date (YYYY-MM-DD)")
     p.add_argument("--codebook", help="only events coded with this codebook name")
+    p.add_argument("--inter", choices=["labels", "numbers"], default="labels",
+                   help="inter codes and interaction as ACLED's text labels (default) or as numbers")
     p.set_defaults(func=cmd_export)
 
     p = with_db(sub.add_parser("stats", help="counts of articles, spans, events, coders"))

@@ -1,4 +1,4 @@
-"""Re-import of an exported workbook edited in Excel: uid rows update their events, new rows add events.
+"""Re-import of an exported workbook (or Events CSV) edited by hand: uid rows update their events, new rows add events.
 
 Every row is checked before anything is written: a row with an invalid value (bad date,
 non-integer in an integer column, value outside the codebook's list, unknown article or
@@ -9,12 +9,13 @@ to them are ignored; evidence spans are kept.
 """
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import math
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Optional
+from typing import Any, Callable, Iterable, Iterator, Optional
 
 from sqlmodel import col, select
 
@@ -350,14 +351,45 @@ def _apply(repo: Any, ops: list[_Op], report: WorkbookImportReport) -> None:
 
 def import_workbook(repo: Any, path: str | Path, validate: Optional[Validator] = None,
                     progress: ProgressFn = no_progress, cancelled: CancelFn = never_cancel) -> WorkbookImportReport:
-    """Take back an exported workbook's Events sheet (see the module docstring)."""
+    """Take back an exported workbook's Events sheet, or an exported Events CSV (see the module
+    docstring)."""
     path = Path(path)
-    report = WorkbookImportReport(path)
+    if path.suffix.lower() == ".csv":
+        with _open_csv(path) as fh:
+            rows = (tuple(r) for r in csv.reader(fh))
+            return _import_rows(repo, path, rows, 0, validate, progress, cancelled)
     wb, ws = _open_events(path)
     try:
-        rows = ws.iter_rows(values_only=True)
-        checker = _Checker(repo, _headers(path, next(rows, None)), validate)
         total = max(0, (ws.max_row or 1) - 1)
+        rows = ws.iter_rows(values_only=True)
+        return _import_rows(repo, path, rows, total, validate, progress, cancelled)
+    finally:
+        wb.close()
+
+
+def _open_csv(path: Path) -> Any:
+    try:
+        return path.open(encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        raise WorkbookError(f"{path.name}: cannot be read ({exc.strerror or exc})") from exc
+
+
+def is_events_csv(path: Path) -> bool:
+    """Whether a .csv is an Events export (its first row names event_uid and article_id), which
+    comes back as events rather than as one article a row."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            header = next(csv.reader([fh.readline(64_000)]), [])
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return False
+    return "event_uid" in header and "article_id" in header
+
+
+def _import_rows(repo: Any, path: Path, rows: Iterator[tuple[Any, ...]], total: int, validate: Optional[Validator],
+                 progress: ProgressFn, cancelled: CancelFn) -> WorkbookImportReport:
+    report = WorkbookImportReport(path)
+    try:
+        checker = _Checker(repo, _headers(path, next(rows, None)), validate)
         ops: list[_Op] = []
         chunk: list[tuple[int, tuple[Any, ...]]] = []
         for n, row in enumerate(rows, start=2):
@@ -372,8 +404,8 @@ def import_workbook(repo: Any, path: str | Path, validate: Optional[Validator] =
                 chunk = []
         if chunk:
             ops.extend(_check_chunk(checker, chunk, report))
-    finally:
-        wb.close()
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise WorkbookError(f"{path.name}: not a readable CSV export ({exc})") from exc
     _apply(repo, ops, report)
     progress(total, total, "done")
     return report

@@ -326,6 +326,12 @@ class _Importer:
             self.fail(path, f"line {line_no}: {item[0]} not stored ({getattr(exc, 'orig', None) or exc})")
 
 
+def _is_events_csv(path: Path) -> bool:
+    from storage.workbook_import import is_events_csv
+
+    return is_events_csv(path)
+
+
 def import_paths(repo: Repository, paths: Iterable[Union[str, Path]], progress: ProgressFn = no_progress,
                  cancelled: CancelFn = never_cancel) -> ImportReport:
     """Import files and folders; never raises for bad input (each failure is in the report).
@@ -349,7 +355,9 @@ def import_paths(repo: Repository, paths: Iterable[Union[str, Path]], progress: 
             break
         run.report.files += 1
         suffix = path.suffix.lower()
-        if suffix in STREAM_SUFFIXES:
+        if suffix == ".csv" and _is_events_csv(path):
+            run.workbook(path)  # an Events export edited by hand: events, not articles
+        elif suffix in STREAM_SUFFIXES:
             run.streamed(path, sizes[path])
         elif suffix in SINGLE_SUFFIXES:
             run.single(path)
