@@ -238,7 +238,11 @@ class EventEditor:
         choices = self.book().choices_for(spec.name, self.values) or spec.all_choices()
         if not 1 <= number <= len(choices):
             return None
-        return self.edited(spec.name, choices[number - 1], merge=False)
+        value: Any = choices[number - 1]
+        if spec.multiple:  # a digit adds the choice to the list, or takes it out again
+            items = list(self.values.get(spec.name) or [])
+            value = [v for v in items if v != value] if value in items else [*items, value]
+        return self.edited(spec.name, value, merge=False)
 
     # ---- edits -----------------------------------------------------------------------------
     def change(self, name: str, changes: dict[str, Any], text: str, evidence: Optional[tuple[int, int]] = None,

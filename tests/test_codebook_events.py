@@ -50,3 +50,40 @@ def _code(repo: Repository, name: str) -> tuple[str, int]:
 def test_one_event_per_codebook_through_the_editor_and_export(repo: Repository, tmp_path: Path, name: str) -> None:
     uid, article_id = _code(repo, name)
     check_exports(repo, name, tmp_path, uid, article_id)
+
+
+def test_digits_add_and_remove_choices_of_a_list_field(repo: Repository) -> None:
+    article_id = add_article(repo)
+    editor = EventEditor(repo, "ana")
+    editor.codebook = codebook("plover")
+    editor.set_article(repo.get_bundle(article_id))
+    event_id = apply_edit(repo, editor.new_event()).event_id  # type: ignore[arg-type, union-attr]
+    editor.set_events(repo.article_events(article_id))
+    editor.select(event_id)
+
+    def press(number: int) -> list:
+        editor.focus("context")
+        edit = editor.choose_by_number(number)
+        assert edit is not None
+        apply_edit(repo, edit)
+        editor.set_events(repo.article_events(article_id))
+        editor.select(event_id)
+        return editor.values["context"]
+
+    assert press(2) == ["military"]
+    assert press(5) == ["military", "economic"]
+    assert press(2) == ["economic"]
+
+
+def test_list_values_survive_the_jsonl_round_trip(repo: Repository, tmp_path: Path) -> None:
+    from storage.importers import import_paths
+    from storage.interchange import export_jsonl
+
+    uid, _article_id = _code(repo, "plover")
+    out = tmp_path / "all.jsonl"
+    export_jsonl(repo, out)
+    other = Repository(tmp_path / "other.sqlite")
+    assert import_paths(other, [out]).failures == []
+    (event,) = other.events()
+    assert (event.codebook_name, event.extra["actor"], event.extra["context"]) == (
+        "plover", ["Russian forces", "Wagner fighters"], ["military", "humanitarian"])
