@@ -116,6 +116,14 @@ def describe_place(spec: FieldSpec, values: Mapping[str, Any]) -> str:
 PRECISION_WORDS = {1: "exact day", 2: "week known", 3: "month known"}
 
 
+def precision_note(spec: FieldSpec, precision: Any) -> str:
+    """A date's precision in words, read through the codebook's own scale when it has one."""
+    if spec.precision_map:
+        words = [w for w, v in spec.precision_map.items() if v == precision]
+        return f"date precision {precision}: {words[0]} known" if words else ""
+    return f"time precision {precision}: {PRECISION_WORDS[precision]}" if precision in PRECISION_WORDS else ""
+
+
 def field_notes(codebook: Codebook, values: Mapping[str, Any], notes: Mapping[str, str],
                 published: Optional[dt.date]) -> dict[str, str]:
     """What the form says under each field: the resolved place line, the date's precision, and
@@ -129,8 +137,8 @@ def field_notes(codebook: Codebook, values: Mapping[str, Any], notes: Mapping[st
         elif spec.type == "date":
             target = precision_field(codebook, spec)
             precision = values.get(target) if target else None
-            if values.get(spec.name) is not None and precision in PRECISION_WORDS and not note:
-                note = f"time precision {precision}: {PRECISION_WORDS[precision]}"
+            if values.get(spec.name) is not None and precision is not None and not note:
+                note = precision_note(spec, precision)
             if published is None and not values.get(spec.name):
                 note = note or "The article has no publication date: relative dates cannot be resolved."
         out[spec.name] = note

@@ -130,3 +130,14 @@ def test_a_location_precision_scale_and_the_gazetteer_id() -> None:
     got = place_values(plover, "placename", PlaceResult(best=town, geo_precision=1, query="Izium"))
     assert (got["geonames_id"], got["location_precision"], got["state"]) == (707292, 1, "Kharkiv")
     assert place_values(plover, "placename", whole)["location_precision"] == 4
+
+
+def test_the_date_note_reads_the_codebooks_own_scale() -> None:
+    from coding.event_fill import field_notes
+
+    ucdp = load_codebook(CODEBOOK_DIR / "ucdp_ged.json")
+    notes = field_notes(ucdp, {"date_start": dt.date(2024, 8, 5), "date_prec": 3}, {}, dt.date(2024, 8, 16))
+    assert notes["date_start"] == "date precision 3: week known"
+    acled = load_codebook(CODEBOOK_DIR / "acled.json")
+    notes = field_notes(acled, {"event_date": dt.date(2024, 8, 5), "time_precision": 3}, {}, dt.date(2024, 8, 16))
+    assert notes["event_date"] == "time precision 3: month known"
