@@ -355,8 +355,9 @@ def import_workbook(repo: Any, path: str | Path, validate: Optional[Validator] =
     docstring)."""
     path = Path(path)
     if path.suffix.lower() == ".csv":
-        with _open_csv(path) as fh:
-            rows = (tuple(r) for r in csv.reader(fh))
+        from storage.events_csv import csv_rows
+
+        with csv_rows(path) as rows:
             return _import_rows(repo, path, rows, 0, validate, progress, cancelled)
     wb, ws = _open_events(path)
     try:
@@ -365,24 +366,6 @@ def import_workbook(repo: Any, path: str | Path, validate: Optional[Validator] =
         return _import_rows(repo, path, rows, total, validate, progress, cancelled)
     finally:
         wb.close()
-
-
-def _open_csv(path: Path) -> Any:
-    try:
-        return path.open(encoding="utf-8-sig", newline="")
-    except OSError as exc:
-        raise WorkbookError(f"{path.name}: cannot be read ({exc.strerror or exc})") from exc
-
-
-def is_events_csv(path: Path) -> bool:
-    """Whether a .csv is an Events export (its first row names event_uid and article_id), which
-    comes back as events rather than as one article a row."""
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            header = next(csv.reader([fh.readline(64_000)]), [])
-    except (OSError, UnicodeDecodeError, csv.Error):
-        return False
-    return "event_uid" in header and "article_id" in header
 
 
 def _import_rows(repo: Any, path: Path, rows: Iterator[tuple[Any, ...]], total: int, validate: Optional[Validator],

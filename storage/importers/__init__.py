@@ -327,7 +327,7 @@ class _Importer:
 
 
 def _is_events_csv(path: Path) -> bool:
-    from storage.workbook_import import is_events_csv
+    from storage.events_csv import is_events_csv
 
     return is_events_csv(path)
 
