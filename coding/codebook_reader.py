@@ -9,6 +9,7 @@ from typing import Any, Mapping, Sequence
 from coding import derived
 from coding.schema import DEFAULT_ROLES, FIELD_TYPES, STANDARD_ROLES, VALUE_TYPES, Codebook, CodebookError, FieldSpec
 from coding.values import CONVERTERS
+from storage.models import CORE_EVENT_FIELDS
 
 
 def load_codebook(path: str | Path) -> Codebook:
@@ -160,6 +161,9 @@ def _read_shape(raw: dict[str, Any], spec: FieldSpec, fail: Any) -> None:
         raise fail("'multiple' must be true or false")
     if multiple and spec.type in ("derived", "date", "place"):
         raise fail(f"a {spec.type} field cannot be 'multiple'; use it for text, actor, choice or number fields")
+    if multiple and spec.name in CORE_EVENT_FIELDS:
+        raise fail("cannot be 'multiple': the workspace keeps one value in this ACLED column; "
+                   "give the list field another name (e.g. \"actors\")")
     spec.multiple = multiple
     separator = raw.get("separator", ";")
     if not isinstance(separator, str) or not separator.strip() or len(separator) > 3:
@@ -199,6 +203,8 @@ def _read_choices(raw: dict[str, Any], spec: FieldSpec, fail: Any) -> None:
             if isinstance(item, dict):
                 if "value" not in item:
                     raise fail(f"a choice in {where} has no 'value'")
+                if not isinstance(item.get("export_label", ""), str):
+                    raise fail(f"'export_label' of choice {json.dumps(item['value'])} in {where} must be a text")
                 item, label = item["value"], item.get("label")
             try:
                 value = convert(item) if item != "" else ""
