@@ -203,7 +203,8 @@ class EventEditor:
         book = self.book()
         role = book.role_of_label(label)
         active = book.field(self.active) if self.active else None
-        if active is not None and not self._active_filled and takes(active, role):
+        # A list field (PLOVER's actors) keeps taking highlights: each one adds an item.
+        if active is not None and (not self._active_filled or active.multiple) and takes(active, role):
             return active.name
         if role is not None:
             fields = book.fields_for_role(role)

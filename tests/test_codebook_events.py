@@ -87,3 +87,21 @@ def test_list_values_survive_the_jsonl_round_trip(repo: Repository, tmp_path: Pa
     (event,) = other.events()
     assert (event.codebook_name, event.extra["actor"], event.extra["context"]) == (
         "plover", ["Russian forces", "Wagner fighters"], ["military", "humanitarian"])
+
+
+def test_a_list_field_keeps_taking_highlights(repo: Repository) -> None:
+    article_id = add_article(repo)
+    editor = EventEditor(repo, "ana")
+    editor.codebook = codebook("plover")
+    editor.set_article(repo.get_bundle(article_id))
+    event_id = apply_edit(repo, editor.new_event()).event_id  # type: ignore[arg-type, union-attr]
+    editor.set_events(repo.article_events(article_id))
+    editor.select(event_id)
+    editor.focus("actor")
+    for word in ("Russian forces", "Wagner fighters", "Russian forces"):  # the same actor once only
+        outcome = editor.fill_highlight(*span_of(word), "ORG")
+        assert outcome.field == "actor" and outcome.edit is not None
+        apply_edit(repo, outcome.edit)
+        editor.set_events(repo.article_events(article_id))
+        editor.select(event_id)
+    assert editor.values["actor"] == ["Russian forces", "Wagner fighters"]
