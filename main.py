@@ -94,7 +94,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     try:
         summary = export(repo, args.out, args.format, statuses=args.status or (), coders=args.coder or (),
                          date_from=args.date_from, date_to=args.date_to, codebook=args.codebook,
-                         gold_only=args.gold_only, progress=progress)
+                         gold_only=args.gold_only, inter=args.inter, progress=progress)
     finally:
         bar.close()
     print(summary.describe())
@@ -235,6 +235,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--to", dest="date_to", help="only events on or before this date (YYYY-MM-DD)")
     p.add_argument("--codebook", help="only events coded with this codebook name")
     p.add_argument("--gold-only", action="store_true", help="only adjudicated (gold) events")
+    p.add_argument("--inter", choices=["labels", "numbers"], default="labels",
+                   help="inter codes and interaction as ACLED's text labels (default) or as numbers")
     p.set_defaults(func=cmd_export)
 
     p = with_db(sub.add_parser("train", help="train a spaCy NER on this workspace's coded spans"))

@@ -17,8 +17,8 @@ from coding.schema import (DEFAULT_ROLES, FIELD_TYPES, STANDARD_ROLES, VALUE_TYP
 
 __all__ = ["Codebook", "CodebookError", "FieldSpec", "FIELD_TYPES", "VALUE_TYPES", "STANDARD_ROLES",
            "DEFAULT_ROLES", "CODEBOOK_DIR", "DEFAULT_CODEBOOK", "load_codebook", "codebook_from_definition",
-           "codebook_dirs", "available_codebooks", "default_codebook", "find_codebook", "compute_derived",
-           "validate_event"]
+           "codebook_dirs", "available_codebooks", "article_codebook_name", "ARTICLE_CODEBOOK_KEY",
+           "default_codebook", "find_codebook", "compute_derived", "validate_event"]
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +80,17 @@ def find_codebook(name: str, version: Optional[str] = None, repo: Any = None) ->
                 except CodebookError:
                     log.warning("workspace codebook %s %s is broken", row.name, row.version)
     return None
+
+
+# The key of an article's meta that names the codebook its new events use (a batch switched).
+ARTICLE_CODEBOOK_KEY = "codebook"
+
+
+def article_codebook_name(article: Any) -> Optional[str]:
+    """The codebook name a batch switch gave this article, or None (the workspace's)."""
+    meta = getattr(article, "meta", None) or {}
+    name = meta.get(ARTICLE_CODEBOOK_KEY) if isinstance(meta, dict) else None
+    return str(name) if isinstance(name, str) and name.strip() else None
 
 
 # Re-exported so callers need one import: the rules and checks live in their own modules.

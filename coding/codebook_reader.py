@@ -9,6 +9,7 @@ from typing import Any, Mapping, Sequence
 from coding import derived
 from coding.schema import DEFAULT_ROLES, FIELD_TYPES, STANDARD_ROLES, VALUE_TYPES, Codebook, CodebookError, FieldSpec
 from coding.values import CONVERTERS
+from storage.models import CORE_EVENT_FIELDS
 
 
 def load_codebook(path: str | Path) -> Codebook:
@@ -71,7 +72,8 @@ def _read_roles(raw: Any, source: str) -> dict[str, list[str]]:
 # Keys read into FieldSpec attributes; any other key is kept in FieldSpec.extra (e.g. "multiline").
 _KNOWN_KEYS = {"name", "type", "label", "required", "help", "roles", "choices", "depends_on", "choices_by",
                "min", "max", "rule", "from", "map", "default", "value_type", "required_if", "inter_field",
-               "precision_field", "fills"}
+               "precision_field", "fills", "multiple", "separator", "end_field", "precision_map", "min_field",
+               "max_field"}
 
 
 def _read_field(raw: Any, index: int, source: str, roles: Mapping[str, list[str]]) -> FieldSpec:
@@ -116,6 +118,7 @@ def _read_field(raw: Any, index: int, source: str, roles: Mapping[str, list[str]
     if not isinstance(fills, dict) or not all(isinstance(v, str) for v in fills.values()):
         raise fail("'fills' must map a place value (country, admin1, latitude...) to a field name")
     spec.fills = dict(fills)
+    _read_shape(raw, spec, fail)
     if ftype == "choice":
         _read_choices(raw, spec, fail)
     elif "choices" in raw or "choices_by" in raw:
@@ -125,7 +128,8 @@ def _read_field(raw: Any, index: int, source: str, roles: Mapping[str, list[str]
             default = spec.coerce(spec.default)
         except ValueError as exc:
             raise fail(f"'default' does not fit the field: {exc}") from None
-        if ftype == "choice" and not spec.depends_on and default is not None and default not in spec.choices:
+        defaults = default if isinstance(default, list) else [default]
+        if ftype == "choice" and not spec.depends_on and default is not None and any(d not in spec.choices for d in defaults):
             raise fail(f"'default' {json.dumps(spec.default)} is not one of its choices")
     if ftype == "derived":
         rule = raw.get("rule")
@@ -137,10 +141,54 @@ def _read_field(raw: Any, index: int, source: str, roles: Mapping[str, list[str]
         if rule not in derived.RULE_KINDS:
             raise fail(f"unknown rule {json.dumps(rule)}; use one of: {', '.join(derived.RULE_KINDS)}")
         spec.rule, spec.source, spec.mapping = rule, raw.get("from"), raw.get("map") or {}
+        if rule == "join":
+            spec.separator = str(raw.get("separator", " - "))
         spec.default = raw.get("default")
     elif raw.get("rule"):
         raise fail(f"has a 'rule' but its type is {ftype!r}; make it a \"derived\" field")
     return spec
+
+
+# The precision words a date or a place field's "precision_map" may use (what the normalizers find).
+PRECISION_KEYS = {"date": ("day", "week", "month", "year"), "place": ("place", "near", "region", "country")}
+
+
+def _read_shape(raw: dict[str, Any], spec: FieldSpec, fail: Any) -> None:
+    """The keys for ranges, lists and scales: multiple, separator, end_field, precision_map,
+    min_field, max_field."""
+    multiple = raw.get("multiple", False)
+    if not isinstance(multiple, bool):
+        raise fail("'multiple' must be true or false")
+    if multiple and spec.type in ("derived", "date", "place"):
+        raise fail(f"a {spec.type} field cannot be 'multiple'; use it for text, actor, choice or number fields")
+    if multiple and spec.name in CORE_EVENT_FIELDS:
+        raise fail("cannot be 'multiple': the workspace keeps one value in this ACLED column; "
+                   "give the list field another name (e.g. \"actors\")")
+    spec.multiple = multiple
+    separator = raw.get("separator", ";")
+    if not isinstance(separator, str) or not separator.strip() or len(separator) > 3:
+        raise fail("'separator' must be a short text such as \";\" or \"|\"")
+    if "separator" in raw and not multiple and raw.get("rule") != "join":
+        raise fail("has a 'separator' but is not 'multiple'")
+    spec.separator = separator
+    for key in ("end_field", "min_field", "max_field"):
+        value = raw.get(key)
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            raise fail(f"'{key}' must be the name of another field")
+        setattr(spec, key, value.strip() if value else None)
+    scale = raw.get("precision_map")
+    if scale is None:
+        return
+    kind = spec.type
+    if kind not in PRECISION_KEYS:
+        raise fail("has a 'precision_map' but is not a date or place field")
+    allowed = PRECISION_KEYS[kind]
+    if not isinstance(scale, dict) or not scale:
+        raise fail("'precision_map' must map " + ", ".join(allowed) + " to this codebook's precision values")
+    unknown = [k for k in scale if k not in allowed]
+    if unknown:
+        raise fail(f"precision_map has {', '.join(map(repr, unknown))}; use: {', '.join(allowed)}")
+    spec.precision_map = dict(scale)
 
 
 def _read_choices(raw: dict[str, Any], spec: FieldSpec, fail: Any) -> None:
@@ -155,6 +203,8 @@ def _read_choices(raw: dict[str, Any], spec: FieldSpec, fail: Any) -> None:
             if isinstance(item, dict):
                 if "value" not in item:
                     raise fail(f"a choice in {where} has no 'value'")
+                if not isinstance(item.get("export_label", ""), str):
+                    raise fail(f"'export_label' of choice {json.dumps(item['value'])} in {where} must be a text")
                 item, label = item["value"], item.get("label")
             try:
                 value = convert(item) if item != "" else ""
@@ -202,6 +252,19 @@ def _check_links(fields: Sequence[FieldSpec], source: str) -> None:
                            ("precision_field", f.precision_field), *(("fills", v) for v in f.fills.values())):
             if other and other not in by_name:
                 raise CodebookError(source, f"{key} names '{other}', which is not a field of this codebook", f.name)
+        for key, other in (("end_field", f.end_field), ("min_field", f.min_field), ("max_field", f.max_field)):
+            if other and other not in by_name:
+                raise CodebookError(source, f"{key} names '{other}', which is not a field of this codebook", f.name)
+            if other == f.name:
+                raise CodebookError(source, f"{key} names the field itself", f.name)
+        if f.end_field and (f.type != "date" or by_name[f.end_field].type != "date"):
+            raise CodebookError(source, f"end_field '{f.end_field}': a date range needs two date fields", f.name)
+        for key in ("min_field", "max_field"):
+            other = getattr(f, key)
+            if other and not _numeric(f, by_name[other]):
+                raise CodebookError(source, f"{key} '{other}': both fields must hold numbers", f.name)
+        if f.precision_map:
+            _check_scale(f, by_name, source)
         for key, kind in (("inter_field", "actor"), ("precision_field", "date"), ("fills", "place")):
             if getattr(f, key) and f.type != kind:
                 raise CodebookError(source, f"has '{key}' but is not a{'n' if kind[0] == 'a' else ''} {kind} field", f.name)
@@ -209,3 +272,28 @@ def _check_links(fields: Sequence[FieldSpec], source: str) -> None:
             problem = derived.check_rule(f, by_name)
             if problem:
                 raise CodebookError(source, problem, f.name)
+
+
+def _numeric(*specs: FieldSpec) -> bool:
+    return all(s.type in ("integer", "number") or (s.derived and s.value_type in ("integer", "number"))
+               for s in specs)
+
+
+def _check_scale(f: FieldSpec, by_name: Mapping[str, FieldSpec], source: str) -> None:
+    """A precision_map's values must be choices of the field that takes the precision (a date's
+    precision_field, or a place's fills["geo_precision"])."""
+    target = f.precision_field if f.type == "date" else f.fills.get("geo_precision", "geo_precision")
+    spec = by_name.get(target or "")
+    if spec is None:
+        what = "precision_field" if f.type == "date" else "fills {\"geo_precision\": ...}"
+        raise CodebookError(source, f"has a 'precision_map' but no {what} to put the precision in", f.name)
+    if spec.type != "choice":
+        return
+    for word, value in f.precision_map.items():
+        try:
+            typed = spec.coerce(value)
+        except ValueError:
+            typed = value
+        if typed not in spec.all_choices():
+            raise CodebookError(source, f"precision_map gives {word!r} the value {json.dumps(value)}, which is "
+                                        f"not among the choices of '{spec.name}'", f.name)

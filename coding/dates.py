@@ -200,13 +200,37 @@ def _from_period(day: dt.date, period: Optional[str], pub: Optional[dt.date], te
     return DateResult(day, 1, note, day, day)
 
 
-def date_values(codebook: Any, field_name: str, result: DateResult) -> dict[str, Any]:
-    """The field changes a resolved date makes: the date (ISO text) in `field_name` and its
-    precision in the field the codebook names as that field's precision_field."""
+# The normalizer's precisions (ACLED's time_precision) as the words a codebook's precision_map uses.
+PRECISION_NAMES = {1: "day", 2: "week", 3: "month"}
+
+
+def codebook_precision(spec: Any, precision: Optional[int]) -> Any:
+    """The normalizer's precision on the field's own scale (its precision_map), e.g. UCDP's
+    date_prec 1 exact day, 3 week, 4 month; the number as is without a map."""
+    if precision is None or not getattr(spec, "precision_map", None):
+        return precision
+    return spec.precision_map.get(PRECISION_NAMES.get(precision, ""), precision)
+
+
+def date_changes(codebook: Any, spec: Any, result: DateResult) -> dict[str, Any]:
+    """What a resolved date sets: the date, its precision on the codebook's scale, and for a
+    range (end_field) the first day in the field and the last in its end field."""
     if result.date is None:
         return {}
-    changes: dict[str, Any] = {field_name: result.date.isoformat()}
-    spec = codebook.field(field_name)
-    if spec is not None and spec.precision_field:
-        changes[spec.precision_field] = result.precision
+    changes: dict[str, Any] = {spec.name: result.date}
+    target = getattr(spec, "precision_field", None)
+    if target and codebook.field(target) is not None and result.precision is not None:
+        changes[target] = codebook_precision(spec, result.precision)
+    end_field = getattr(spec, "end_field", None)
+    if end_field and codebook.field(end_field) is not None:
+        changes[spec.name] = result.start or result.date
+        changes[end_field] = result.end or result.date
     return changes
+
+
+def date_values(codebook: Any, field_name: str, result: DateResult) -> dict[str, Any]:
+    """The field changes a resolved date makes (date_changes), dates as ISO text."""
+    spec = codebook.field(field_name)
+    if spec is None or result.date is None:
+        return {}
+    return {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in date_changes(codebook, spec, result).items()}

@@ -1,9 +1,10 @@
 """The fixed set of derived-field rules a codebook can name ("year", "map", "interaction"...)."""
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional
 
-from coding.values import is_empty, to_date, to_int
+from coding.values import is_empty, to_date, to_int, to_number
 
 if TYPE_CHECKING:
     from coding.codebook import Codebook, FieldSpec
@@ -96,6 +97,73 @@ def _check_interaction(spec: "FieldSpec", fields: Mapping[str, "FieldSpec"]) -> 
     return None
 
 
+def _numbers(spec: "FieldSpec", values: Mapping[str, Any]) -> list[Optional[float]]:
+    out: list[Optional[float]] = []
+    for name in _sources(spec):
+        value = values.get(name)
+        try:
+            out.append(None if is_empty(value) else to_number(value))
+        except ValueError:
+            out.append(None)
+    return out
+
+
+def _sum(spec: "FieldSpec", values: Mapping[str, Any]) -> Any:
+    """UCDP's best: the sum of the parts that are filled (None when none is)."""
+    parts = [n for n in _numbers(spec, values) if n is not None]
+    if not parts:
+        return None
+    total = sum(parts)
+    if spec.value_type != "number" and float(total).is_integer():
+        return int(total)
+    return total
+
+
+def _join(spec: "FieldSpec", values: Mapping[str, Any]) -> Any:
+    """The filled sources as one text (UCDP's dyad_name "side_a - side_b"); a list is joined too."""
+    parts: list[str] = []
+    for name in _sources(spec):
+        value = values.get(name)
+        items = value if isinstance(value, list) else [value]
+        parts.extend(str(v) for v in items if not is_empty(v))
+    return spec.separator.join(parts) if parts else None
+
+
+def priogrid(latitude: float, longitude: float) -> int:
+    """The PRIO-GRID cell (0.5 degree squares numbered row by row from (-90, -180)) of a point."""
+    row = min(359, int(math.floor((latitude + 90) / 0.5)))
+    col = min(719, int(math.floor((longitude + 180) / 0.5)))
+    return row * 720 + col + 1
+
+
+def _priogrid(spec: "FieldSpec", values: Mapping[str, Any]) -> Any:
+    lat, lon = _numbers(spec, values)
+    if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return None
+    return priogrid(lat, lon)
+
+
+def _wkt_point(spec: "FieldSpec", values: Mapping[str, Any]) -> Any:
+    """The point as WKT, longitude first ("POINT (36.2304 49.9935)")."""
+    lat, lon = _numbers(spec, values)
+    if lat is None or lon is None:
+        return None
+    return f"POINT ({lon:g} {lat:g})"
+
+
+def _check_sources(count: Optional[int], example: str) -> CheckFn:
+    def check(spec: "FieldSpec", fields: Mapping[str, "FieldSpec"]) -> Optional[str]:
+        sources = _sources(spec)
+        if not isinstance(spec.source, list) or not sources or (count is not None and len(sources) != count):
+            many = f"a list of {count} fields" if count else "a list of fields"
+            return f"rule '{spec.rule}' needs \"from\": {many}, e.g. {example}"
+        missing = [s for s in sources if s not in fields]
+        if missing:
+            return f"rule '{spec.rule}' reads '{missing[0]}', which is not a field of this codebook"
+        return None
+    return check
+
+
 RuleFn = Callable[["FieldSpec", Mapping[str, Any]], Any]
 CheckFn = Callable[["FieldSpec", Mapping[str, "FieldSpec"]], Optional[str]]
 
@@ -104,6 +172,10 @@ RULE_KINDS: dict[str, tuple[RuleFn, CheckFn]] = {
     "year": (_year, _check_year),
     "map": (_map, _check_map),
     "interaction": (_interaction, _check_interaction),
+    "sum": (_sum, _check_sources(None, '["deaths_a", "deaths_b"]')),
+    "join": (_join, _check_sources(None, '["side_a", "side_b"]')),
+    "priogrid": (_priogrid, _check_sources(2, '["latitude", "longitude"]')),
+    "wkt_point": (_wkt_point, _check_sources(2, '["latitude", "longitude"]')),
 }
 
 

@@ -204,7 +204,8 @@ class EventEditor:
         book = self.book()
         role = book.role_of_label(label)
         active = book.field(self.active) if self.active else None
-        if active is not None and not self._active_filled and takes(active, role):
+        # A list field (PLOVER's actors) keeps taking highlights: each one adds an item.
+        if active is not None and (not self._active_filled or active.multiple) and takes(active, role):
             place_first = role == "place" and active.type == "actor" and self._empty_field_for("place")
             if not place_first:  # an actor field takes a country once the event has its place
                 return active.name
@@ -241,7 +242,11 @@ class EventEditor:
         choices = self.book().choices_for(spec.name, self.values) or spec.all_choices()
         if not 1 <= number <= len(choices):
             return None
-        return self.edited(spec.name, choices[number - 1], merge=False)
+        value: Any = choices[number - 1]
+        if spec.multiple:  # a digit adds the choice to the list, or takes it out again
+            items = list(self.values.get(spec.name) or [])
+            value = [v for v in items if v != value] if value in items else [*items, value]
+        return self.edited(spec.name, value, merge=False)
 
     # ---- edits -----------------------------------------------------------------------------
     def change(self, name: str, changes: dict[str, Any], text: str, evidence: Optional[tuple[int, int]] = None,

@@ -75,17 +75,17 @@ def precision_field(codebook: Codebook, spec: FieldSpec) -> Optional[str]:
 def fill_date(codebook: Codebook, spec: FieldSpec, text: str, published: Optional[dt.date],
               language: Optional[str] = None, country: Optional[str] = None) -> Fill:
     """`language`: the article's (ISO 639-1); `country`: the event's (ISO2), for holidays."""
-    from coding.dates import normalize_date
+    from coding.dates import date_changes, normalize_date
 
     result = normalize_date(text, published, language=language, country=country)
     if result.date is None:
         return Fill({}, result.note or f"'{text}' could not be read as a date.")
-    changes: dict[str, Any] = {spec.name: result.date}
-    target = precision_field(codebook, spec)
-    if target and result.precision is not None:
-        changes[target] = result.precision
+    changes = date_changes(codebook, spec, result)
     labels = {1: "day", 2: "week", 3: "month"}
     note = f"from \u201c{text}\u201d: {result.date.isoformat()}, {labels.get(result.precision or 0, '?')} known"
+    if spec.end_field and spec.end_field in changes and changes[spec.end_field] != changes[spec.name]:
+        note = (f"from \u201c{text}\u201d: {changes[spec.name].isoformat()} to {changes[spec.end_field].isoformat()}, "
+                f"{labels.get(result.precision or 0, '?')} known")
     return Fill(changes, note + (f". {result.note}" if result.note else ""))
 
 
@@ -118,6 +118,14 @@ def describe_place(spec: FieldSpec, values: Mapping[str, Any]) -> str:
 PRECISION_WORDS = {1: "exact day", 2: "week known", 3: "month known"}
 
 
+def precision_note(spec: FieldSpec, precision: Any) -> str:
+    """A date's precision in words, read through the codebook's own scale when it has one."""
+    if spec.precision_map:
+        words = [w for w, v in spec.precision_map.items() if v == precision]
+        return f"date precision {precision}: {words[0]} known" if words else ""
+    return f"time precision {precision}: {PRECISION_WORDS[precision]}" if precision in PRECISION_WORDS else ""
+
+
 def field_notes(codebook: Codebook, values: Mapping[str, Any], notes: Mapping[str, str],
                 published: Optional[dt.date]) -> dict[str, str]:
     """What the form says under each field: the resolved place line, the date's precision, and
@@ -131,8 +139,8 @@ def field_notes(codebook: Codebook, values: Mapping[str, Any], notes: Mapping[st
         elif spec.type == "date":
             target = precision_field(codebook, spec)
             precision = values.get(target) if target else None
-            if values.get(spec.name) is not None and precision in PRECISION_WORDS and not note:
-                note = f"time precision {precision}: {PRECISION_WORDS[precision]}"
+            if values.get(spec.name) is not None and precision is not None and not note:
+                note = precision_note(spec, precision)
             if published is None and not values.get(spec.name):
                 note = note or "The article has no publication date: relative dates cannot be resolved."
         out[spec.name] = note
@@ -162,7 +170,9 @@ def fill_actor_text(codebook: Codebook, spec: FieldSpec, text: str, repo: Any,
     choice = choose_actor(repo, text, remember=True, country=country)
     changes = fill_actor(codebook, spec.name, choice)
     note = ""
-    if choice.new:
+    if choice.new and not spec.inter_field:
+        note = "New actor added to the list."
+    elif choice.new:
         code = choice.inter_code
         note = (f"New actor added to the list; inter code guessed as {code} ({INTER_LABELS.get(code, '')}). "
                 f"{choice.note}" if code else "New actor added to the list; choose its inter code.")
@@ -179,12 +189,33 @@ def fill_choice(spec: FieldSpec, text: str, choices: list[Any]) -> Fill:
     return Fill({}, f"\u201c{text}\u201d is not one of the choices of {spec.label}.")
 
 
+def added_to_list(spec: FieldSpec, fill: Fill, values: Mapping[str, Any]) -> Fill:
+    """A multiple field keeps its items: what a highlight gave joins them (once)."""
+    if not spec.multiple or spec.name not in fill.changes:
+        return fill
+    items = list(values.get(spec.name) or []) if isinstance(values.get(spec.name), list) else \
+        spec.coerce(values.get(spec.name)) or []
+    new = fill.changes[spec.name]
+    for item in new if isinstance(new, list) else [new]:
+        if item is not None and item not in items:
+            items.append(item)
+    return Fill({**fill.changes, spec.name: items}, fill.note, fill.candidates, fill.ambiguous)
+
+
 def fill_from_text(codebook: Codebook, spec: FieldSpec, text: str, values: Mapping[str, Any], *,
                    published: Optional[dt.date] = None, repo: Any = None,
                    context_countries: tuple[str, ...] = (), language: Optional[str] = None,
                    country: Optional[str] = None) -> Fill:
-    """Use a highlight's text for a field, by the field's type. `language`: the article's (dates
-    in its words); `country`: the event's ISO2 (holidays; a state's forces at home or abroad)."""
+    """Use a highlight's text for a field, by the field's type (a list field gets it added).
+    `language`: the article's (dates in its words); `country`: the event's ISO2 (holidays; a
+    state's forces at home or abroad)."""
+    fill = _fill_one(codebook, spec, text, values, published, repo, context_countries, language, country)
+    return added_to_list(spec, fill, values)
+
+
+def _fill_one(codebook: Codebook, spec: FieldSpec, text: str, values: Mapping[str, Any],
+              published: Optional[dt.date], repo: Any, context_countries: tuple[str, ...],
+              language: Optional[str] = None, country: Optional[str] = None) -> Fill:
     text = " ".join(text.split())
     if not text or spec.type == "derived":
         return Fill({}, "This field is computed; it cannot be filled from the text." if text else "")
@@ -196,6 +227,11 @@ def fill_from_text(codebook: Codebook, spec: FieldSpec, text: str, values: Mappi
         return fill_actor_text(codebook, spec, text, repo, country=country)
     if spec.type == "choice":
         return fill_choice(spec, text, codebook.choices_for(spec.name, values) or spec.all_choices())
+    if spec.multiple:
+        try:
+            return Fill({spec.name: spec._coerce_one(text)})
+        except ValueError as exc:
+            return Fill({}, str(exc))
     if spec.type == "integer":
         count = parse_count(text)
         return Fill({spec.name: count}) if count is not None else Fill({}, f"No number in \u201c{text}\u201d.")
@@ -215,7 +251,7 @@ def with_follow_ups(codebook: Codebook, values: Mapping[str, Any], changes: Mapp
         spec = codebook.field(name)
         if spec is None:
             continue
-        if spec.type == "actor" and spec.inter_field and actors and spec.inter_field not in out:
+        if spec.type == "actor" and spec.inter_field and actors and spec.inter_field not in out and not spec.multiple:
             from coding.actors import actor_key
 
             code = actors.get(actor_key(str(value or "")))

@@ -321,7 +321,15 @@ def place_fields(result: PlaceResult) -> dict[str, Any]:
         "latitude": round(best.latitude, 4) if best.latitude is not None else None,
         "longitude": round(best.longitude, 4) if best.longitude is not None else None,
         "geo_precision": result.geo_precision,
+        "geonameid": best.geonameid,
     }
+
+
+def precision_word(result: PlaceResult) -> str:
+    """The place's precision as a codebook's precision_map names it: place, near, region, country."""
+    if result.best is not None and result.best.kind == "country":
+        return "country"
+    return {1: "place", 2: "near", 3: "region"}.get(result.geo_precision or 0, "")
 
 
 def place_values(codebook: Any, field_name: str, result: PlaceResult) -> dict[str, Any]:
@@ -333,6 +341,8 @@ def place_values(codebook: Any, field_name: str, result: PlaceResult) -> dict[st
         return {}
     spec = codebook.field(field_name)
     fills = spec.fills if spec is not None else {}
+    if spec is not None and spec.precision_map and values.get("geo_precision") is not None:
+        values["geo_precision"] = spec.precision_map.get(precision_word(result), values["geo_precision"])
     changes: dict[str, Any] = {field_name: values.pop("location")}
     for key, value in values.items():
         target = fills.get(key, key)

@@ -19,6 +19,15 @@ DEFAULT_ROLES: dict[str, list[str]] = {
 }
 
 
+def split_items(value: Any, separator: str = ";") -> list[Any]:
+    """The items of a multiple field's value: a list as it is, text split at `separator`;
+    empty items dropped."""
+    if is_empty(value):
+        return []
+    items = value if isinstance(value, (list, tuple)) else str(value).split(separator) if isinstance(value, str) else [value]
+    return [v.strip() if isinstance(v, str) else v for v in items if not is_empty(v)]
+
+
 class CodebookError(ValueError):
     """A codebook file that cannot be used; the message names the file, the field and the problem."""
 
@@ -57,6 +66,15 @@ class FieldSpec:
     precision_field: Optional[str] = None  # for date fields: the field that takes the date's precision
     # for place fields: place_fields() key -> this codebook's field, where the names differ
     fills: dict[str, str] = field(default_factory=dict)
+    # several values in one field (PLOVER's actors, contexts): a list, written joined by `separator`
+    multiple: bool = False
+    separator: str = ";"
+    end_field: Optional[str] = None  # for date fields: the field that takes the range's last day
+    # for date fields: "day"/"week"/"month" -> this codebook's precision value; for place fields:
+    # "place"/"near"/"region"/"country" -> this codebook's location precision value
+    precision_map: dict[str, Any] = field(default_factory=dict)
+    min_field: Optional[str] = None  # the value may not be below this other field's (high >= best)
+    max_field: Optional[str] = None  # the value may not be above this other field's (low <= best)
     extra: dict[str, Any] = field(default_factory=dict)  # keys this version does not know, kept
 
     @property
@@ -71,6 +89,8 @@ class FieldSpec:
         """How a stored value is shown to the coder (a choice's label, or the value itself)."""
         if value is None:
             return ""
+        if isinstance(value, list):
+            return f"{self.separator} ".join(self.display(v) for v in value)
         return self.labels.get(value, str(value))
 
     def all_choices(self) -> list[Any]:
@@ -83,7 +103,14 @@ class FieldSpec:
         return seen
 
     def coerce(self, value: Any) -> Any:
-        """The value in this field's stored type; empty stays None; ValueError (plain words) if it can't."""
+        """The value in this field's stored type; empty stays None; ValueError (plain words) if it can't.
+        A multiple field gives a list (from a list, or text split at its separator)."""
+        if self.multiple:
+            items = split_items(value, self.separator)
+            return [self._coerce_one(v) for v in items] or None
+        return self._coerce_one(value)
+
+    def _coerce_one(self, value: Any) -> Any:
         if is_empty(value):
             return None
         # text/integer/number/date fields are their own type; choice, actor, place and derived

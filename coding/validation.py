@@ -68,6 +68,15 @@ def check_field(spec: "FieldSpec", values: Mapping[str, Any], published: Optiona
         kind = spec.value_type if spec.type in ("choice", "actor", "place") else spec.type
         return [f"Must be {_TYPE_WORDS.get(kind, 'text')}, not '{raw}'."]
     problems: list[str] = []
+    for item in value if isinstance(value, list) else [value]:
+        problems.extend(_check_value(spec, item, values, published))
+    problems.extend(_check_links(spec, value, values))
+    return list(dict.fromkeys(problems))
+
+
+def _check_value(spec: "FieldSpec", value: Any, values: Mapping[str, Any], published: Optional[dt.date]) -> list[str]:
+    """The problems of one value (one item of a multiple field)."""
+    problems: list[str] = []
     if spec.type == "choice":
         problem = _check_choice(spec, value, values)
         if problem:
@@ -79,6 +88,34 @@ def check_field(spec: "FieldSpec", values: Mapping[str, Any], published: Optiona
             problems.append(f"Must be at most {_number_text(spec.max)}.")
     if isinstance(value, dt.date) and published is not None and value > published:
         problems.append(f"Is after the article's publication date ({published.isoformat()}).")
+    return problems
+
+
+def _other(values: Mapping[str, Any], name: Optional[str], convert: Any) -> Any:
+    if not name or is_empty(values.get(name)):
+        return None
+    try:
+        return convert(values[name])
+    except (ValueError, TypeError):
+        return None  # the other field's own check reports it
+
+
+def _check_links(spec: "FieldSpec", value: Any, values: Mapping[str, Any]) -> list[str]:
+    """Checks against other fields: a range's end after its start, low <= best <= high."""
+    from coding.values import to_date, to_number
+
+    problems: list[str] = []
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        low = _other(values, spec.min_field, to_number)
+        if low is not None and value < low:
+            problems.append(f"Must be at least {spec.min_field} ({_number_text(low)}).")
+        high = _other(values, spec.max_field, to_number)
+        if high is not None and value > high:
+            problems.append(f"Must be at most {spec.max_field} ({_number_text(high)}).")
+    if spec.end_field and isinstance(value, dt.date):
+        end = _other(values, spec.end_field, to_date)
+        if end is not None and end < value:
+            problems.append(f"Is after {spec.end_field} ({end.isoformat()}); a range starts before it ends.")
     return problems
 
 

@@ -28,9 +28,11 @@ def export_format(out: Path, fmt: Optional[str] = None) -> str:
 def export(repo: Repository, out: str | Path, fmt: Optional[str] = None, statuses: Sequence[str] = (),
            coders: Sequence[str] = (), date_from: Optional[dt.date | str] = None,
            date_to: Optional[dt.date | str] = None, codebook: Optional[str] = None, gold_only: bool = False,
+           inter: str = "labels",
            progress: ProgressFn = no_progress, cancelled: CancelFn = never_cancel) -> Any:
     """Export the filtered events (xlsx, csv) or articles (jsonl), each event row with its derived
-    fields and problems from coding; or, for another tool's format, the accepted spans. Returns
+    fields and problems from coding (`inter`: inter codes as ACLED's "labels" or "numbers"); or,
+    for another tool's format, the accepted spans. Returns
     a summary with describe(). UserError for a bad format or filter, or a file that cannot be
     written; storage.progress.Cancelled when cancelled (nothing is written)."""
     path = Path(out)
@@ -40,7 +42,7 @@ def export(repo: Repository, out: str | Path, fmt: Optional[str] = None, statuse
             return export_spans(repo, path, chosen, progress=progress, cancelled=cancelled)
         options = ExportOptions(statuses=tuple(statuses), coders=tuple(coders), date_from=date_from,
                                 date_to=date_to, codebook=codebook, event_hook=event_hook(repo=repo),
-                                gold_only=gold_only)
+                                gold_only=gold_only, inter=inter)
         return export_dataset(repo, path, chosen, options, progress=progress, cancelled=cancelled)
     except OSError as exc:
         raise UserError(f"{path}: cannot write ({exc.strerror or exc})") from exc

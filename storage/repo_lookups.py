@@ -7,7 +7,7 @@ from sqlalchemy import Engine, delete
 from sqlmodel import col, select
 
 from storage.db import read_session, write_session
-from storage.models import Actor, Coder, Codebook, Event, LearnedPattern, Place
+from storage.models import Actor, Article, Coder, Codebook, Event, LearnedPattern, Place
 
 
 class LookupsMixin:
@@ -35,6 +35,25 @@ class LookupsMixin:
             else:
                 row.definition = definition
                 s.add(row)
+
+    def set_articles_codebook(self, article_ids: Sequence[int], name: Optional[str]) -> int:
+        """New events of these articles use codebook `name` (kept in the article's meta under
+        "codebook"; None: the workspace's codebook again). Returns how many articles changed."""
+        changed = 0
+        with write_session(self.engine) as s:
+            for i in range(0, len(article_ids), 500):
+                for article in s.exec(select(Article).where(col(Article.id).in_(list(article_ids[i:i + 500])))).all():
+                    meta = dict(article.meta or {})
+                    if meta.get("codebook") == name or (name is None and "codebook" not in meta):
+                        continue
+                    if name is None:
+                        meta.pop("codebook", None)
+                    else:
+                        meta["codebook"] = name
+                    article.meta = meta  # a new dict: the JSON column sees the change
+                    s.add(article)
+                    changed += 1
+        return changed
 
     def codebooks(self) -> list[Codebook]:
         with read_session(self.engine) as s:

@@ -8,8 +8,8 @@ from typing import Any, Callable, Optional
 
 
 def is_empty(value: Any) -> bool:
-    """None, an empty or blank string: the field has no value."""
-    return value is None or (isinstance(value, str) and not value.strip())
+    """None, an empty or blank string, an empty list: the field has no value."""
+    return value is None or (isinstance(value, str) and not value.strip()) or (isinstance(value, (list, tuple)) and not value)
 
 
 def to_date(value: Any) -> dt.date:

@@ -1,4 +1,4 @@
-"""Re-import of an exported workbook edited in Excel: uid rows update their events, new rows add events.
+"""Re-import of an exported workbook (or Events CSV) edited by hand: uid rows update their events, new rows add events.
 
 Every row is checked before anything is written: a row with an invalid value (bad date,
 non-integer in an integer column, value outside the codebook's list, unknown article or
@@ -9,12 +9,13 @@ to them are ignored; evidence spans are kept.
 """
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import math
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Optional
+from typing import Any, Callable, Iterable, Iterator, Optional
 
 from sqlmodel import col, select
 
@@ -23,6 +24,7 @@ from storage.exporters.cells import workbook_text
 from storage.exporters.columns import (
     EVIDENCE_PREFIX, META_COLUMNS, FieldColumn, definition_columns, find_definition, stored_definitions,
 )
+from storage.exporters.labels import from_text
 from storage.exporters.rows import as_date, as_int, to_date, to_int, to_number
 from storage.models import Article, Event, utcnow
 from storage.progress import CancelFn, Cancelled, ProgressFn, never_cancel, no_progress
@@ -84,9 +86,24 @@ _STRICT: dict[str, tuple[Callable[[Any], Any], str]] = {
 
 
 def parse_cell(column: FieldColumn, v: Any) -> Any:
-    """The typed value of a cell, or ValueError with the message for the report."""
+    """The typed value of a cell, or ValueError with the message for the report. A multiple
+    field's cell gives a list; an inter column takes its code or its text label."""
     if _empty(v):
         return None
+    if column.multiple:
+        items = [parse_one(column, x) for x in str(v).split(column.separator)] if isinstance(v, str) else [parse_one(column, v)]
+        return [x for x in items if x is not None] or None
+    return parse_one(column, v)
+
+
+def parse_one(column: FieldColumn, v: Any) -> Any:
+    if _empty(v):
+        return None
+    if column.texts and isinstance(v, str) and not v.strip().lstrip("-").isdigit():
+        code = from_text(column, v)
+        if code is None:
+            raise ValueError(f"'{v}' is neither a code nor a label of {column.name}")
+        return code
     if column.kind in _STRICT:
         convert, message = _STRICT[column.kind]
         try:
@@ -230,11 +247,12 @@ class _Checker:
         # (sub_event_type after an event_type edit).
         to_check = set(changes) | {c.name for c in columns.values() if c.depends_on in changes}
         for name in (n for n in dict.fromkeys([*columns, *changes]) if n in to_check):
-            checked, value = columns.get(name), merged.get(name)
-            if checked is not None and value is not None and checked.allowed(merged) and value not in checked.allowed(merged):
+            column, value = columns.get(name), merged.get(name)
+            allowed = column.allowed(merged) if column is not None else ()
+            if allowed and value is not None and any(v not in allowed for v in (value if isinstance(value, list) else [value])):
                 bad.append(RowProblem(n, name, f"'{value}' is not in the codebook's list"
-                                      + (f" for {checked.depends_on} '{merged.get(checked.depends_on)}'"
-                                         if checked.depends_on and merged.get(checked.depends_on) in checked.choices_by else "")))
+                                      + (f" for {column.depends_on} '{merged.get(column.depends_on)}'"
+                                         if column.depends_on and merged.get(column.depends_on) in column.choices_by else "")))
         coder = self.cell(row, "coder")
         coder = str(coder).strip() if not _empty(coder) else None
         if event is not None and (coder is None or coder == event.coder):
@@ -361,14 +379,28 @@ def _apply(repo: Any, ops: list[_Op], report: WorkbookImportReport) -> None:
 
 def import_workbook(repo: Any, path: str | Path, validate: Optional[Validator] = None,
                     progress: ProgressFn = no_progress, cancelled: CancelFn = never_cancel) -> WorkbookImportReport:
-    """Take back an exported workbook's Events sheet (see the module docstring)."""
+    """Take back an exported workbook's Events sheet, or an exported Events CSV (see the module
+    docstring)."""
     path = Path(path)
-    report = WorkbookImportReport(path)
+    if path.suffix.lower() == ".csv":
+        from storage.events_csv import csv_rows
+
+        with csv_rows(path) as rows:
+            return _import_rows(repo, path, rows, 0, validate, progress, cancelled)
     wb, ws = _open_events(path)
     try:
-        rows = ws.iter_rows(values_only=True)
-        checker = _Checker(repo, _headers(path, next(rows, None)), validate)
         total = max(0, (ws.max_row or 1) - 1)
+        rows = ws.iter_rows(values_only=True)
+        return _import_rows(repo, path, rows, total, validate, progress, cancelled)
+    finally:
+        wb.close()
+
+
+def _import_rows(repo: Any, path: Path, rows: Iterator[tuple[Any, ...]], total: int, validate: Optional[Validator],
+                 progress: ProgressFn, cancelled: CancelFn) -> WorkbookImportReport:
+    report = WorkbookImportReport(path)
+    try:
+        checker = _Checker(repo, _headers(path, next(rows, None)), validate)
         ops: list[_Op] = []
         chunk: list[tuple[int, tuple[Any, ...]]] = []
         for n, row in enumerate(rows, start=2):
@@ -383,8 +415,8 @@ def import_workbook(repo: Any, path: str | Path, validate: Optional[Validator] =
                 chunk = []
         if chunk:
             ops.extend(_check_chunk(checker, chunk, report))
-    finally:
-        wb.close()
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise WorkbookError(f"{path.name}: not a readable CSV export ({exc})") from exc
     _apply(repo, ops, report)
     progress(total, total, "done")
     return report

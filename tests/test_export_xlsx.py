@@ -27,8 +27,11 @@ def test_events_sheet_types_load_right_in_pandas(repo, tmp_path):
     assert (summary.events, summary.articles) == (4, 3)
     df = pd.read_excel(out, sheet_name="Events")
     assert pd.api.types.is_datetime64_any_dtype(df["event_date"])
-    for name in ("fatalities", "year", "inter1"):
+    for name in ("fatalities", "year"):
         assert pd.api.types.is_integer_dtype(df[name]), name
+    assert list(df["inter1"]) == ["Protesters", "State forces", "Rioters", "Protesters"]  # ACLED's labels
+    numbers = pd.read_excel(_export(repo, tmp_path, inter="numbers")[0], sheet_name="Events")
+    assert pd.api.types.is_integer_dtype(numbers["inter1"]) and list(numbers["inter1"]) == [6, 1, 5, 6]
     assert pd.api.types.is_float_dtype(df["latitude"])
     assert list(df["fatalities"]) == [0, 3, 1, 2]
     assert df["event_date"].iloc[1] == pd.Timestamp("2024-08-14")
@@ -157,7 +160,7 @@ def test_hook_fills_derived_fields_and_problems(repo, tmp_path):
 
     out, summary = _export(repo, tmp_path, event_hook=hook)
     df = pd.read_excel(out, sheet_name="Events")
-    assert list(df["interaction"]) == [60, 10, 50, 60]
+    assert list(df["interaction"]) == ["Protesters only", "State forces only", "Rioters only", "Protesters only"]
     assert list(df["valid"]) == [False, True, True, True]
     assert df["problems"].iloc[0] == "fatalities: zero?"
     assert summary.invalid_events == 1 and seen == ["acled"] * 4

@@ -8,7 +8,9 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Optional, Sequence
 
 from storage.exporters.cells import EXCEL_MAX_CHARS, CellCounts
-from storage.exporters.columns import CORE_KINDS, EventsLayout, build_layout, find_definition, stored_definitions
+from storage.exporters.columns import (CORE_KINDS, EventsLayout, FieldColumn, build_layout, find_definition,
+                                       stored_definitions)
+from storage.exporters.labels import INTER_SETTINGS, labelled_columns, to_text
 from storage.exporters.rows import (
     TYPED, EventFilter, EventRecord, ExportError, event_article_ids, event_codebooks, evidence_fields, extra_keys,
     iter_events, load_articles, parse_day,
@@ -31,8 +33,12 @@ class ExportOptions:
     event_hook: Optional[EventHook] = None
     # CSV only: prefix formula-looking text with "'" (OWASP) instead of keeping it exactly.
     csv_quote_formulas: bool = False
+    # Inter codes and interaction as ACLED's current text labels ("labels") or as numbers.
+    inter: str = "labels"
 
     def event_filter(self) -> EventFilter:
+        if self.inter not in INTER_SETTINGS:
+            raise ExportError(f"--inter '{self.inter}' is not a setting (use {' or '.join(INTER_SETTINGS)})")
         start, end = parse_day(self.date_from, "--from"), parse_day(self.date_to, "--to")
         if start and end and start > end:
             raise ExportError(f"--from {start} is after --to {end}: no event can match")
@@ -116,8 +122,8 @@ class Prepared:
         names = [f.name for f in fields]
         # Core columns already come typed from the database; only values whose codebook type
         # differs from their column's, that live in `extra`, or that a hook made, are converted.
-        convert = [(i, TYPED.get(f.kind, TYPED["text"])) for i, f in enumerate(fields)
-                   if self.hook is not None or CORE_KINDS.get(f.name) != f.kind]
+        convert = [(i, cell_converter(f)) for i, f in enumerate(fields)
+                   if self.hook is not None or CORE_KINDS.get(f.name) != f.kind or f.multiple or f.labelled]
         counts = self.article_counts
         for chunk in iter_events(engine, self.flt, cancelled):
             articles = load_articles(engine, {r.article_id for r in chunk}) if self.hook else {}
@@ -149,6 +155,23 @@ class Prepared:
         return dict(values), not problems, "; ".join(problems)
 
 
+def cell_converter(column: FieldColumn) -> Callable[[Any], Any]:
+    """How a column's values become cells: typed by kind; a multiple field's items joined by
+    its separator; an inter code as its text label in a labels export."""
+    if column.labelled:
+        return lambda v: to_text(column, TYPED["integer"](v))
+    typed = TYPED.get(column.kind, TYPED["text"])
+    if column.multiple:
+        joiner = column.separator + " "
+
+        def joined(v: Any) -> Any:
+            if isinstance(v, (list, tuple)):
+                return joiner.join(str(typed(x)) for x in v if x is not None) or None
+            return typed(v)
+        return joined
+    return typed
+
+
 def prepare(repo: Any, out: Path, fmt: str, options: ExportOptions) -> Prepared:
     flt = options.event_filter()
     engine = repo.engine
@@ -156,6 +179,8 @@ def prepare(repo: Any, out: Path, fmt: str, options: ExportOptions) -> Prepared:
     used = event_codebooks(engine, flt) or ([(flt.codebook, "")] if flt.codebook else [("acled", "1")])
     definitions = [(n, v, find_definition(stored, n, v)) for n, v in used]
     layout = build_layout([d for _n, _v, d in definitions], extra_keys(engine, flt), evidence_fields(engine, flt))
+    if options.inter == "labels":
+        layout.fields = labelled_columns(layout.fields)
     return Prepared(repo, flt, layout, definitions, options.event_hook, ExportSummary(out, fmt))
 
 

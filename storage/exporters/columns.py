@@ -31,6 +31,14 @@ class FieldColumn:
     choices: tuple[Any, ...] = ()      # the vocabulary ('' entries dropped)
     depends_on: str = ""
     choices_by: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    separator: str = ""                # a multiple field: its items joined by this ("" = one value)
+    texts: dict[int, str] = field(default_factory=dict)  # an inter code -> its text (ACLED labels)
+    pair: bool = False                 # the interaction: two codes, each with its text
+    labelled: bool = False             # written as texts (export --inter labels)
+
+    @property
+    def multiple(self) -> bool:
+        return bool(self.separator)
 
     @property
     def derived(self) -> bool:
@@ -85,6 +93,7 @@ def field_column(spec: dict[str, Any]) -> FieldColumn:
         required=bool(spec.get("required")), help=str(spec.get("help") or ""),
         choices=_vocab(spec.get("choices") or ()), depends_on=str(spec.get("depends_on") or ""),
         choices_by={str(k): _vocab(v) for k, v in (spec.get("choices_by") or {}).items()},
+        separator=str(spec.get("separator") or ";") if spec.get("multiple") is True else "",
     )
 
 
@@ -123,7 +132,10 @@ def stored_definitions(repo: Any) -> dict[tuple[str, str], dict[str, Any]]:
 def definition_columns(definition: Optional[dict[str, Any]]) -> list[FieldColumn]:
     if not definition:
         return core_columns()
-    return [field_column(f) for f in definition.get("fields", []) if isinstance(f, dict) and f.get("name")]
+    from storage.exporters.labels import with_inter_texts
+
+    columns = [field_column(f) for f in definition.get("fields", []) if isinstance(f, dict) and f.get("name")]
+    return with_inter_texts(columns, definition)
 
 
 @dataclass

@@ -80,7 +80,7 @@ def write_lists(wb: Workbook, fields: Sequence[FieldColumn]) -> dict[str, str]:
 def add_validations(ws: Any, fields: Sequence[FieldColumn], ranges: dict[str, str]) -> None:
     """Drop-downs on choice columns so edits made in Excel stay in the vocabulary."""
     for i, f in enumerate(fields, 1):
-        if f.name not in ranges or f.derived:
+        if f.name not in ranges or f.derived or f.multiple:  # "a; b" is no single list item
             continue
         dv = DataValidation(type="list", formula1=ranges[f.name], allow_blank=True, showErrorMessage=True,
                             errorTitle="Not in the codebook", error=f"{f.name}: pick a value from the list")

@@ -349,6 +349,12 @@ class _Importer:
             self.fail(path, f"line {line_no}: {item[0]} not stored ({getattr(exc, 'orig', None) or exc})")
 
 
+def _is_events_csv(path: Path) -> bool:
+    from storage.events_csv import is_events_csv
+
+    return is_events_csv(path)
+
+
 def import_paths(repo: Repository, paths: Iterable[Union[str, Path]], progress: ProgressFn = no_progress,
                  cancelled: CancelFn = never_cancel, from_format: Optional[str] = None,
                  readers: Optional[Mapping[str, ToolReader]] = None) -> ImportReport:
@@ -384,6 +390,8 @@ def import_paths(repo: Repository, paths: Iterable[Union[str, Path]], progress: 
             run.tool_file(path, tool, readers)
             run.done += sizes.get(path, 1)
             run.progress(run.done, total, path.name)
+        elif suffix == ".csv" and _is_events_csv(path):
+            run.workbook(path)  # an Events export edited by hand: events, not articles
         elif suffix in STREAM_SUFFIXES:
             run.streamed(path, sizes[path])
         elif suffix in SINGLE_SUFFIXES:

@@ -255,6 +255,28 @@ class LineField(FieldWidget):
         return self.spec.coerce(self.line.text())
 
 
+class ListField(LineField):
+    """A field of several values (PLOVER's actors, contexts, sectors): one line, the items
+    separated by the codebook's separator; a highlight adds an item."""
+
+    def build_editor(self) -> QWidget:
+        line = super().build_editor()
+        sep = self.spec.separator
+        choices = self.spec.all_choices()
+        tip = f"Several values, separated by \u201c{sep}\u201d."
+        if choices:
+            tip += " Choices: " + ", ".join(self.spec.display(c) for c in choices)
+        line.setPlaceholderText(f"one{sep} another")
+        line.setToolTip(f"{self.spec.help}\n{tip}".strip())
+        return line
+
+    def show_value(self, value: Any) -> None:
+        # Raw values, not choice labels: the text is what the coder edits and what coerce reads.
+        items = value if isinstance(value, list) else ([] if value is None else [value])
+        self.line.setText(f"{self.spec.separator} ".join(str(v) for v in items))
+        self.line.setCursorPosition(0)
+
+
 class MultiLineField(FieldWidget):
     """A longer text (notes): a small plain-text box; Tab leaves it."""
 

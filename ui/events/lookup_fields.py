@@ -10,7 +10,7 @@ from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication, QComboBox, QCompleter, QLineEdit, QWidget
 
 from coding.codebook import FieldSpec
-from ui.events.field_widgets import ChoiceField, DerivedField, FieldWidget, LineField, MultiLineField
+from ui.events.field_widgets import ChoiceField, DerivedField, FieldWidget, LineField, ListField, MultiLineField
 
 
 class ClickThroughPopup(QObject):
@@ -205,6 +205,8 @@ def make_field_widget(spec: FieldSpec, parent: Optional[QWidget] = None) -> Fiel
     """The widget for a field's type."""
     if spec.type == "derived":
         return DerivedField(spec, parent)
+    if spec.multiple:
+        return ListField(spec, parent)
     if spec.type == "choice":
         return ChoiceField(spec, parent)
     if spec.type == "actor":

@@ -111,7 +111,8 @@ class MainWindow(QMainWindow):
             event_actions=self.event_panel.actions(), undo_stack=self.undo_stack, flush_edits=self.flush_edits,
             focus_panel=self.focus_panel, change_font_size=self.change_font_size,
             reset_font_size=lambda: self.apply_font_size(11, save=True), show_cheatsheet=self.show_cheatsheet,
-            show_about=self.show_about, change_coder_name=self.change_coder_name, change_model=self.change_model))
+            show_about=self.show_about, change_coder_name=self.change_coder_name, change_model=self.change_model,
+            change_codebook=self.change_codebook))
         self.sync = WindowSync(repo, self.codebook, self.signals, self.undo_stack,
                                Parts(self.list_panel, self.reader, self.event_panel, self.status_actions,
                                      self.status, self.jobs),
@@ -220,6 +221,38 @@ class MainWindow(QMainWindow):
                                         text=self.settings.model_name)
         if ok:
             self.settings.model_name = name
+
+    def change_codebook(self) -> None:
+        from coding.codebook import available_codebooks
+        from ui.events.codebook_dialog import CodebookDialog
+
+        problems: list[Any] = []
+        books = available_codebooks(problems)
+        bundle = self.sync.bundle
+        dialog = CodebookDialog(books, self.sync.codebook_for(bundle), len(self.list_panel.model.ids()),
+                                (bundle.article.title or f"article {bundle.article.id}") if bundle else None,
+                                [str(p) for p in problems], self)
+        choice = dialog.choice() if dialog.exec() else None
+        if choice is not None:
+            self.switch_codebook(choice)
+
+    def switch_codebook(self, choice: Any) -> None:
+        """New events use the chosen codebook: everywhere (the coder's setting) or on a batch of
+        articles (kept in the workspace); the form follows; coded events keep theirs."""
+        self.flush_edits()
+        book = choice.codebook
+        if choice.scope == "workspace":
+            self.settings.codebook_name = book.name
+            self.codebook = book
+            where = "the workspace"
+        else:
+            ids = self.list_panel.model.ids() if choice.scope == "listed" else \
+                [self.sync.bundle.article.id] if self.sync.bundle is not None else []
+            # The workspace's own codebook needs no mark: the batch follows it again.
+            self.repo.set_articles_codebook(ids, None if book.name == self.codebook.name else book.name)
+            where = f"{len(ids)} article{'s' if len(ids) != 1 else ''}"
+        self.sync.set_codebook(self.codebook)
+        self.status.showMessage(f"New events in {where} use {book.title} ({book.name} {book.version})", 6000)
 
     # ---- layout, drops, closing -----------------------------------------------------------
     def restore_layout(self) -> None:

@@ -38,6 +38,7 @@ class MenuParts:
     show_about: Callable[[], None]
     change_coder_name: Callable[[], None]
     change_model: Callable[[], None]
+    change_codebook: Callable[[], None]
 
 
 def make_shell_menus(bar: QMenuBar, owner: QWidget, quit_slot: Callable[[], Any]) -> ShellMenus:
@@ -122,6 +123,8 @@ def _build_edit_menu(owner: QWidget, edit_menu: QMenu, parts: MenuParts) -> tupl
     edit_menu.addSeparator()
     edit_menu.addAction(window_action(owner, "Coder &name…", "", parts.change_coder_name))
     edit_menu.addAction(window_action(owner, "Suggestion &model…", "", parts.change_model))
+    edit_menu.addAction(window_action(owner, "Code&book…", "", parts.change_codebook,
+                                    "The codebook new events use, for the workspace or a batch of articles"))
     return undo_action, redo_action
 
 

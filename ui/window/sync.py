@@ -48,6 +48,7 @@ class WindowSync(QObject):
         self.repo, self.codebook, self.signals, self.undo_stack = repo, codebook, signals, undo_stack
         self.parts, self.focus_reader = parts, focus_reader
         self.bundle: Optional[ArticleBundle] = None
+        self._books: dict[str, Any] = {}  # batch codebook name -> its Codebook (None: not found)
         self.counts_timer = QTimer(self, singleShot=True, interval=400, timeout=update_counts)
         self.suggest_refresh = QTimer(self, singleShot=True, interval=SUGGEST_REFRESH_MS,
                                       timeout=self.refresh_open_article_spans)
@@ -90,7 +91,26 @@ class WindowSync(QObject):
 
     def show_bundle(self, bundle: Optional[ArticleBundle]) -> None:
         self.parts.reader.set_article(bundle)
-        self.parts.event_panel.set_article(bundle, self.codebook)
+        self.parts.event_panel.set_article(bundle, self.codebook_for(bundle))
+
+    def codebook_for(self, bundle: Optional[ArticleBundle]) -> Any:
+        """The codebook new events of the article get: its batch's (a switch for some articles),
+        else the workspace's. Looked up once per name: opening an article reads no files."""
+        from coding.codebook import article_codebook_name, find_codebook
+
+        name = article_codebook_name(bundle.article) if bundle is not None else None
+        if name is None or (self.codebook is not None and name == self.codebook.name):
+            return self.codebook
+        if name not in self._books:
+            self._books[name] = find_codebook(name, None, self.repo)
+        return self._books[name] or self.codebook
+
+    def set_codebook(self, codebook: Any, reload: bool = True) -> None:
+        """The workspace's codebook changed (or a batch's): the form follows at once."""
+        self.codebook = codebook
+        self._books.clear()
+        if reload and self.bundle is not None:
+            self.open_article(int(self.bundle.article.id))  # type: ignore[arg-type]
 
     def highlight_activated(self, span: Any) -> None:
         """The coder used a highlight in the reader: it fills the event's field of its kind (or
