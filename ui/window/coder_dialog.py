@@ -18,7 +18,8 @@ class CoderNameDialog(QDialog):
         self.setWindowTitle("Welcome to Chronicler" if first_run else "Coder name")
         intro = QLabel(
             "Your name (or initials) is stored with every highlight and event you code, so a "
-            "team can tell whose work is whose and measure agreement." if first_run else
+            "team can tell whose work is whose and measure agreement. Cancel uses your login name "
+            "until you set one in Edit \u203a Coder name." if first_run else
             "The name stored with the highlights and events you code from now on.", self)
         intro.setWordWrap(True)
         self.name = QLineEdit(current, self)
