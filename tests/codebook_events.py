@@ -143,7 +143,8 @@ EVIDENCE: dict[str, dict[str, str]] = {
 
 def meta_row(name: str, uid: str, article_id: int) -> dict[str, str]:
     return {"event_uid": uid, "article_id": str(article_id), "article_title": "Shelling of Kharkiv",
-            "article_url": "https://example.org/kharkiv", "coder": "ana", "codebook": f"{name}/1",
+            "article_url": "https://example.org/kharkiv", "coder": "ana", "gold": "FALSE", "sources": "",
+            "codebook": f"{name}/1",
             "valid": "TRUE", "problems": ""}
 
 

@@ -2,7 +2,6 @@
 new events take the new codebook, coded events keep the one (and version) they were coded with."""
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,7 +10,6 @@ pytest.importorskip("PySide6")
 
 from coding.codebook import CODEBOOK_DIR, default_codebook, load_codebook  # noqa: E402
 from storage.repository import Repository  # noqa: E402
-from tests.window_helpers import add_articles, open_window, temp_settings  # noqa: E402
 from ui.events.codebook_dialog import CodebookChoice, CodebookDialog  # noqa: E402
 
 
@@ -43,11 +41,16 @@ def test_dialog_offers_every_codebook_and_the_scopes(qtbot: Any) -> None:
     assert not none.scope_buttons.button(1).isEnabled() and not none.scope_buttons.button(2).isEnabled()
 
 
-def test_switching_for_the_workspace_then_for_one_article(qtbot: Any, repo: Repository, tmp_path: Path) -> None:
-    add_articles(repo, 3)
+def test_switching_for_the_workspace_then_for_one_article(qtbot: Any, repo: Repository, settings: Any,
+                                                          make_articles: Any) -> None:
+    from ui.window.main_window import MainWindow
+
+    make_articles(repo, 3)
     first, second, third = repo.article_ids()[:3]
-    settings = temp_settings(tmp_path)
-    window = open_window(qtbot, repo, settings)
+    window = MainWindow(repo, "tester", settings, start_jobs=False)
+    window.jobs.show_dialogs = False
+    qtbot.addWidget(window)
+    window.show()
     _open(window, first)
     acled_fields = _fields_of_new_event(window)
     assert acled_fields == default_codebook().field_names

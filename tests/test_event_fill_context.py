@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from coding.codebook import default_codebook
-from ui.event_fill import fill_actor_text, fill_date
+from coding.event_fill import fill_actor_text, fill_date
 
 
 def test_fill_date_reads_the_articles_language() -> None:
