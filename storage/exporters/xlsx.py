@@ -13,7 +13,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy import func, select
 
 from storage.exporters import EventRow, Prepared, meta_cells
-from storage.exporters.cells import CellCounts, xlsx_row
+from storage.exporters.cells import CellCounts, text_cell, workbook_text, xlsx_row
 from storage.exporters.columns import FieldColumn, definition_columns
 from storage.exporters.rows import article_ids
 from storage.models import Article, EntitySpan
@@ -49,7 +49,8 @@ def start_sheet(ws: Any, headers: Sequence[str], sample: Iterable[Sequence[Any]]
     ws.freeze_panes = "A2"
     cells = []
     for h in headers:
-        c = WriteOnlyCell(ws, value=h)
+        # Header names come from codebooks and extra-field keys: untrusted text, never a formula.
+        c = text_cell(ws, workbook_text(h)) if isinstance(h, str) else WriteOnlyCell(ws, value=h)
         c.font, c.fill, c.alignment = HEADER_FONT, HEADER_FILL, HEADER_ALIGN
         cells.append(c)
     ws.append(cells)
@@ -69,10 +70,12 @@ def write_lists(wb: Workbook, fields: Sequence[FieldColumn]) -> dict[str, str]:
     vocabularies = [(f.name, f.vocabulary()) for f in fields if f.vocabulary()]
     ws = wb.create_sheet("Lists")
     ws.sheet_state = "hidden"
-    ws.append([name for name, _ in vocabularies])
+    # Names and choices are codebook data: written through the same rules as any cell.
+    counts = CellCounts()
+    ws.append([text_cell(ws, workbook_text(name)) for name, _ in vocabularies])
     depth = max((len(v) for _, v in vocabularies), default=0)
     for i in range(depth):
-        ws.append([v[i] if i < len(v) else None for _, v in vocabularies])
+        ws.append(xlsx_row(ws, [v[i] if i < len(v) else None for _, v in vocabularies], counts))
     return {name: f"Lists!${get_column_letter(i)}$2:${get_column_letter(i)}${len(v) + 1}"
             for i, (name, v) in enumerate(vocabularies, 1)}
 
@@ -162,6 +165,8 @@ def write_xlsx(prepared: Prepared, path: Path, progress: ProgressFn, cancelled: 
     counts = prepared.summary.cells
     total = count_events(prepared.repo.engine, prepared.flt)
     wb = Workbook(write_only=True)
+    # The file holds no formula: nothing to recalculate, so do not ask Excel to on opening.
+    wb.calculation.fullCalcOnLoad = False
     ws = wb.create_sheet("Events")
     ws_a, ws_e, ws_c = wb.create_sheet("Articles"), wb.create_sheet("Entities"), wb.create_sheet("Codebook")
     ranges = write_lists(wb, layout.fields)
