@@ -68,7 +68,7 @@ class ExportSummary:
             if c.cut:
                 why.append(f"{c.cut} cut to {EXCEL_MAX_CHARS:,} characters")
             if c.removed:
-                why.append(f"{c.removed} had characters Excel cannot hold removed")
+                why.append(f"{c.removed} had characters Excel cannot hold removed (in article text: replaced by U+FFFD)")
             if self.fmt == "csv" and c.formula_text:
                 why.append(f"{c.formula_text} formula-like prefixed with '")
             parts.append(f"{c.changed} cell{'s' if c.changed != 1 else ''} changed: " + ", ".join(why))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +15,7 @@ EXCEL_MAX_CHARS = 32_767
 # What spreadsheet apps may take for the start of a formula (OWASP "CSV injection" list).
 FORMULA_START = frozenset("=+-@\t\r")
 _ERROR_CODES = frozenset(ERROR_CODES)
+_CRLF = re.compile("\r\n")
 
 
 @dataclass
@@ -65,6 +67,29 @@ def clean_text(value: str, counts: CellCounts) -> str:
 def workbook_text(value: str) -> str:
     """What clean_text would make of a value, without counting (to compare on re-import)."""
     return clean_text(value, CellCounts())
+
+
+def sheet_text(text: str, counts: CellCounts) -> tuple[str, list[int]]:
+    """An article's text as every workbook reader gets it back, and where it lost characters.
+
+    XML turns CR LF and a lone CR into LF on reading (Excel, LibreOffice and openpyxl alike),
+    so the text is written with LF line ends and the Entities offsets are shifted to match.
+    Characters a workbook cannot hold are replaced one for one (U+FFFD), never removed, so
+    that no offset moves. Returns the text and the positions of the CRs dropped from CR LF."""
+    dropped: list[int] = []
+    if "\r" in text:
+        dropped = [m.start() for m in _CRLF.finditer(text)]
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if ILLEGAL_CHARACTERS_RE.search(text):
+        text = ILLEGAL_CHARACTERS_RE.sub("\ufffd", text)
+        counts.removed += 1
+        counts.changed += 1
+    return text, dropped
+
+
+def sheet_offset(offset: int, dropped: list[int]) -> int:
+    """An offset into the original text as an offset into sheet_text's text."""
+    return offset - bisect_left(dropped, offset) if dropped else offset
 
 
 def looks_like_formula(value: str) -> bool:
