@@ -185,13 +185,19 @@ class SuggestionService:
 
 _LEADING_THE = re.compile(r"^(?:the|The|THE)\s+")
 _TRAILING = re.compile(r"(?:['’]s|\s+(?:region|regions|province|oblast|governorate|district))$")
+# Line breaks, spaces and sentence punctuation a model's span may run into ("Lviv.\r\n").
+_EDGE_SPACE = re.compile(r"^\s+|\s+$")
+_TRAIL_PUNCT = re.compile(r"[\s.,;:!?]+$")
+_ABBREVIATION = re.compile(r"(?:\b[A-Za-z]\.){2,}$|\b(?:Inc|Ltd|Co|Corp|Jr|Sr|St|Mt|Ft|Gen|Col|Lt|Sgt)\.$")
 _KEEP_THE = {"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"}
 
 
 def trim_span(text: str, start: int, end: int, label: str) -> tuple[int, int]:
     """Coders mark names without 'the', a possessive 's or a lower-case 'region' after them
     ('the Sumy Regional Military Administration', "Sagaing Region's", 'Khyber Pakhtunkhwa
-    province'); the model often includes them."""
+    province'); the model often includes them. Nor do they mark the spaces, line breaks or
+    sentence punctuation around a name ("Lviv.\r\n"), but an abbreviation keeps its dot."""
+    start, end = _trim_edges(text, start, end)
     piece = text[start:end]
     if label not in _KEEP_THE:
         m = _LEADING_THE.match(piece)
@@ -201,6 +207,21 @@ def trim_span(text: str, start: int, end: int, label: str) -> tuple[int, int]:
     m = _TRAILING.search(piece)
     if m and m.start() > 0 and (label in ("GPE", "LOC", "FAC") or m.group(0)[0] in "'’"):
         end -= len(m.group(0))
+    return start, end
+
+
+def _trim_edges(text: str, start: int, end: int) -> tuple[int, int]:
+    piece = text[start:end]
+    m = _EDGE_SPACE.search(piece)
+    if m and m.start() == 0 and m.end() < len(piece):
+        start += m.end()
+        piece = piece[m.end():]
+    m = _TRAIL_PUNCT.search(piece)
+    if m and m.start() > 0:
+        cut = m.group(0)
+        if "." in cut and _ABBREVIATION.search(piece[:m.start() + cut.index(".") + 1]):
+            cut = cut[cut.index(".") + 1:]  # "U.S.\r\n" keeps "U.S."
+        end -= len(cut)
     return start, end
 
 
