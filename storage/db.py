@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import glob
 import os
+import shutil
 import sqlite3
 import threading
 from contextlib import contextmanager
@@ -242,6 +243,26 @@ def latest_backup(path: str | Path) -> Path | None:
     return found[-1] if found else None
 
 
+def restored_copy(backup: Path, path: Path) -> Path:
+    """Copy a backup beside the workspace as NAME.restored.sqlite, or NAME.restored-2.sqlite
+    and so on: a copy restored earlier (and maybe edited since) is never overwritten."""
+    for n in range(1, 10_000):
+        suffix = "" if n == 1 else f"-{n}"
+        target = path.with_name(f"{path.stem}.restored{suffix}{path.suffix}")
+        try:
+            # "x": created here or not at all, even when another window restores at once.
+            with backup.open("rb") as src, target.open("xb") as dst:
+                shutil.copyfileobj(src, dst)
+        except FileExistsError:
+            continue
+        except BaseException:
+            target.unlink(missing_ok=True)
+            raise
+        shutil.copystat(backup, target)
+        return target
+    raise workspace_error(path, "too many restored copies beside it; remove some")
+
+
 def migrate(engine: Engine, path: Path) -> Path | None:
     """Bring the file to the current schema; back an existing file up first. Returns the backup."""
     version = user_version(engine)
@@ -273,8 +294,16 @@ def migrate(engine: Engine, path: Path) -> Path | None:
                 raise workspace_error(path, f"cannot be upgraded to this version of Chronicler, the backup "
                                             f"copy could not be written ({explain_error(exc)})") from exc
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
-        conn.exec_driver_sql(f"PRAGMA user_version={SCHEMA_VERSION}")
+        try:
+            command.upgrade(cfg, "head")
+            conn.exec_driver_sql(f"PRAGMA user_version={SCHEMA_VERSION}")
+        except BaseException:
+            # The transaction rolls back, so the file is as it was: its copy is not a backup
+            # worth keeping, and keeping it would add one at every open and offer the copy
+            # that cannot migrate as "the backup" instead of an earlier good one.
+            if backup is not None:
+                backup.unlink(missing_ok=True)
+            raise
     return backup
 
 
