@@ -10,7 +10,9 @@ to them are ignored; evidence spans are kept.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +33,23 @@ from storage.repository import event_fields, set_event_field
 # validate(values, article) -> problems ("field: message"); callers pass coding's validator.
 Validator = Callable[[dict[str, Any], Any], list[str]]
 CHUNK = 500
+# Bounds for a file from outside: checked before openpyxl parses anything (the zip's declared
+# sizes) or while the rows stream, each a one-line error that changes nothing.
+MAX_WORKBOOK_BYTES = 200 * 2**20      # the .xlsx file itself
+MAX_XML_BYTES = 512 * 2**20           # all its parts unzipped (a 1 MB zip can hold a 1 GB cell)
+MAX_ROWS = 200_000                    # rows of the Events sheet
+MAX_COLUMNS = 1_000                   # columns of the Events sheet
+MAX_REPORTED = 100                    # row problems listed one by one; the rest are counted
+
+
+class _Keep:
+    """A formula cell without a saved result: the field keeps its stored value."""
+
+    def __repr__(self) -> str:
+        return "KEEP"
+
+
+KEEP = _Keep()
 
 
 class WorkbookError(ValueError):
@@ -56,18 +75,31 @@ class WorkbookImportReport:
     problems: list[RowProblem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     created_ids: list[int] = field(default_factory=list)
+    more_rows_rejected: int = 0   # rejected rows past the first MAX_REPORTED problems
 
     @property
     def rejected_rows(self) -> list[int]:
         return sorted({p.row for p in self.problems})
 
+    def add_problems(self, found: list[RowProblem]) -> None:
+        if len(self.problems) >= MAX_REPORTED:
+            self.more_rows_rejected += len({p.row for p in found})
+            return
+        self.problems.extend(found)
+
+    def problem_lines(self) -> list[str]:
+        lines = [str(p) for p in self.problems]
+        if self.more_rows_rejected:
+            lines.append(f"and {self.more_rows_rejected} more rows rejected (nothing changed for them)")
+        return lines
+
     def describe(self) -> str:
         text = f"{self.path.name}: updated {self.updated} events, added {self.created}, {self.unchanged} unchanged"
         if self.problems:
-            text += f"; {len(self.rejected_rows)} rows rejected (nothing changed for them): "
+            text += f"; {len(self.rejected_rows) + self.more_rows_rejected} rows rejected (nothing changed for them): "
             text += "; ".join(str(p) for p in self.problems[:20])
-            if len(self.problems) > 20:
-                text += f"; and {len(self.problems) - 20} more"
+            if len(self.problems) > 20 or self.more_rows_rejected:
+                text += f"; and {len(self.problems) - min(20, len(self.problems)) + self.more_rows_rejected} more"
         return text + "".join(f"; {n}" for n in self.notes)
 
 
@@ -117,6 +149,9 @@ def same_value(column: FieldColumn, stored: Any, new: Any) -> bool:
             return math.isclose(float(stored), new, rel_tol=1e-12, abs_tol=1e-12)
         except (TypeError, ValueError):
             return False
+    if isinstance(stored, (list, dict)):
+        # Written as its JSON text (exporters.rows.as_text): that text read back is no edit.
+        return new == json.dumps(stored, ensure_ascii=False) or new == stored
     if isinstance(stored, str) and isinstance(new, str):
         # Text the export cut or cleaned, or whose CR the XML dropped, is not an edit.
         def norm(t: str) -> str:
@@ -126,12 +161,42 @@ def same_value(column: FieldColumn, stored: Any, new: Any) -> bool:
 
 
 # ---- the workbook ------------------------------------------------------------------------
-def _open_events(path: Path) -> tuple[Any, Any]:
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _check_bounds(path: Path) -> bool:
+    """Refuse a workbook too large to take back before parsing it; True when a worksheet
+    holds formulas (their results need a second look, see _formula_cells)."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_WORKBOOK_BYTES:
+            raise WorkbookError(f"{path.name}: {size / 2**20:.0f} MB is more than the "
+                                f"{MAX_WORKBOOK_BYTES // 2**20} MB a workbook may have")
+        with zipfile.ZipFile(path) as z:
+            infos = z.infolist()
+            unzipped = sum(i.file_size for i in infos)
+            if unzipped > MAX_XML_BYTES:
+                raise WorkbookError(f"{path.name}: its parts unzip to {unzipped / 2**20:.0f} MB, more than the "
+                                    f"{MAX_XML_BYTES // 2**20} MB a workbook may have (a zip bomb or a giant cell)")
+            for info in infos:
+                if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                    with z.open(info) as fh:  # reads at most the declared size
+                        tail = b""
+                        while chunk := fh.read(1 << 20):
+                            if _FORMULA_TAG.search(tail + chunk):
+                                return True
+                            tail = chunk[-16:]
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+        raise WorkbookError(f"{path.name}: not a readable .xlsx workbook ({exc})") from exc
+    return False
+
+
+def _open_events(path: Path, data_only: bool = True) -> tuple[Any, Any]:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
+        wb = load_workbook(path, read_only=True, data_only=data_only)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as exc:
         raise WorkbookError(f"{path.name}: not a readable .xlsx workbook ({exc})") from exc
     if "Events" not in wb.sheetnames:
@@ -191,7 +256,7 @@ class _Checker:
         return row[i] if i is not None and i < len(row) else None
 
     def check(self, n: int, row: tuple[Any, ...], event: Optional[Event], article: Optional[Article],
-              problems: list[RowProblem]) -> Optional[_Op]:
+              reject: Callable[[list[RowProblem]], None]) -> Optional[_Op]:
         bad: list[RowProblem] = []
         raw_article = self.cell(row, "article_id")
         if event is not None:
@@ -207,8 +272,11 @@ class _Checker:
         changes: dict[str, Any] = {}
         for name in self.fields:
             column = columns.get(name) or FieldColumn(name=name, type="extra")
+            raw = self.cell(row, name)
+            if raw is KEEP:
+                continue
             try:
-                value = parse_cell(column, self.cell(row, name))
+                value = parse_cell(column, raw)
             except ValueError as exc:
                 bad.append(RowProblem(n, name, str(exc)))
                 continue
@@ -245,7 +313,7 @@ class _Checker:
                 column_name = name.strip() if message and name.strip() in self.index else "-"
                 bad.append(RowProblem(n, column_name, p))
         if bad:
-            problems.extend(bad)
+            reject(bad)
             return None
         if event is not None and not changes and coder is None:
             return _Op(n, event.id, event.article_id, {}, None, book)  # unchanged
@@ -279,23 +347,27 @@ def _check_chunk(checker: _Checker, chunk: list[tuple[int, tuple[Any, ...]]],
     for n, row in chunk:
         uid, raw_article = checker.cell(row, "event_uid"), checker.cell(row, "article_id")
         event = article = None
+        if uid is KEEP or raw_article is KEEP:
+            report.add_problems([RowProblem(n, "event_uid" if uid is KEEP else "article_id",
+                                            "a formula without a saved result (recalculate the file in Excel)")])
+            continue
         if not _empty(uid):
             event = events.get(str(uid).strip())
             if event is None:
-                report.problems.append(RowProblem(n, "event_uid", f"no event '{uid}' in this workspace "
-                                                  "(deleted? clear the cell to add the row as a new event)"))
+                report.add_problems([RowProblem(n, "event_uid", f"no event '{uid}' in this workspace "
+                                                "(deleted? clear the cell to add the row as a new event)")])
                 continue
             article = articles.get(event.article_id)
         else:
             aid = as_int(raw_article)
             if _empty(raw_article):
-                report.problems.append(RowProblem(n, "article_id", "a new row needs the id of its article"))
+                report.add_problems([RowProblem(n, "article_id", "a new row needs the id of its article")])
                 continue
             if not isinstance(aid, int) or aid not in articles:
-                report.problems.append(RowProblem(n, "article_id", f"no article with id '{raw_article}'"))
+                report.add_problems([RowProblem(n, "article_id", f"no article with id '{raw_article}'")])
                 continue
             article = articles[aid]
-        op = checker.check(n, row, event, article, report.problems)
+        op = checker.check(n, row, event, article, report.add_problems)
         if op is not None:
             ops.append(op)
     return ops
@@ -331,19 +403,52 @@ def _apply(repo: Any, ops: list[_Op], report: WorkbookImportReport) -> None:
         report.created_ids = [int(e.id) for e in created]  # type: ignore[arg-type]
 
 
+def _formula_cells(values: tuple[Any, ...], cells: Iterable[Any]) -> tuple[tuple[Any, ...], int]:
+    """The row's values with each formula cell that has no saved result marked KEEP: its
+    cached value is what the user saw, but no value at all must not clear a field."""
+    out = list(values)
+    kept = 0
+    for i, cell in enumerate(cells):
+        if i < len(out) and getattr(cell, "data_type", None) == "f" and out[i] is None:
+            out[i] = KEEP
+            kept += 1
+    return tuple(out), kept
+
+
 def import_workbook(repo: Any, path: str | Path, validate: Optional[Validator] = None,
                     progress: ProgressFn = no_progress, cancelled: CancelFn = never_cancel) -> WorkbookImportReport:
     """Take back an exported workbook's Events sheet (see the module docstring)."""
     path = Path(path)
     report = WorkbookImportReport(path)
+    has_formulas = _check_bounds(path)
     wb, ws = _open_events(path)
+    formulas = _open_events(path, data_only=False) if has_formulas else None
     try:
-        rows = ws.iter_rows(values_only=True)
-        checker = _Checker(repo, _headers(path, next(rows, None)), validate)
+        if (ws.max_row or 0) > MAX_ROWS + 1:
+            raise WorkbookError(f"{path.name}: the Events sheet has {ws.max_row - 1:,} rows, more than the "
+                                f"{MAX_ROWS:,} a workbook may have")
+        rows = ws.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1)
+        first = list(next(rows, None) or ())
+        while first and first[-1] in (None, ""):
+            first.pop()  # read-only rows are padded to max_col
+        if len(first) > MAX_COLUMNS:
+            raise WorkbookError(f"{path.name}: the Events sheet has more than {MAX_COLUMNS:,} columns")
+        headers = _headers(path, first)
+        width = len(headers)
+        rows = ws.iter_rows(min_row=2, max_col=width, values_only=True)
+        cells = formulas[1].iter_rows(min_row=2, max_col=width) if formulas else None
+        checker = _Checker(repo, headers, validate)
         total = max(0, (ws.max_row or 1) - 1)
         ops: list[_Op] = []
         chunk: list[tuple[int, tuple[Any, ...]]] = []
+        kept = 0
         for n, row in enumerate(rows, start=2):
+            if n > MAX_ROWS + 1:
+                raise WorkbookError(f"{path.name}: the Events sheet has more than the {MAX_ROWS:,} rows "
+                                    "a workbook may have; nothing was imported")
+            if cells is not None:
+                row, n_kept = _formula_cells(row, next(cells, ()))
+                kept += n_kept
             if all(_empty(v) for v in row):
                 continue
             chunk.append((n, row))
@@ -355,8 +460,13 @@ def import_workbook(repo: Any, path: str | Path, validate: Optional[Validator] =
                 chunk = []
         if chunk:
             ops.extend(_check_chunk(checker, chunk, report))
+        if kept:
+            report.notes.append(f"{kept} formula cell{'s' if kept != 1 else ''} without a saved result (the file "
+                                "was never recalculated) left their fields as they were")
     finally:
         wb.close()
+        if formulas:
+            formulas[0].close()
     _apply(repo, ops, report)
     progress(total, total, "done")
     return report
@@ -371,7 +481,7 @@ def import_workbook_path(repo: Any, path: str | Path,
         report = import_workbook(repo, path, validate)
     except WorkbookError as exc:
         return 0, 0, [str(exc).removeprefix(f"{path.name}: ")]
-    return report.created, report.updated, [str(p) for p in report.problems] + report.notes
+    return report.created, report.updated, report.problem_lines() + report.notes
 
 
 __all__ = ["RowProblem", "WorkbookError", "WorkbookImportReport", "import_workbook", "import_workbook_path"]
