@@ -14,6 +14,8 @@ from typing import Callable, Iterator, Optional
 from sqlalchemy import Engine, create_engine, event
 from sqlmodel import Session
 
+from storage.lenient_types import json_dumps
+
 # Alembic head as a number kept in PRAGMA user_version, so an up-to-date workspace opens
 # without importing Alembic at all (cold start matters).
 SCHEMA_VERSION = 3
@@ -175,6 +177,7 @@ def get_engine(path: str | Path) -> Engine:
     engine = create_engine(
         f"sqlite:///{path}",
         connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+        json_serializer=json_dumps,
     )
     event.listen(engine, "connect", _on_connect)
     event.listen(engine, "begin", _on_begin)

@@ -24,6 +24,7 @@ from sqlmodel import col, select
 
 from storage.db import read_session
 from storage.importers.decode import FileProblem
+from storage.lenient_types import finite
 from storage.importers.records import (
     ArticleRecord,
     EventRecord,
@@ -401,6 +402,29 @@ def _workspace_lines(repo: Repository) -> Iterator[dict[str, Any]]:
                  "hits": p.hits, "coder": p.coder} for p in patterns[i: i + 1000]]}
 
 
+def json_line(obj: Any) -> str:
+    """One line of standard JSON any reader takes: NaN and infinities (a damaged workspace)
+    as null; a lone surrogate (a file name that was not UTF-8, kept in meta) as its escape."""
+    try:
+        line = json.dumps(obj, ensure_ascii=False, allow_nan=False, default=_jsonable)
+    except ValueError:
+        line = json.dumps(finite(obj), ensure_ascii=False, allow_nan=False, default=_jsonable)
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError:
+        line = json.dumps(finite(obj), ensure_ascii=True, allow_nan=False, default=_jsonable)
+    return line + "\n"
+
+
+def _jsonable(value: Any) -> Any:
+    """A value json cannot write (a BLOB where text belongs): as text."""
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return str(value)
+
+
 def export_jsonl(repo: Repository, out_path: str | Path, article_ids: Optional[Sequence[int]] = None,
                  progress: ProgressFn = no_progress, cancelled: CancelFn = never_cancel) -> int:
     """Write the workspace (or the given articles) as interchange JSONL; returns articles written.
@@ -419,11 +443,11 @@ def export_jsonl(repo: Repository, out_path: str | Path, article_ids: Optional[S
                     break
                 part = ids[i: i + EXPORT_BATCH]
                 for obj in _batch_json(repo, part):
-                    fh.write(json.dumps(obj, ensure_ascii=False) + "\n")
+                    fh.write(json_line(obj))
                     written += 1
                 progress(min(i + EXPORT_BATCH, total), total, f"{written} articles")
             for obj in _workspace_lines(repo):
-                fh.write(json.dumps(obj, ensure_ascii=False) + "\n")
+                fh.write(json_line(obj))
         os.replace(tmp, out_path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -9,6 +9,8 @@ from typing import Any, Optional
 from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from storage.lenient_types import make_lenient
+
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
@@ -210,3 +212,7 @@ class LearnedPattern(SQLModel, table=True):
     hits: int = 1
     coder: Optional[str] = None
     created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+# Read damaged dates and JSON as empty, not as a failed query (see storage.lenient_types).
+make_lenient([t for t in SQLModel.metadata.sorted_tables])

@@ -115,7 +115,7 @@ class Prepared:
         # Core columns already come typed from the database; only values whose codebook type
         # differs from their column's, that live in `extra`, or that a hook made, are converted.
         convert = [(i, TYPED.get(f.kind, TYPED["text"])) for i, f in enumerate(fields)
-                   if self.hook is not None or CORE_KINDS.get(f.name) != f.kind]
+                   if self.hook is not None or CORE_KINDS.get(f.name) != f.kind or f.kind == "number"]
         counts = self.article_counts
         for chunk in iter_events(engine, self.flt, cancelled):
             articles = load_articles(engine, {r.article_id for r in chunk}) if self.hook else {}

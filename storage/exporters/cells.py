@@ -100,6 +100,8 @@ def xlsx_value(ws: Any, value: Any, counts: CellCounts) -> Any:
     """A value ready for a write-only worksheet row. Text is cleaned and cut; text that
     openpyxl would turn into a formula ('=...') or an error ('#N/A') becomes an explicit
     string cell, so the file holds the text and Excel never evaluates it."""
+    if value.__class__ is bytes:
+        value = blob_text(value)  # a BLOB where text belongs (a workspace edited by another tool)
     if value.__class__ is not str:
         return value
     if not value:
@@ -123,8 +125,13 @@ def xlsx_row(ws: Any, values: list[Any], counts: CellCounts) -> list[Any]:
     """xlsx_value over a row, with the common case (short plain text, numbers) inline:
     this runs for every cell of a 100k-row export."""
     return [xlsx_value(ws, v, counts)
-            if v.__class__ is str and (not v or v[0] in _CARE_START or len(v) > _SHORT or _illegal(v)) else v
+            if (v.__class__ is str and (not v or v[0] in _CARE_START or len(v) > _SHORT or _illegal(v)))
+            or v.__class__ is bytes else v
             for v in values]
+
+
+def blob_text(value: bytes) -> str:
+    return value.decode("utf-8", errors="replace")
 
 
 def text_cell(ws: Any, value: str) -> Any:
