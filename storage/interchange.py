@@ -24,7 +24,6 @@ from sqlmodel import col, select
 
 from storage.db import read_session
 from storage.importers.decode import FileProblem
-from storage.lenient_types import finite
 from storage.importers.records import (
     ArticleRecord,
     EventRecord,
@@ -33,6 +32,7 @@ from storage.importers.records import (
     apply_published,
     parse_date,
 )
+from storage.lenient_types import finite
 from storage.models import (
     CORE_EVENT_FIELDS,
     Actor,
@@ -346,9 +346,11 @@ def iter_jsonl_bytes(raw: IO[bytes]) -> Iterator[tuple[int, Line]]:
             except Exception:  # malformed, bad UTF-8, too deep: json decides, as on the text path
                 try:
                     text = line.decode("utf-8")
-                except UnicodeDecodeError:
-                    raise FileProblem(f"line {number}: not valid utf-8 text; "
-                                      "the rest of the file was skipped") from None
+                except UnicodeDecodeError as exc:
+                    # One bad byte costs its line, not the rest of the file.
+                    yield number, RecordProblem(f"byte 0x{line[exc.start]:02X} at column {exc.start + 1} is not "
+                                                "UTF-8; line skipped")
+                    continue
                 if text.strip():
                     yield number, _text_line_item(text)
                 continue

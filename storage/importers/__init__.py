@@ -22,7 +22,7 @@ from typing import IO, Any, Callable, Generator, Iterable, Iterator, Sequence, U
 from sqlalchemy.exc import SQLAlchemyError
 
 from storage.db import write_session
-from storage.importers.decode import FileProblem, count_lines, open_text
+from storage.importers.decode import FileProblem, count_lines, open_text, stray_bytes
 from storage.importers.records import ArticleRecord
 from storage.importers.store import ArticleWriter, StoreResult, store_records, store_workspace_record
 from storage.progress import CancelFn, ProgressFn, never_cancel, no_progress
@@ -134,6 +134,14 @@ def _items(path: Path, stream: IO[str], encoding: str) -> Iterator[tuple[int, An
     return iter_jsonl(stream)
 
 
+def _has_stray_bytes(record: ArticleRecord) -> bool:
+    """A line read through surrogate escapes (see decode.open_text) that held a bad byte."""
+    fields = [record.text, record.title, record.source, record.url]
+    if record.meta:
+        fields += [str(v) for item in record.meta.items() for v in item]
+    return any(stray_bytes(v) for v in fields if v)
+
+
 def _read_single(path: Path) -> ArticleRecord:
     suffix = path.suffix.lower()
     if suffix in (".html", ".htm"):
@@ -242,6 +250,8 @@ class _Importer:
         chars = bad = line_no = 0
         try:
             for line_no, item in _items(path, stream, encoding):
+                if isinstance(item, ArticleRecord) and _has_stray_bytes(item):
+                    item = "bytes that are not UTF-8 in this line; line skipped"
                 if isinstance(item, ArticleRecord):
                     batch.append(item)
                     chars += len(item.text)
