@@ -23,7 +23,6 @@ from typing import IO, Any, Callable, Iterator, Optional, Sequence, Union
 from sqlmodel import col, select
 
 from storage.db import read_session
-from storage.importers.decode import FileProblem
 from storage.importers.records import (
     ArticleRecord,
     EventRecord,
