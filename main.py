@@ -34,12 +34,12 @@ def _progress_bar(desc: str):  # type: ignore[no-untyped-def]
     return bar, progress
 
 
-def _open(db: Optional[str]):  # type: ignore[no-untyped-def]
+def _open(db: Optional[str], create: bool = True):  # type: ignore[no-untyped-def]
     from storage.db import WorkspaceError
     from storage.workspace import open_workspace
 
     try:
-        return open_workspace(db)
+        return open_workspace(db, create=create)
     except WorkspaceError as exc:
         raise CliError(str(exc)) from exc
 
@@ -77,7 +77,7 @@ def _suggest(repo, model: Optional[str], article_ids=None, redo: bool = False) -
 
 
 def cmd_suggest(args: argparse.Namespace) -> int:
-    repo = _open(args.db)
+    repo = _open(args.db, create=False)
     _suggest(repo, args.model, redo=args.all)
     return 0
 
@@ -85,7 +85,7 @@ def cmd_suggest(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from storage.exporters import ExportError, ExportOptions, export_dataset
 
-    repo = _open(args.db)
+    repo = _open(args.db, create=False)
     from coding.dataset import event_hook
 
     hook = event_hook(repo=repo)  # fills derived fields and lists each event's problems
@@ -111,7 +111,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    repo = _open(args.db)
+    repo = _open(args.db, create=False)
     stats = repo.stats()
     if args.json:
         print(json.dumps(stats, ensure_ascii=False))
