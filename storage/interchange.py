@@ -23,6 +23,7 @@ from typing import IO, Any, Callable, Iterator, Optional, Sequence, Union
 from sqlmodel import col, select
 
 from storage.db import read_session
+from storage.importers.decode import MAX_FILE_BYTES
 from storage.importers.records import (
     ArticleRecord,
     EventRecord,
@@ -264,6 +265,8 @@ def _text_line_item(line: str) -> Line:
         return RecordProblem(f"not valid JSON ({exc.msg} at column {exc.colno})")
     except RecursionError:  # one hostile line must not end the whole file
         return RecordProblem("JSON nested too deeply to be an article")
+    except ValueError:  # Python refuses integers of more than 4,300 digits
+        return RecordProblem("holds a number of more than 4,300 digits; line skipped")
     if _SURROGATE_ESCAPE.search(line):
         try:
             json.dumps(obj, ensure_ascii=False).encode("utf-8")
@@ -275,10 +278,37 @@ def _text_line_item(line: str) -> Line:
 def iter_jsonl(stream: IO[str]) -> Iterator[tuple[int, Line]]:
     """(line number, item) for each non-blank line: an ArticleRecord, a workspace record
     (kind, payload), or the RecordProblem that line has. Streams; never reads ahead."""
-    for number, line in enumerate(stream, start=1):
-        if not line.strip():
-            continue
-        yield number, _text_line_item(line)
+    for number, line in enumerate(bounded_lines(stream, MAX_LINE_BYTES), start=1):
+        if line is None:
+            yield number, _too_long()
+        elif line.strip():
+            yield number, _text_line_item(line)
+
+
+# One line is one article: it gets the limit of one article file, and a longer one is skipped
+# while it is read (never held whole in memory).
+MAX_LINE_BYTES = MAX_FILE_BYTES
+
+
+def _too_long() -> RecordProblem:
+    return RecordProblem(f"longer than {MAX_LINE_BYTES // 2**20} MB, the limit for one article; line skipped")
+
+
+def bounded_lines(stream: Any, limit: int) -> Iterator[Any]:
+    """The stream's lines (bytes or text), None in place of a line longer than `limit`."""
+    while True:
+        line = stream.readline(limit + 1)
+        if not line:
+            return
+        newline = "\n" if isinstance(line, str) else b"\n"
+        if len(line) > limit and not line.endswith(newline):
+            while True:  # the rest of that line, read in bounded pieces and dropped
+                more = stream.readline(1 << 20)
+                if not more or more.endswith(newline):
+                    break
+            yield None
+        else:
+            yield line
 
 
 # A line of a byte stream: ended by \n, \r\n or a lone \r, as a text stream with newline="" ends it.
@@ -330,7 +360,11 @@ def iter_jsonl_bytes(raw: IO[bytes]) -> Iterator[tuple[int, Line]]:
     problem is worded by json as before."""
     decode_plain, decode = _decoders()
     number = 0
-    for physical in raw:
+    for physical in bounded_lines(raw, MAX_LINE_BYTES):
+        if physical is None:
+            number += 1
+            yield number, _too_long()
+            continue
         for line in (_LINE.findall(physical) if b"\r" in physical else (physical,)):
             number += 1
             try:

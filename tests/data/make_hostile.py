@@ -110,7 +110,16 @@ def odd_line_ends() -> None:
     (HOSTILE / "odd_line_ends.txt").write_bytes(text.encode("utf-8"))
 
 
+def huge_integer() -> None:
+    """A 5,001-digit integer in a line's meta, between two good lines."""
+    lines = ['{"text": "Crowds gathered in Bamako before the vote."}',
+             '{"text": "A number too long to read.", "meta": {"n": ' + "9" * 5001 + "}}",
+             '{"text": "Soldiers were deployed in Gao after the vote."}']
+    (HOSTILE / "huge_integer.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 if __name__ == "__main__":
+    huge_integer()
     million_rows()
     giant_cell()
     formula_without_result()
