@@ -74,6 +74,10 @@ def _suggest(repo, model: Optional[str], article_ids=None, redo: bool = False) -
     finally:
         bar.close()
     print(f"suggested {result.spans} spans in {result.articles} articles ({result.model})")
+    if result.cut:
+        from coding.suggest import MAX_SUGGEST_CHARS
+
+        print(f"  {result.cut} article(s) longer than {MAX_SUGGEST_CHARS:,} characters: suggested for that much only")
 
 
 def cmd_suggest(args: argparse.Namespace) -> int:

@@ -19,6 +19,10 @@ DEFAULT_ROLES: dict[str, tuple[str, ...]] = {
 BATCH_ARTICLES = 32  # articles per batch: progress, cancel and saving happen per batch
 PIPE_BATCH = 16  # docs per nlp.pipe batch
 BATCH_CHARS = 150_000  # ... and at most this much text in one batch (memory stays flat)
+# Suggestions cover an article's first million characters (about 30 s on one core): past
+# that it is a book or a dump, and its time would stall the queue behind it. The coder still
+# reads and highlights the rest by hand; `suggest` says which articles were cut.
+MAX_SUGGEST_CHARS = 1_000_000
 
 
 class ModelNotFound(Exception):
@@ -42,6 +46,7 @@ class SuggestResult:
     spans: int
     model: str
     cancelled: bool = False
+    cut: int = 0  # articles suggested for their first MAX_SUGGEST_CHARS characters only
 
 
 def _roles_table(codebook: Any) -> Mapping[str, Sequence[str]]:
@@ -163,7 +168,7 @@ class SuggestionService:
         limit = min(nlp.max_length - 1, 100_000)
         jobs: list[tuple[int, int, str]] = []  # (text index, offset, piece)
         for ti, text in enumerate(texts):
-            for offset, piece in split_text(text, limit):
+            for offset, piece in split_text(text[:MAX_SUGGEST_CHARS], limit):
                 jobs.append((ti, offset, piece))
         name, version = self.model_name, self.model_version
         out: list[list[SpanSuggestion]] = [[] for _ in texts]
@@ -261,6 +266,7 @@ def run_suggestions(repo: Any, model_name: Optional[str] = None, article_ids: Op
         batch_ids = ids[b: b + batch_articles]
         articles = [a for a in (repo.get_article(i) for i in batch_ids) if a is not None]
         suggestions = service.suggest_texts([a.text for a in articles])
+        result.cut += sum(1 for a in articles if len(a.text) > MAX_SUGGEST_CHARS)
         for article, spans in zip(articles, suggestions):
             result.spans += repo.replace_suggestions(article.id, to_entity_spans(article.id, spans))
             result.articles += 1
