@@ -34,6 +34,12 @@ def _progress_bar(desc: str):  # type: ignore[no-untyped-def]
     return bar, progress
 
 
+def _shown(text: str) -> str:
+    """A file name or reason fit for a terminal: control characters (a newline or an escape
+    sequence in a file name) and bytes that are not UTF-8 shown escaped, never run."""
+    return "".join(ch if ch.isprintable() or ch == " " else ascii(ch)[1:-1] for ch in text)
+
+
 def _open(db: Optional[str], create: bool = True):  # type: ignore[no-untyped-def]
     from storage.db import WorkspaceError
     from storage.workspace import open_workspace
@@ -55,7 +61,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         bar.close()
     print(report.describe())
     for failure in report.failures:
-        print(f"  failed: {failure.path}: {failure.reason}")
+        print(f"  failed: {_shown(failure.path)}: {_shown(failure.reason)}")
     if report.imported and not args.no_suggest:
         _suggest(repo, args.model, article_ids=report.article_ids)
     if report.imported == 0 and report.failures and not (report.events_created or report.events_updated):

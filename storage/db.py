@@ -86,6 +86,9 @@ def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
     cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA foreign_keys=ON")
+    # A workspace is a file from anywhere: its schema (views, defaults) may call only the
+    # functions SQLite marks harmless.
+    cur.execute("PRAGMA trusted_schema=OFF")
     # FULL in WAL mode: a committed edit survives a power cut, not only a killed process.
     cur.execute("PRAGMA synchronous=FULL")
     cur.close()
@@ -182,6 +185,7 @@ def get_engine(path: str | Path) -> Engine:
     event.listen(engine, "connect", _on_connect)
     event.listen(engine, "begin", _on_begin)
     try:
+        _refuse_triggers(engine, path)
         migrate(engine, path)
     except WorkspaceError:
         engine.dispose()
@@ -196,6 +200,18 @@ def get_engine(path: str | Path) -> Engine:
         raise
     _engines[key] = engine
     return engine
+
+
+def _refuse_triggers(engine: Engine, path: Path) -> None:
+    """Chronicler makes no triggers: a workspace holding some was made elsewhere, and they
+    would run their own SQL on every edit (delete, copy, rewrite rows). Refused, untouched."""
+    with engine.connect() as conn:
+        names = [str(r[0]) for r in conn.exec_driver_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name")]
+    if names:
+        shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+        raise workspace_error(path, f"holds triggers Chronicler never makes ({shown}): they would run on "
+                                    "every edit; remove them with the sqlite3 tool if you trust the file")
 
 
 def dispose_engine(path: str | Path) -> None:

@@ -15,7 +15,6 @@ import datetime as dt
 import json
 import os
 import re
-import tempfile
 from pathlib import Path
 from functools import lru_cache
 from typing import IO, Any, Callable, Iterator, Optional, Sequence, Union
@@ -49,6 +48,7 @@ from storage.models import (
 )
 from storage.progress import CancelFn, ProgressFn, never_cancel, no_progress
 from storage.repository import Repository, event_fields
+from storage.scratch import scratch_folder
 
 WORKSPACE_KINDS = ("patterns", "codebook", "actors", "coders")
 EXPORT_BATCH = 500
@@ -470,9 +470,9 @@ def export_jsonl(repo: Repository, out_path: str | Path, article_ids: Optional[S
         ids = list(article_ids) if article_ids is not None else list(
             s.exec(select(Article.id).order_by(col(Article.id))).all())
     total, written = len(ids), 0
-    fd, tmp = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".part", dir=out_path.parent or ".")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+    with scratch_folder(out_path) as folder:
+        tmp = folder / "export.part"
+        with tmp.open("w", encoding="utf-8", newline="\n") as fh:
             for i in range(0, total, EXPORT_BATCH):
                 if cancelled():
                     break
@@ -484,9 +484,6 @@ def export_jsonl(repo: Repository, out_path: str | Path, article_ids: Optional[S
             for obj in _workspace_lines(repo):
                 fh.write(json_line(obj))
         os.replace(tmp, out_path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return written
 
 

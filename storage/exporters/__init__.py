@@ -14,6 +14,7 @@ from storage.exporters.rows import (
     iter_events, load_articles, parse_day,
 )
 from storage.progress import CancelFn, Cancelled, ProgressFn, never_cancel, no_progress
+from storage.scratch import openpyxl_temp_files_in, scratch_folder
 
 # event_hook(values, article) -> (values with derived fields, problems); see coding.dataset.
 EventHook = Callable[[dict[str, Any], Any], tuple[dict[str, Any], list[str]]]
@@ -163,12 +164,6 @@ def meta_cells(row: EventRow) -> list[Any]:
             f"{rec.codebook_name}/{rec.codebook_version}", row.valid, row.problems]
 
 
-def temp_path(out: Path) -> Path:
-    """Written beside the target then renamed, so a failed or cancelled export leaves no
-    half file and never clobbers the previous export."""
-    return out.with_name(f".{out.name}.{os.getpid()}.part")
-
-
 def finish(tmp: Path, out: Path, cancelled: CancelFn) -> None:
     if cancelled():
         tmp.unlink(missing_ok=True)
@@ -187,19 +182,20 @@ def export_dataset(repo: Any, out_path: str | Path, fmt: str, options: Optional[
     if fmt == "jsonl":
         return _export_jsonl(repo, out, options, progress)
     prepared = prepare(repo, out, fmt, options)
-    tmp = temp_path(out)
-    try:
+    # Written in a private folder beside the target then renamed, so a failed or cancelled
+    # export leaves no half file and never clobbers the previous export (see storage.scratch).
+    with scratch_folder(out) as folder:
+        tmp = folder / "export.part"
         if fmt == "xlsx":
             from storage.exporters.xlsx import write_xlsx
 
-            write_xlsx(prepared, tmp, progress, cancelled)
+            with openpyxl_temp_files_in(folder):
+                write_xlsx(prepared, tmp, progress, cancelled)
         else:
             from storage.exporters.csv_export import write_csv
 
             write_csv(prepared, tmp, options.csv_quote_formulas, progress, cancelled)
         finish(tmp, out, cancelled)
-    finally:
-        tmp.unlink(missing_ok=True)
     return prepared.summary
 
 

@@ -97,12 +97,21 @@ def collect_files(paths: Iterable[Union[str, Path]]) -> tuple[list[Path], list[I
     for raw in paths:
         path = Path(raw).expanduser()
         if path.is_dir():
+            root = path.resolve()
             for folder, dirs, names in os.walk(path, onerror=lambda e: failures.append(
                     ImportFailure(str(e.filename), f"cannot read folder ({e.strerror})"))):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(names):
-                    if not name.startswith("."):
-                        add(Path(folder) / name)
+                    if name.startswith("."):
+                        continue
+                    p = Path(folder) / name
+                    # A link inside an imported folder may point anywhere (~/.ssh, /etc):
+                    # only what lies inside the folder is the folder's content.
+                    if p.is_symlink() and not p.resolve().is_relative_to(root):
+                        failures.append(ImportFailure(str(p), "a link to a file outside the imported folder; "
+                                                              "not followed (import that file by its own path)"))
+                        continue
+                    add(p)
         elif path.exists() or path.is_symlink():
             add(path)
         else:

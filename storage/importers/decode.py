@@ -93,6 +93,12 @@ def without_stray_bytes(text: str) -> str:
     return _STRAY.sub("\ufffd", text)
 
 
+def file_name(path: Path) -> str:
+    """A file's name as text every format can hold: bytes of a name that is not UTF-8 (which
+    Python keeps as lone surrogates) become U+FFFD."""
+    return without_stray_bytes(path.name)
+
+
 # Code pages rarely met in news files today; on a few lines charset-normalizer often ranks them
 # first (Russian as mac_cyrillic), so an equally clean common one is taken instead.
 _RARE_PREFIXES = ("mac_", "cp4", "cp7", "cp8", "hp_", "ptcp", "kz", "cp10", "cp2", "cp3")

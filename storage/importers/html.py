@@ -9,7 +9,7 @@ from typing import Any, Optional
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from storage.importers.decode import FileProblem, read_text
+from storage.importers.decode import FileProblem, file_name, read_text
 from storage.importers.records import ArticleRecord, apply_published
 
 # Never visible, or not text: their content is dropped whole.
@@ -158,4 +158,4 @@ def parse_html(markup: str, name: str = "") -> ArticleRecord:
 
 
 def read_html_article(path: Path) -> ArticleRecord:
-    return parse_html(read_text(path), path.name)
+    return parse_html(read_text(path), file_name(path))
