@@ -21,7 +21,7 @@ from typing import Any, Callable, Iterable, Optional
 from sqlmodel import col, select
 
 from storage.db import read_session, write_session
-from storage.exporters.cells import workbook_text
+from storage.exporters.cells import EXCEL_MAX_CHARS, workbook_text
 from storage.exporters.columns import (
     EVIDENCE_PREFIX, META_COLUMNS, FieldColumn, definition_columns, find_definition, stored_definitions,
 )
@@ -274,6 +274,11 @@ class _Checker:
             column = columns.get(name) or FieldColumn(name=name, type="extra")
             raw = self.cell(row, name)
             if raw is KEEP:
+                continue
+            if isinstance(raw, str) and len(raw) > EXCEL_MAX_CHARS:
+                # No spreadsheet app writes such a cell (our export cuts to the limit).
+                bad.append(RowProblem(n, name, f"{len(raw):,} characters, more than the {EXCEL_MAX_CHARS:,} "
+                                      "a cell may hold"))
                 continue
             try:
                 value = parse_cell(column, raw)

@@ -89,3 +89,25 @@ def test_many_bad_rows_are_counted_not_each_printed(repo, tmp_path: Path) -> Non
     reasons = [f.reason for f in report.failures]
     assert len(reasons) <= MAX_REPORTED + 1
     assert any("more rows rejected" in r for r in reasons)
+
+
+def test_a_cell_over_excels_limit_rejects_its_row(tmp_path: Path) -> None:
+    import sys
+
+    sys.path.insert(0, str(HOSTILE.parent))
+    import make_hostile
+
+    row = (f'<row r="2">{make_hostile._cell("A2", make_hostile.V1_EVENT_UID)}<c r="B2"><v>1</v></c>'
+           f'{make_hostile._cell("C2", "x" * 40_000)}</row>')
+    book = tmp_path / "long_cell.xlsx"
+    make_hostile._workbook(book, [make_hostile._SHEET_HEAD + make_hostile._header() + row + make_hostile._SHEET_TAIL])
+    ws = tmp_path / "v1.sqlite"
+    shutil.copyfile(V1, ws)
+    repo = Repository(ws)
+    try:
+        before = _event_rows(repo)
+        report = import_workbook(repo, book)
+        assert report.updated == 0 and "more than the 32,767 a cell may hold" in str(report.problems[0])
+        assert _event_rows(repo) == before
+    finally:
+        repo.close()
