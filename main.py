@@ -70,11 +70,12 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def _suggest(repo, model: Optional[str], article_ids=None, redo: bool = False) -> None:  # type: ignore[no-untyped-def]
-    from coding.suggest import ModelNotFound, run_suggestions
+    from coding.suggest import ModelNotFound
+    from services.suggest import suggest_workspace
 
     bar, progress = _progress_bar("suggesting")
     try:
-        result = run_suggestions(repo, model_name=model, article_ids=article_ids, redo=redo, progress=progress)
+        result = suggest_workspace(repo, model_name=model, article_ids=article_ids, redo=redo, progress=progress)
     except ModelNotFound as exc:
         raise CliError(str(exc)) from exc
     finally:

@@ -236,6 +236,17 @@ def to_entity_spans(article_id: int, suggestions: Iterable[SpanSuggestion]) -> l
                        model_version=s.model_version) for s in suggestions]
 
 
+def pending_articles(repo: Any, article_ids: Optional[Sequence[int]], redo: bool) -> list[int]:
+    """The articles a suggest run works on (see run_suggestions)."""
+    if article_ids is None:
+        return list(repo.article_ids() if redo else repo.articles_without_spans())
+    ids = list(article_ids)
+    if not redo:
+        todo = set(repo.articles_without_spans())
+        ids = [i for i in ids if i in todo]
+    return ids
+
+
 def run_suggestions(repo: Any, model_name: Optional[str] = None, article_ids: Optional[Sequence[int]] = None,
                     redo: bool = False, progress: ProgressFn = no_progress,
                     cancelled: CancelFn = never_cancel, batch_articles: int = BATCH_ARTICLES,
@@ -244,13 +255,7 @@ def run_suggestions(repo: Any, model_name: Optional[str] = None, article_ids: Op
     given ones (those without spans unless redo), or all (redo). Saved per batch; a coder's
     accepted, rejected or added spans are never replaced. cancelled() is polled before each
     batch: a cancelled run keeps the batches done and says cancelled=True."""
-    if article_ids is None:
-        ids = repo.article_ids() if redo else repo.articles_without_spans()
-    else:
-        ids = list(article_ids)
-        if not redo:
-            todo = set(repo.articles_without_spans())
-            ids = [i for i in ids if i in todo]
+    ids = pending_articles(repo, article_ids, redo)
     if not ids and service is None and model_name is None:
         return SuggestResult(0, 0, DEFAULT_MODEL)  # nothing to do: spare loading spaCy
     service = service or SuggestionService(model_name)

@@ -1,4 +1,4 @@
-"""The layering contract: storage/ and coding/ work without Qt; storage/ never needs spaCy."""
+"""The layering contract: storage/, coding/ and services/ work without Qt; storage/ never needs spaCy."""
 from __future__ import annotations
 
 import pkgutil
@@ -32,7 +32,8 @@ def _import_with_blocked(modules: list[str], blocked: list[str]) -> subprocess.C
 
 
 def test_storage_and_coding_import_without_qt() -> None:
-    result = _import_with_blocked(_modules("storage") + _modules("coding"), ["PySide6", "shiboken6"])
+    result = _import_with_blocked(_modules("storage") + _modules("coding") + _modules("services"),
+                                  ["PySide6", "shiboken6"])
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().endswith("ok")
 
