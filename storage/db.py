@@ -103,6 +103,33 @@ def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
         conn.exec_driver_sql("BEGIN")
 
 
+WAL_MAGIC = (0x377F0682, 0x377F0683)
+
+
+def _foreign_wal(wal: Path, page_size: int) -> str | None:
+    """A -wal file SQLite would fold into this database though it was written for another (a
+    copied or restored file beside an old journal): its header must be a WAL's and name this
+    database's page size. (A WAL of another database with the same page size cannot be told
+    from the header alone.)"""
+    try:
+        with wal.open("rb") as fh:
+            head = fh.read(32)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return f"its journal {wal.name} cannot be read ({exc.strerror or exc})"
+    if not head:
+        return None
+    if len(head) < 32 or int.from_bytes(head[0:4], "big") not in WAL_MAGIC:
+        return (f"the file {wal.name} beside it is not an SQLite journal; move it away (SQLite would "
+                "read it as this workspace's latest edits)")
+    wal_page = int.from_bytes(head[8:12], "big")
+    if wal_page != page_size:
+        return (f"the journal {wal.name} beside it belongs to another database (pages of {wal_page:,} "
+                f"bytes, this one has {page_size:,}); move it away before opening")
+    return None
+
+
 def _header_problem(path: Path, head: bytes, size: int) -> str | None:
     """Damage visible from the 100-byte header alone (cheap: no page is read)."""
     if not head.startswith(SQLITE_MAGIC):
@@ -113,6 +140,9 @@ def _header_problem(path: Path, head: bytes, size: int) -> str | None:
     page_size = 65536 if page_size == 1 else page_size
     if page_size < 512 or page_size & (page_size - 1):
         return "the file is damaged (its header is not valid)"
+    wal_problem = _foreign_wal(path.with_name(path.name + "-wal"), page_size)
+    if wal_problem:
+        return wal_problem
     for journal in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-journal")):
         if journal.exists() and journal.stat().st_size > 0:
             return None  # pages may live in the journal until SQLite folds it back in

@@ -111,3 +111,28 @@ def test_file_names_with_escape_sequences_are_printed_escaped(tmp_path: Path) ->
                           env=env)
     assert "\x1b" not in proc.stdout and "\x07" not in proc.stdout
     assert "evil\\x1b[31mred\\x07.txt" in proc.stdout and "new\\nline.txt" in proc.stdout
+
+
+@pytest.mark.parametrize("foreign", ["other_page_size", "not_a_wal"])
+def test_a_journal_from_another_database_is_named_not_read(tmp_path: Path, foreign: str) -> None:
+    ws = tmp_path / "ws.sqlite"
+    repo = Repository(ws)
+    repo.add_article(ArticleIn(text="Protest in Lviv.", title="t"))
+    repo.close()
+    dispose_engine(ws)
+    wal = tmp_path / "ws.sqlite-wal"
+    if foreign == "other_page_size":
+        other = tmp_path / "other.sqlite"
+        con = sqlite3.connect(other)
+        con.execute("PRAGMA page_size=8192")
+        con.execute("PRAGMA journal_mode=WAL")
+        con.execute("PRAGMA wal_autocheckpoint=0")
+        con.execute("CREATE TABLE t (x)")
+        con.execute("INSERT INTO t VALUES (1)")
+        con.commit()
+        wal.write_bytes((tmp_path / "other.sqlite-wal").read_bytes())
+        con.close()
+    else:
+        wal.write_bytes(b"not a journal at all" * 10)
+    with pytest.raises(WorkspaceError, match="ws.sqlite-wal"):
+        Repository(ws)
