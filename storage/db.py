@@ -4,7 +4,6 @@ from __future__ import annotations
 import datetime as dt
 import glob
 import os
-import shutil
 import sqlite3
 import threading
 from contextlib import contextmanager
@@ -15,6 +14,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlmodel import Session
 
 from storage.lenient_types import json_dumps
+from storage.workspace_files import foreign_wal, restored_copy  # noqa: F401  (restored_copy: for callers)
 
 # Alembic head as a number kept in PRAGMA user_version, so an up-to-date workspace opens
 # without importing Alembic at all (cold start matters).
@@ -103,33 +103,6 @@ def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
         conn.exec_driver_sql("BEGIN")
 
 
-WAL_MAGIC = (0x377F0682, 0x377F0683)
-
-
-def _foreign_wal(wal: Path, page_size: int) -> str | None:
-    """A -wal file SQLite would fold into this database though it was written for another (a
-    copied or restored file beside an old journal): its header must be a WAL's and name this
-    database's page size. (A WAL of another database with the same page size cannot be told
-    from the header alone.)"""
-    try:
-        with wal.open("rb") as fh:
-            head = fh.read(32)
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        return f"its journal {wal.name} cannot be read ({exc.strerror or exc})"
-    if not head:
-        return None
-    if len(head) < 32 or int.from_bytes(head[0:4], "big") not in WAL_MAGIC:
-        return (f"the file {wal.name} beside it is not an SQLite journal; move it away (SQLite would "
-                "read it as this workspace's latest edits)")
-    wal_page = int.from_bytes(head[8:12], "big")
-    if wal_page != page_size:
-        return (f"the journal {wal.name} beside it belongs to another database (pages of {wal_page:,} "
-                f"bytes, this one has {page_size:,}); move it away before opening")
-    return None
-
-
 def _header_problem(path: Path, head: bytes, size: int) -> str | None:
     """Damage visible from the 100-byte header alone (cheap: no page is read)."""
     if not head.startswith(SQLITE_MAGIC):
@@ -140,7 +113,7 @@ def _header_problem(path: Path, head: bytes, size: int) -> str | None:
     page_size = 65536 if page_size == 1 else page_size
     if page_size < 512 or page_size & (page_size - 1):
         return "the file is damaged (its header is not valid)"
-    wal_problem = _foreign_wal(path.with_name(path.name + "-wal"), page_size)
+    wal_problem = foreign_wal(path.with_name(path.name + "-wal"), page_size)
     if wal_problem:
         return wal_problem
     for journal in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-journal")):
@@ -290,26 +263,6 @@ def latest_backup(path: str | Path) -> Path | None:
     pattern = f"{glob.escape(path.stem)}.*.bak{glob.escape(path.suffix)}"
     found = sorted(path.parent.glob(pattern), key=lambda p: p.stat().st_mtime)
     return found[-1] if found else None
-
-
-def restored_copy(backup: Path, path: Path) -> Path:
-    """Copy a backup beside the workspace as NAME.restored.sqlite, or NAME.restored-2.sqlite
-    and so on: a copy restored earlier (and maybe edited since) is never overwritten."""
-    for n in range(1, 10_000):
-        suffix = "" if n == 1 else f"-{n}"
-        target = path.with_name(f"{path.stem}.restored{suffix}{path.suffix}")
-        try:
-            # "x": created here or not at all, even when another window restores at once.
-            with backup.open("rb") as src, target.open("xb") as dst:
-                shutil.copyfileobj(src, dst)
-        except FileExistsError:
-            continue
-        except BaseException:
-            target.unlink(missing_ok=True)
-            raise
-        shutil.copystat(backup, target)
-        return target
-    raise workspace_error(path, "too many restored copies beside it; remove some")
 
 
 def migrate(engine: Engine, path: Path) -> Path | None:

@@ -31,7 +31,7 @@ from storage.importers.records import (
     apply_published,
     parse_date,
 )
-from storage.lenient_types import finite
+from storage.jsonl_lines import bounded_lines, json_line
 from storage.models import (
     CORE_EVENT_FIELDS,
     Actor,
@@ -294,23 +294,6 @@ def _too_long() -> RecordProblem:
     return RecordProblem(f"longer than {MAX_LINE_BYTES // 2**20} MB, the limit for one article; line skipped")
 
 
-def bounded_lines(stream: Any, limit: int) -> Iterator[Any]:
-    """The stream's lines (bytes or text), None in place of a line longer than `limit`."""
-    while True:
-        line = stream.readline(limit + 1)
-        if not line:
-            return
-        newline = "\n" if isinstance(line, str) else b"\n"
-        if len(line) > limit and not line.endswith(newline):
-            while True:  # the rest of that line, read in bounded pieces and dropped
-                more = stream.readline(1 << 20)
-                if not more or more.endswith(newline):
-                    break
-            yield None
-        else:
-            yield line
-
-
 # A line of a byte stream: ended by \n, \r\n or a lone \r, as a text stream with newline="" ends it.
 _LINE = re.compile(rb"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 
@@ -435,29 +418,6 @@ def _workspace_lines(repo: Repository) -> Iterator[dict[str, Any]]:
             yield {"kind": "patterns", "patterns": [
                 {"text": p.text, "label": p.label, "polarity": p.polarity, "context": p.context,
                  "hits": p.hits, "coder": p.coder} for p in patterns[i: i + 1000]]}
-
-
-def json_line(obj: Any) -> str:
-    """One line of standard JSON any reader takes: NaN and infinities (a damaged workspace)
-    as null; a lone surrogate (a file name that was not UTF-8, kept in meta) as its escape."""
-    try:
-        line = json.dumps(obj, ensure_ascii=False, allow_nan=False, default=_jsonable)
-    except ValueError:
-        line = json.dumps(finite(obj), ensure_ascii=False, allow_nan=False, default=_jsonable)
-    try:
-        line.encode("utf-8")
-    except UnicodeEncodeError:
-        line = json.dumps(finite(obj), ensure_ascii=True, allow_nan=False, default=_jsonable)
-    return line + "\n"
-
-
-def _jsonable(value: Any) -> Any:
-    """A value json cannot write (a BLOB where text belongs): as text."""
-    if isinstance(value, bytes):
-        return value.decode("utf-8", errors="replace")
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    return str(value)
 
 
 def export_jsonl(repo: Repository, out_path: str | Path, article_ids: Optional[Sequence[int]] = None,

@@ -12,11 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-import re
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Optional
+from typing import Any, Callable, Optional
 
 from sqlmodel import col, select
 
@@ -29,31 +27,14 @@ from storage.exporters.rows import as_date, as_int, to_date, to_int, to_number
 from storage.models import Article, Event, utcnow
 from storage.progress import CancelFn, Cancelled, ProgressFn, never_cancel, no_progress
 from storage.repository import event_fields, set_event_field
+from storage.workbook_file import (
+    KEEP, MAX_COLUMNS, MAX_ROWS, WorkbookError, check_bounds, event_headers, formula_cells, open_events,
+)
 
 # validate(values, article) -> problems ("field: message"); callers pass coding's validator.
 Validator = Callable[[dict[str, Any], Any], list[str]]
 CHUNK = 500
-# Bounds for a file from outside: checked before openpyxl parses anything (the zip's declared
-# sizes) or while the rows stream, each a one-line error that changes nothing.
-MAX_WORKBOOK_BYTES = 200 * 2**20      # the .xlsx file itself
-MAX_XML_BYTES = 512 * 2**20           # all its parts unzipped (a 1 MB zip can hold a 1 GB cell)
-MAX_ROWS = 200_000                    # rows of the Events sheet
-MAX_COLUMNS = 1_000                   # columns of the Events sheet
 MAX_REPORTED = 100                    # row problems listed one by one; the rest are counted
-
-
-class _Keep:
-    """A formula cell without a saved result: the field keeps its stored value."""
-
-    def __repr__(self) -> str:
-        return "KEEP"
-
-
-KEEP = _Keep()
-
-
-class WorkbookError(ValueError):
-    """The file is not a workbook this app can take back (named in the message)."""
 
 
 @dataclass
@@ -161,64 +142,6 @@ def same_value(column: FieldColumn, stored: Any, new: Any) -> bool:
 
 
 # ---- the workbook ------------------------------------------------------------------------
-_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
-
-
-def _check_bounds(path: Path) -> bool:
-    """Refuse a workbook too large to take back before parsing it; True when a worksheet
-    holds formulas (their results need a second look, see _formula_cells)."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_WORKBOOK_BYTES:
-            raise WorkbookError(f"{path.name}: {size / 2**20:.0f} MB is more than the "
-                                f"{MAX_WORKBOOK_BYTES // 2**20} MB a workbook may have")
-        with zipfile.ZipFile(path) as z:
-            infos = z.infolist()
-            unzipped = sum(i.file_size for i in infos)
-            if unzipped > MAX_XML_BYTES:
-                raise WorkbookError(f"{path.name}: its parts unzip to {unzipped / 2**20:.0f} MB, more than the "
-                                    f"{MAX_XML_BYTES // 2**20} MB a workbook may have (a zip bomb or a giant cell)")
-            for info in infos:
-                if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
-                    with z.open(info) as fh:  # reads at most the declared size
-                        tail = b""
-                        while chunk := fh.read(1 << 20):
-                            if _FORMULA_TAG.search(tail + chunk):
-                                return True
-                            tail = chunk[-16:]
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
-        raise WorkbookError(f"{path.name}: not a readable .xlsx workbook ({exc})") from exc
-    return False
-
-
-def _open_events(path: Path, data_only: bool = True) -> tuple[Any, Any]:
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        wb = load_workbook(path, read_only=True, data_only=data_only)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as exc:
-        raise WorkbookError(f"{path.name}: not a readable .xlsx workbook ({exc})") from exc
-    if "Events" not in wb.sheetnames:
-        wb.close()
-        raise WorkbookError(f"{path.name}: not a workbook exported by Chronicler (it has no 'Events' sheet; "
-                            f"its sheets are {', '.join(wb.sheetnames) or 'none'})")
-    return wb, wb["Events"]
-
-
-def _headers(path: Path, row: Optional[Iterable[Any]]) -> list[str]:
-    headers = [str(h).strip() if h is not None else "" for h in (row or ())]
-    missing = [h for h in ("event_uid", "article_id") if h not in headers]
-    if missing:
-        raise WorkbookError(f"{path.name}: the Events sheet is not a Chronicler export (no "
-                            f"{' or '.join(missing)} column in its first row)")
-    named = [h for h in headers if h]
-    dupes = sorted({h for h in named if named.count(h) > 1})
-    if dupes:
-        raise WorkbookError(f"{path.name}: the Events sheet has the column {', '.join(dupes)} twice")
-    return headers
-
-
 @dataclass
 class _Op:
     row: int
@@ -408,26 +331,14 @@ def _apply(repo: Any, ops: list[_Op], report: WorkbookImportReport) -> None:
         report.created_ids = [int(e.id) for e in created]  # type: ignore[arg-type]
 
 
-def _formula_cells(values: tuple[Any, ...], cells: Iterable[Any]) -> tuple[tuple[Any, ...], int]:
-    """The row's values with each formula cell that has no saved result marked KEEP: its
-    cached value is what the user saw, but no value at all must not clear a field."""
-    out = list(values)
-    kept = 0
-    for i, cell in enumerate(cells):
-        if i < len(out) and getattr(cell, "data_type", None) == "f" and out[i] is None:
-            out[i] = KEEP
-            kept += 1
-    return tuple(out), kept
-
-
 def import_workbook(repo: Any, path: str | Path, validate: Optional[Validator] = None,
                     progress: ProgressFn = no_progress, cancelled: CancelFn = never_cancel) -> WorkbookImportReport:
     """Take back an exported workbook's Events sheet (see the module docstring)."""
     path = Path(path)
     report = WorkbookImportReport(path)
-    has_formulas = _check_bounds(path)
-    wb, ws = _open_events(path)
-    formulas = _open_events(path, data_only=False) if has_formulas else None
+    has_formulas = check_bounds(path)
+    wb, ws = open_events(path)
+    formulas = open_events(path, data_only=False) if has_formulas else None
     try:
         if (ws.max_row or 0) > MAX_ROWS + 1:
             raise WorkbookError(f"{path.name}: the Events sheet has {ws.max_row - 1:,} rows, more than the "
@@ -438,7 +349,7 @@ def import_workbook(repo: Any, path: str | Path, validate: Optional[Validator] =
             first.pop()  # read-only rows are padded to max_col
         if len(first) > MAX_COLUMNS:
             raise WorkbookError(f"{path.name}: the Events sheet has more than {MAX_COLUMNS:,} columns")
-        headers = _headers(path, first)
+        headers = event_headers(path, first)
         width = len(headers)
         rows = ws.iter_rows(min_row=2, max_col=width, values_only=True)
         cells = formulas[1].iter_rows(min_row=2, max_col=width) if formulas else None
@@ -452,7 +363,7 @@ def import_workbook(repo: Any, path: str | Path, validate: Optional[Validator] =
                 raise WorkbookError(f"{path.name}: the Events sheet has more than the {MAX_ROWS:,} rows "
                                     "a workbook may have; nothing was imported")
             if cells is not None:
-                row, n_kept = _formula_cells(row, next(cells, ()))
+                row, n_kept = formula_cells(row, next(cells, ()))
                 kept += n_kept
             if all(_empty(v) for v in row):
                 continue
