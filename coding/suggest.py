@@ -19,10 +19,10 @@ DEFAULT_ROLES: dict[str, tuple[str, ...]] = {
 BATCH_ARTICLES = 32  # articles per batch: progress, cancel and saving happen per batch
 PIPE_BATCH = 16  # docs per nlp.pipe batch
 BATCH_CHARS = 150_000  # ... and at most this much text in one batch (memory stays flat)
-# Suggestions cover an article's first million characters (about 30 s on one core): past
+# Suggestions cover an article's first two million characters (about a minute on one core): past
 # that it is a book or a dump, and its time would stall the queue behind it. The coder still
 # reads and highlights the rest by hand; `suggest` says which articles were cut.
-MAX_SUGGEST_CHARS = 1_000_000
+MAX_SUGGEST_CHARS = 2_000_000
 
 
 class ModelNotFound(Exception):

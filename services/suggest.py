@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
+import time
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from types import SimpleNamespace
@@ -28,12 +30,34 @@ MIN_PARALLEL = 24  # fewer articles than this are not worth starting processes f
 _SERVICE: Optional[SuggestionService] = None
 
 
-def _init(model_name: str, patterns: list[tuple[str, str, str, str]]) -> None:
+def _init(model_name: str, patterns: list[tuple[str, str, str, str]], parent: int) -> None:
     global _SERVICE
+    _die_with(parent)
     if _SERVICE is None or _SERVICE.model_name != model_name:
         _SERVICE = SuggestionService(model_name)
         _SERVICE.set_patterns(SimpleNamespace(text=t, label=label, polarity=p, context=c)
                               for t, label, p, c in patterns)
+
+
+def _die_with(parent: int) -> None:
+    """A worker ends when the process that started it is gone (kill -9, a crash): it holds
+    that process's output pipes, and nobody is left to take its results."""
+    try:  # Linux: the kernel sends the signal the moment the parent dies
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:
+        os._exit(1)  # it died before the line above ran
+
+    def watch() -> None:  # elsewhere (and as a fallback): look every half second
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def _suggest_batch(texts: list[str]) -> list[list[SpanSuggestion]]:
@@ -73,7 +97,7 @@ def suggest_workspace(repo: Any, model_name: Optional[str] = None, article_ids: 
     batches = [ids[i:i + BATCH] for i in range(0, total, BATCH)]
     try:
         with ProcessPoolExecutor(workers, mp_context=context, initializer=_init,
-                                 initargs=(service.model_name, patterns)) as pool:
+                                 initargs=(service.model_name, patterns, os.getpid())) as pool:
             pending: deque[tuple[list[Any], Future[list[list[SpanSuggestion]]]]] = deque()
             todo = iter(batches)
             while True:
