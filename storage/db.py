@@ -16,6 +16,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from storage.dburl import is_url
+from storage.lenient_types import json_dumps
+from storage.workspace_files import foreign_wal, restored_copy  # noqa: F401  (restored_copy: for callers)
 
 # Alembic head as a number kept in PRAGMA user_version, so an up-to-date workspace opens
 # without importing Alembic at all (cold start matters).
@@ -88,6 +90,9 @@ def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
     cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA foreign_keys=ON")
+    # A workspace is a file from anywhere: its schema (views, defaults) may call only the
+    # functions SQLite marks harmless.
+    cur.execute("PRAGMA trusted_schema=OFF")
     # FULL in WAL mode: a committed edit survives a power cut, not only a killed process.
     cur.execute("PRAGMA synchronous=FULL")
     cur.close()
@@ -112,6 +117,9 @@ def _header_problem(path: Path, head: bytes, size: int) -> str | None:
     page_size = 65536 if page_size == 1 else page_size
     if page_size < 512 or page_size & (page_size - 1):
         return "the file is damaged (its header is not valid)"
+    wal_problem = foreign_wal(path.with_name(path.name + "-wal"), page_size)
+    if wal_problem:
+        return wal_problem
     for journal in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-journal")):
         if journal.exists() and journal.stat().st_size > 0:
             return None  # pages may live in the journal until SQLite folds it back in
@@ -181,10 +189,12 @@ def get_engine(path: str | Path) -> Engine:
     engine = create_engine(
         f"sqlite:///{path}",
         connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+        json_serializer=json_dumps,
     )
     event.listen(engine, "connect", _on_connect)
     event.listen(engine, "begin", _on_begin)
     try:
+        _refuse_triggers(engine, path)
         migrate(engine, path)
     except WorkspaceError:
         engine.dispose()
@@ -207,6 +217,18 @@ def _get_server_engine(url: str) -> Engine:
 
         _engines[url] = open_server_engine(url, HEAD_REVISION, str(MIGRATIONS_DIR))
     return _engines[url]
+
+
+def _refuse_triggers(engine: Engine, path: Path) -> None:
+    """Chronicler makes no triggers: a workspace holding some was made elsewhere, and they
+    would run their own SQL on every edit (delete, copy, rewrite rows). Refused, untouched."""
+    with engine.connect() as conn:
+        names = [str(r[0]) for r in conn.exec_driver_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name")]
+    if names:
+        shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+        raise workspace_error(path, f"holds triggers Chronicler never makes ({shown}): they would run on "
+                                    "every edit; remove them with the sqlite3 tool if you trust the file")
 
 
 def dispose_engine(path: str | Path) -> None:
@@ -302,8 +324,16 @@ def migrate(engine: Engine, path: Path) -> Path | None:
                 raise workspace_error(path, f"cannot be upgraded to this version of Chronicler, the backup "
                                             f"copy could not be written ({explain_error(exc)})") from exc
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
-        conn.exec_driver_sql(f"PRAGMA user_version={SCHEMA_VERSION}")
+        try:
+            command.upgrade(cfg, "head")
+            conn.exec_driver_sql(f"PRAGMA user_version={SCHEMA_VERSION}")
+        except BaseException:
+            # The transaction rolls back, so the file is as it was: its copy is not a backup
+            # worth keeping, and keeping it would add one at every open and offer the copy
+            # that cannot migrate as "the backup" instead of an earlier good one.
+            if backup is not None:
+                backup.unlink(missing_ok=True)
+            raise
     return backup
 
 

@@ -15,7 +15,6 @@ import datetime as dt
 import json
 import os
 import re
-import tempfile
 from pathlib import Path
 from functools import lru_cache
 from typing import IO, Any, Callable, Iterator, Optional, Sequence, Union
@@ -23,7 +22,7 @@ from typing import IO, Any, Callable, Iterator, Optional, Sequence, Union
 from sqlmodel import col, select
 
 from storage.db import read_session
-from storage.importers.decode import FileProblem
+from storage.importers.decode import MAX_FILE_BYTES
 from storage.importers.records import (
     ArticleRecord,
     EventRecord,
@@ -32,6 +31,7 @@ from storage.importers.records import (
     apply_published,
     parse_date,
 )
+from storage.jsonl_lines import bounded_lines, json_line
 from storage.models import (
     CORE_EVENT_FIELDS,
     Actor,
@@ -50,6 +50,7 @@ from storage.models import (
 )
 from storage.progress import CancelFn, ProgressFn, never_cancel, no_progress
 from storage.repository import Repository, event_fields
+from storage.scratch import scratch_folder
 
 WORKSPACE_KINDS = ("patterns", "codebook", "actors", "coders")
 EXPORT_BATCH = 500
@@ -293,6 +294,8 @@ def _text_line_item(line: str) -> Line:
         return RecordProblem(f"not valid JSON ({exc.msg} at column {exc.colno})")
     except RecursionError:  # one hostile line must not end the whole file
         return RecordProblem("JSON nested too deeply to be an article")
+    except ValueError:  # Python refuses integers of more than 4,300 digits
+        return RecordProblem("holds a number of more than 4,300 digits; line skipped")
     if _SURROGATE_ESCAPE.search(line):
         try:
             json.dumps(obj, ensure_ascii=False).encode("utf-8")
@@ -304,10 +307,20 @@ def _text_line_item(line: str) -> Line:
 def iter_jsonl(stream: IO[str]) -> Iterator[tuple[int, Line]]:
     """(line number, item) for each non-blank line: an ArticleRecord, a workspace record
     (kind, payload), or the RecordProblem that line has. Streams; never reads ahead."""
-    for number, line in enumerate(stream, start=1):
-        if not line.strip():
-            continue
-        yield number, _text_line_item(line)
+    for number, line in enumerate(bounded_lines(stream, MAX_LINE_BYTES), start=1):
+        if line is None:
+            yield number, _too_long()
+        elif line.strip():
+            yield number, _text_line_item(line)
+
+
+# One line is one article: it gets the limit of one article file, and a longer one is skipped
+# while it is read (never held whole in memory).
+MAX_LINE_BYTES = MAX_FILE_BYTES
+
+
+def _too_long() -> RecordProblem:
+    return RecordProblem(f"longer than {MAX_LINE_BYTES // 2**20} MB, the limit for one article; line skipped")
 
 
 # A line of a byte stream: ended by \n, \r\n or a lone \r, as a text stream with newline="" ends it.
@@ -359,7 +372,11 @@ def iter_jsonl_bytes(raw: IO[bytes]) -> Iterator[tuple[int, Line]]:
     problem is worded by json as before."""
     decode_plain, decode = _decoders()
     number = 0
-    for physical in raw:
+    for physical in bounded_lines(raw, MAX_LINE_BYTES):
+        if physical is None:
+            number += 1
+            yield number, _too_long()
+            continue
         for line in (_LINE.findall(physical) if b"\r" in physical else (physical,)):
             number += 1
             try:
@@ -374,9 +391,11 @@ def iter_jsonl_bytes(raw: IO[bytes]) -> Iterator[tuple[int, Line]]:
             except Exception:  # malformed, bad UTF-8, too deep: json decides, as on the text path
                 try:
                     text = line.decode("utf-8")
-                except UnicodeDecodeError:
-                    raise FileProblem(f"line {number}: not valid utf-8 text; "
-                                      "the rest of the file was skipped") from None
+                except UnicodeDecodeError as exc:
+                    # One bad byte costs its line, not the rest of the file.
+                    yield number, RecordProblem(f"byte 0x{line[exc.start]:02X} at column {exc.start + 1} is not "
+                                                "UTF-8; line skipped")
+                    continue
                 if text.strip():
                     yield number, _text_line_item(text)
                 continue
@@ -448,23 +467,20 @@ def export_jsonl(repo: Repository, out_path: str | Path, article_ids: Optional[S
         ids = list(article_ids) if article_ids is not None else [
             i for i in s.exec(select(Article.id).order_by(col(Article.id))).all() if i is not None]
     total, written = len(ids), 0
-    fd, tmp = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".part", dir=out_path.parent or ".")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+    with scratch_folder(out_path) as folder:
+        tmp = folder / "export.part"
+        with tmp.open("w", encoding="utf-8", newline="\n") as fh:
             for i in range(0, total, EXPORT_BATCH):
                 if cancelled():
                     break
                 part = ids[i: i + EXPORT_BATCH]
                 for obj in _batch_json(repo, part):
-                    fh.write(json.dumps(obj, ensure_ascii=False) + "\n")
+                    fh.write(json_line(obj))
                     written += 1
                 progress(min(i + EXPORT_BATCH, total), total, f"{written} articles")
             for obj in _workspace_lines(repo):
-                fh.write(json.dumps(obj, ensure_ascii=False) + "\n")
+                fh.write(json_line(obj))
         os.replace(tmp, out_path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return written
 
 

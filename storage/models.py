@@ -18,6 +18,7 @@ if TYPE_CHECKING:
         __table__: ClassVar[Table]
 else:
     TableModel = SQLModel  # at run time SQLModel itself: nothing changes for SQLAlchemy
+from storage.lenient_types import make_lenient
 
 
 def utcnow() -> dt.datetime:
@@ -295,3 +296,7 @@ class Presence(SQLModel, table=True):
     host: str = ""
     started_at: dt.datetime = Field(default_factory=utcnow)
     seen_at: dt.datetime = Field(default_factory=utcnow, index=True)
+
+
+# Read damaged dates and JSON as empty, not as a failed query (see storage.lenient_types).
+make_lenient([t for t in SQLModel.metadata.sorted_tables])

@@ -38,6 +38,14 @@ from storage.repo_types import (  # re-exported: callers import these from here
 )
 
 
+def _text(value: Any) -> str:
+    if value is None or value.__class__ is str:
+        return value or ""
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
+    return str(value)
+
+
 def _events_with_evidence(s: Any, article_id: int) -> list[EventWithEvidence]:
     """An article's events in creation order, each with its evidence by field (one session)."""
     events = list(s.exec(select(Event).where(Event.article_id == article_id).order_by(col(Event.id))).all())
@@ -164,7 +172,9 @@ class Repository(PresenceMixin, StatsMixin, LookupsMixin, TeamsMixin):
             .where(col(Article.id).in_(list(ids)))
         )
         with read_session(self.engine) as s:
-            found = {r[0]: ArticleRow(*r) for r in s.connection().execute(stmt).all()}
+            # A damaged row (a BLOB or a number where text belongs) still lists as text.
+            found = {r[0]: ArticleRow(r[0], _text(r[1]), r[2], _text(r[3]), _text(r[4]), int(r[5] or 0))
+                     for r in s.connection().execute(stmt).all()}
         return [found[i] for i in ids if i in found]
 
     def list_articles(self, flt: Optional[ArticleFilter] = None, offset: int = 0, limit: int = 100) -> list[ArticleRow]:

@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 import math
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Optional
+from typing import Any, Callable, Iterator, Optional
 
 from sqlmodel import col, select
 
 from storage.db import read_session, write_session
-from storage.exporters.cells import workbook_text
+from storage.exporters.cells import EXCEL_MAX_CHARS, workbook_text
 from storage.exporters.columns import (
     EVIDENCE_PREFIX, META_COLUMNS, FieldColumn, definition_columns, find_definition, stored_definitions,
 )
@@ -29,14 +29,14 @@ from storage.exporters.rows import as_date, as_int, to_date, to_int, to_number
 from storage.models import Article, Event, utcnow
 from storage.progress import CancelFn, Cancelled, ProgressFn, never_cancel, no_progress
 from storage.repository import event_fields, set_event_field
+from storage.workbook_file import (
+    KEEP, MAX_COLUMNS, MAX_ROWS, WorkbookError, check_bounds, event_headers, formula_cells, open_events,
+)
 
 # validate(values, article) -> problems ("field: message"); callers pass coding's validator.
 Validator = Callable[[dict[str, Any], Any], list[str]]
 CHUNK = 500
-
-
-class WorkbookError(ValueError):
-    """The file is not a workbook this app can take back (named in the message)."""
+MAX_REPORTED = 100                    # row problems listed one by one; the rest are counted
 
 
 @dataclass
@@ -58,18 +58,31 @@ class WorkbookImportReport:
     problems: list[RowProblem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     created_ids: list[int] = field(default_factory=list)
+    more_rows_rejected: int = 0   # rejected rows past the first MAX_REPORTED problems
 
     @property
     def rejected_rows(self) -> list[int]:
         return sorted({p.row for p in self.problems})
 
+    def add_problems(self, found: list[RowProblem]) -> None:
+        if len(self.problems) >= MAX_REPORTED:
+            self.more_rows_rejected += len({p.row for p in found})
+            return
+        self.problems.extend(found)
+
+    def problem_lines(self) -> list[str]:
+        lines = [str(p) for p in self.problems]
+        if self.more_rows_rejected:
+            lines.append(f"and {self.more_rows_rejected} more rows rejected (nothing changed for them)")
+        return lines
+
     def describe(self) -> str:
         text = f"{self.path.name}: updated {self.updated} events, added {self.created}, {self.unchanged} unchanged"
         if self.problems:
-            text += f"; {len(self.rejected_rows)} rows rejected (nothing changed for them): "
+            text += f"; {len(self.rejected_rows) + self.more_rows_rejected} rows rejected (nothing changed for them): "
             text += "; ".join(str(p) for p in self.problems[:20])
-            if len(self.problems) > 20:
-                text += f"; and {len(self.problems) - 20} more"
+            if len(self.problems) > 20 or self.more_rows_rejected:
+                text += f"; and {len(self.problems) - min(20, len(self.problems)) + self.more_rows_rejected} more"
         return text + "".join(f"; {n}" for n in self.notes)
 
 
@@ -134,6 +147,9 @@ def same_value(column: FieldColumn, stored: Any, new: Any) -> bool:
             return math.isclose(float(stored), new, rel_tol=1e-12, abs_tol=1e-12)
         except (TypeError, ValueError):
             return False
+    if isinstance(stored, (list, dict)):
+        # Written as its JSON text (exporters.rows.as_text): that text read back is no edit.
+        return new == json.dumps(stored, ensure_ascii=False) or new == stored
     if isinstance(stored, str) and isinstance(new, str):
         # Text the export cut or cleaned, or whose CR the XML dropped, is not an edit.
         def norm(t: str) -> str:
@@ -143,34 +159,6 @@ def same_value(column: FieldColumn, stored: Any, new: Any) -> bool:
 
 
 # ---- the workbook ------------------------------------------------------------------------
-def _open_events(path: Path) -> tuple[Any, Any]:
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as exc:
-        raise WorkbookError(f"{path.name}: not a readable .xlsx workbook ({exc})") from exc
-    if "Events" not in wb.sheetnames:
-        wb.close()
-        raise WorkbookError(f"{path.name}: not a workbook exported by Chronicler (it has no 'Events' sheet; "
-                            f"its sheets are {', '.join(wb.sheetnames) or 'none'})")
-    return wb, wb["Events"]
-
-
-def _headers(path: Path, row: Optional[Iterable[Any]]) -> list[str]:
-    headers = [str(h).strip() if h is not None else "" for h in (row or ())]
-    missing = [h for h in ("event_uid", "article_id") if h not in headers]
-    if missing:
-        raise WorkbookError(f"{path.name}: the Events sheet is not a Chronicler export (no "
-                            f"{' or '.join(missing)} column in its first row)")
-    named = [h for h in headers if h]
-    dupes = sorted({h for h in named if named.count(h) > 1})
-    if dupes:
-        raise WorkbookError(f"{path.name}: the Events sheet has the column {', '.join(dupes)} twice")
-    return headers
-
-
 # How a gold cell reads back: Excel's TRUE/FALSE, or what a person types.
 GOLD_WORDS = {"": False, "false": False, "0": False, "no": False, "true": True, "1": True, "yes": True}
 
@@ -212,7 +200,7 @@ class _Checker:
         return row[i] if i is not None and i < len(row) else None
 
     def check(self, n: int, row: tuple[Any, ...], event: Optional[Event], article: Optional[Article],
-              problems: list[RowProblem]) -> Optional[_Op]:
+              reject: Callable[[list[RowProblem]], None]) -> Optional[_Op]:
         bad: list[RowProblem] = []
         raw_article = self.cell(row, "article_id")
         if event is not None:
@@ -228,8 +216,16 @@ class _Checker:
         changes: dict[str, Any] = {}
         for name in self.fields:
             column = columns.get(name) or FieldColumn(name=name, type="extra")
+            raw = self.cell(row, name)
+            if raw is KEEP:
+                continue
+            if isinstance(raw, str) and len(raw) > EXCEL_MAX_CHARS:
+                # No spreadsheet app writes such a cell (our export cuts to the limit).
+                bad.append(RowProblem(n, name, f"{len(raw):,} characters, more than the {EXCEL_MAX_CHARS:,} "
+                                      "a cell may hold"))
+                continue
             try:
-                value = parse_cell(column, self.cell(row, name))
+                value = parse_cell(column, raw)
             except ValueError as exc:
                 bad.append(RowProblem(n, name, str(exc)))
                 continue
@@ -268,7 +264,7 @@ class _Checker:
                 column_name = name.strip() if message and name.strip() in self.index else "-"
                 bad.append(RowProblem(n, column_name, p))
         if bad:
-            problems.extend(bad)
+            reject(bad)
             return None
         if event is not None and not changes and coder is None and gold is None:
             return _Op(n, event.id, event.article_id, {}, None, book)  # unchanged
@@ -321,23 +317,27 @@ def _check_chunk(checker: _Checker, chunk: list[tuple[int, tuple[Any, ...]]],
     for n, row in chunk:
         uid, raw_article = checker.cell(row, "event_uid"), checker.cell(row, "article_id")
         event = article = None
+        if uid is KEEP or raw_article is KEEP:
+            report.add_problems([RowProblem(n, "event_uid" if uid is KEEP else "article_id",
+                                            "a formula without a saved result (recalculate the file in Excel)")])
+            continue
         if not _empty(uid):
             event = events.get(str(uid).strip())
             if event is None:
-                report.problems.append(RowProblem(n, "event_uid", f"no event '{uid}' in this workspace "
-                                                  "(deleted? clear the cell to add the row as a new event)"))
+                report.add_problems([RowProblem(n, "event_uid", f"no event '{uid}' in this workspace "
+                                                "(deleted? clear the cell to add the row as a new event)")])
                 continue
             article = articles.get(event.article_id)
         else:
             aid = as_int(raw_article)
             if _empty(raw_article):
-                report.problems.append(RowProblem(n, "article_id", "a new row needs the id of its article"))
+                report.add_problems([RowProblem(n, "article_id", "a new row needs the id of its article")])
                 continue
             if not isinstance(aid, int) or aid not in articles:
-                report.problems.append(RowProblem(n, "article_id", f"no article with id '{raw_article}'"))
+                report.add_problems([RowProblem(n, "article_id", f"no article with id '{raw_article}'")])
                 continue
             article = articles[aid]
-        op = checker.check(n, row, event, article, report.problems)
+        op = checker.check(n, row, event, article, report.add_problems)
         if op is not None:
             ops.append(op)
     return ops
@@ -380,43 +380,69 @@ def _apply(repo: Any, ops: list[_Op], report: WorkbookImportReport) -> None:
 def import_workbook(repo: Any, path: str | Path, validate: Optional[Validator] = None,
                     progress: ProgressFn = no_progress, cancelled: CancelFn = never_cancel) -> WorkbookImportReport:
     """Take back an exported workbook's Events sheet, or an exported Events CSV (see the module
-    docstring)."""
+    docstring). A workbook is checked against the bounds first (storage.workbook_file)."""
     path = Path(path)
     if path.suffix.lower() == ".csv":
         from storage.events_csv import csv_rows
 
-        with csv_rows(path) as rows:
-            return _import_rows(repo, path, rows, 0, validate, progress, cancelled)
-    wb, ws = _open_events(path)
+        try:
+            with csv_rows(path) as rows:
+                return _import_rows(repo, path, rows, 0, None, validate, progress, cancelled)
+        except (UnicodeDecodeError, csv.Error) as exc:
+            raise WorkbookError(f"{path.name}: not a readable CSV export ({exc})") from exc
+    has_formulas = check_bounds(path)
+    wb, ws = open_events(path)
+    formulas = open_events(path, data_only=False) if has_formulas else None
     try:
+        if (ws.max_row or 0) > MAX_ROWS + 1:
+            raise WorkbookError(f"{path.name}: the Events sheet has {ws.max_row - 1:,} rows, more than the "
+                                f"{MAX_ROWS:,} a workbook may have")
+        first = list(next(ws.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1), None) or ())
+        while first and first[-1] in (None, ""):
+            first.pop()  # read-only rows are padded to max_col
+        if len(first) > MAX_COLUMNS:
+            raise WorkbookError(f"{path.name}: the Events sheet has more than {MAX_COLUMNS:,} columns")
+        width = max(1, len(first))
+        rows = ws.iter_rows(values_only=True, max_col=width)
+        cells = formulas[1].iter_rows(min_row=2, max_col=width) if formulas else None
         total = max(0, (ws.max_row or 1) - 1)
-        rows = ws.iter_rows(values_only=True)
-        return _import_rows(repo, path, rows, total, validate, progress, cancelled)
+        return _import_rows(repo, path, rows, total, cells, validate, progress, cancelled)
     finally:
         wb.close()
+        if formulas:
+            formulas[0].close()
 
 
-def _import_rows(repo: Any, path: Path, rows: Iterator[tuple[Any, ...]], total: int, validate: Optional[Validator],
-                 progress: ProgressFn, cancelled: CancelFn) -> WorkbookImportReport:
+def _import_rows(repo: Any, path: Path, rows: Iterator[tuple[Any, ...]], total: int, cells: Optional[Iterator[Any]],
+                 validate: Optional[Validator], progress: ProgressFn, cancelled: CancelFn) -> WorkbookImportReport:
+    """The rows after the header row become operations (or problems), then one transaction.
+    `cells`: the same rows with their formulas (a formula without a saved result keeps its field)."""
     report = WorkbookImportReport(path)
-    try:
-        checker = _Checker(repo, _headers(path, next(rows, None)), validate)
-        ops: list[_Op] = []
-        chunk: list[tuple[int, tuple[Any, ...]]] = []
-        for n, row in enumerate(rows, start=2):
-            if all(_empty(v) for v in row):
-                continue
-            chunk.append((n, row))
-            if len(chunk) >= CHUNK:
-                if cancelled():
-                    raise Cancelled(f"{path.name}: import cancelled; nothing changed")
-                ops.extend(_check_chunk(checker, chunk, report))
-                progress(n - 1, total, "checking rows")
-                chunk = []
-        if chunk:
+    checker = _Checker(repo, event_headers(path, next(rows, None)), validate)
+    ops: list[_Op] = []
+    chunk: list[tuple[int, tuple[Any, ...]]] = []
+    kept = 0
+    for n, row in enumerate(rows, start=2):
+        if n > MAX_ROWS + 1:
+            raise WorkbookError(f"{path.name}: the Events sheet has more than the {MAX_ROWS:,} rows "
+                                "a workbook may have; nothing was imported")
+        if cells is not None:
+            row, n_kept = formula_cells(row, next(cells, ()))
+            kept += n_kept
+        if all(_empty(v) for v in row):
+            continue
+        chunk.append((n, row))
+        if len(chunk) >= CHUNK:
+            if cancelled():
+                raise Cancelled(f"{path.name}: import cancelled; nothing changed")
             ops.extend(_check_chunk(checker, chunk, report))
-    except (UnicodeDecodeError, csv.Error) as exc:
-        raise WorkbookError(f"{path.name}: not a readable CSV export ({exc})") from exc
+            progress(n - 1, total, "checking rows")
+            chunk = []
+    if chunk:
+        ops.extend(_check_chunk(checker, chunk, report))
+    if kept:
+        report.notes.append(f"{kept} formula cell{'s' if kept != 1 else ''} without a saved result (the file "
+                            "was never recalculated) left their fields as they were")
     _apply(repo, ops, report)
     progress(total, total, "done")
     return report
@@ -431,7 +457,7 @@ def import_workbook_path(repo: Any, path: str | Path,
         report = import_workbook(repo, path, validate)
     except WorkbookError as exc:
         return 0, 0, [str(exc).removeprefix(f"{path.name}: ")]
-    return report.created, report.updated, [str(p) for p in report.problems] + report.notes
+    return report.created, report.updated, report.problem_lines() + report.notes
 
 
 __all__ = ["RowProblem", "WorkbookError", "WorkbookImportReport", "import_workbook", "import_workbook_path"]

@@ -38,14 +38,27 @@ def default_workspace_path() -> Path:
     return data_dir() / "workspace.sqlite"
 
 
-def open_workspace(path: Optional[str | Path] = None) -> Repository:
+def open_workspace(path: Optional[str | Path] = None, create: bool = True) -> Repository:
     """Open (creating if needed) a workspace: a file path, or a postgresql:// URL (never taken
     for a path; the database must exist, its tables are created). The default one is filled
-    with the sample articles the first time it is created, so a new user has something to code."""
+    with the sample articles the first time it is created, so a new user has something to code.
+
+    Only the default workspace is created with its folder: a path given whose folder does not
+    exist is a typing mistake, and so is a missing file when `create` is False (commands that
+    only read must not answer about a new empty workspace)."""
     if is_url(path):
         return Repository(str(path))
     target = Path(path).expanduser() if path else default_workspace_path()
     is_default = path is None
+    if not is_default:
+        from storage.db import WorkspaceError
+
+        if not target.parent.is_dir():
+            raise WorkspaceError(f"{target}: the folder {target.parent} does not exist", path=target,
+                                 problem="the folder does not exist")
+        if not create and not target.exists():
+            raise WorkspaceError(f"{target}: no workspace there (check the path; this command does not "
+                                 "create one)", path=target, problem="no workspace there")
     fresh = not target.exists() or target.stat().st_size == 0
     repo = Repository(target)
     if is_default and fresh and SAMPLES_FILE.is_file():

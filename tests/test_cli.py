@@ -50,6 +50,9 @@ def test_nothing_imported_is_a_failure(tmp_path: Path, capsys: pytest.CaptureFix
 
 def test_unknown_export_format_and_model(db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = db_url
+    from storage.repository import Repository
+
+    Repository(db).close()  # export and suggest refuse a workspace that does not exist
     code, _, err = run(capsys, "export", str(tmp_path / "out.pdf"), "--db", db)
     assert code == 2 and "unknown export format 'pdf'" in err
     code, _, err = run(capsys, "suggest", "--db", db, "--model", "no_such_pipeline", "--all")

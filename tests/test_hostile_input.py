@@ -13,6 +13,12 @@ The corpus (no README inside it: a .md file there would be imported as an articl
                                     broken JSON, JSON nested 5,000 deep; two valid lines
   no_text_column.csv, nul_byte.csv, ragged_rows.csv   CSV without text column, with a NUL, ragged
   valid_control.txt                 a good article: the rest of the import goes on
+  (made by tests/data/make_hostile.py)
+  million_rows.xlsx, giant_cell.xlsx   a 65 KB workbook of 1,000,000 rows; a 600 KB one holding a
+                                    600 MB cell
+  formula_no_result.xlsx            a v1 event's notes as a formula never calculated
+  stray_byte.jsonl, cyrillic_stray_byte.jsonl   UTF-8 with one byte that is not
+  odd_line_ends.txt                 CR LF, lone CR, emoji and combining marks
 Made at test time: the 50 MB article, HTML nested 10,000 deep, odd file names (space, unicode,
 newline, leading dash, quotes), a FIFO, a broken symlink, a folder named .txt, workbooks with
 the wrong sheets.

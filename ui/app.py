@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import logging
-import shutil
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
@@ -85,7 +84,7 @@ def explain_workspace_error(exc: "WorkspaceError", db: Optional[str],
                             parent: Optional[QWidget] = None) -> Optional["Repository"]:
     """Tell the user why the workspace cannot be opened, offering to open a copy of its latest
     backup: that Repository, or None."""
-    from storage.db import WorkspaceError, latest_backup
+    from storage.db import WorkspaceError, latest_backup, restored_copy
     from storage.workspace import default_workspace_path, open_workspace
 
     path = Path(db).expanduser() if db else default_workspace_path()
@@ -99,17 +98,15 @@ def explain_workspace_error(exc: "WorkspaceError", db: Optional[str],
         box.setStandardButtons(QMessageBox.StandardButton.Close)
         box.exec()
         return None
-    restored = path.with_name(f"{path.stem}.restored{path.suffix}")
-    box.setInformativeText(f"A backup exists: {backup.name}\nOpen a copy of it ({restored.name})? "
-                           "The damaged file is left untouched.")
+    box.setInformativeText(f"A backup exists: {backup.name}\nOpen a copy of it ({path.stem}.restored...)? "
+                           "The damaged file and earlier restored copies are left untouched.")
     use = box.addButton("Open the backup", QMessageBox.ButtonRole.AcceptRole)
     box.addButton(QMessageBox.StandardButton.Close)
     box.exec()
     if box.clickedButton() is not use:
         return None
     try:
-        shutil.copy2(backup, restored)
-        return open_workspace(restored)
+        return open_workspace(restored_copy(backup, path))
     except (OSError, WorkspaceError) as exc2:
         QMessageBox.critical(parent, "The backup cannot be opened either", str(exc2))
         return None

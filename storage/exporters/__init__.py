@@ -16,6 +16,7 @@ from storage.exporters.rows import (
     iter_events, load_articles, parse_day,
 )
 from storage.progress import CancelFn, Cancelled, ProgressFn, never_cancel, no_progress
+from storage.scratch import openpyxl_temp_files_in, scratch_folder
 
 # event_hook(values, article) -> (values with derived fields, problems); see coding.dataset.
 EventHook = Callable[[dict[str, Any], Any], tuple[dict[str, Any], list[str]]]
@@ -76,7 +77,7 @@ class ExportSummary:
             if c.cut:
                 why.append(f"{c.cut} cut to {EXCEL_MAX_CHARS:,} characters")
             if c.removed:
-                why.append(f"{c.removed} had characters Excel cannot hold removed")
+                why.append(f"{c.removed} had characters Excel cannot hold removed (in article text: replaced by U+FFFD)")
             if self.fmt == "csv" and c.formula_text:
                 why.append(f"{c.formula_text} formula-like prefixed with '")
             parts.append(f"{c.changed} cell{'s' if c.changed != 1 else ''} changed: " + ", ".join(why))
@@ -123,7 +124,8 @@ class Prepared:
         # Core columns already come typed from the database; only values whose codebook type
         # differs from their column's, that live in `extra`, or that a hook made, are converted.
         convert = [(i, cell_converter(f)) for i, f in enumerate(fields)
-                   if self.hook is not None or CORE_KINDS.get(f.name) != f.kind or f.multiple or f.labelled]
+                   if self.hook is not None or CORE_KINDS.get(f.name) != f.kind or f.multiple or f.labelled
+                   or f.kind == "number"]  # NaN and infinities become empty
         counts = self.article_counts
         for chunk in iter_events(engine, self.flt, cancelled):
             articles = load_articles(engine, {r.article_id for r in chunk}) if self.hook else {}
@@ -190,12 +192,6 @@ def meta_cells(row: EventRow) -> list[Any]:
             " ".join(rec.sources) or None, f"{rec.codebook_name}/{rec.codebook_version}", row.valid, row.problems]
 
 
-def temp_path(out: Path) -> Path:
-    """Written beside the target then renamed, so a failed or cancelled export leaves no
-    half file and never clobbers the previous export."""
-    return out.with_name(f".{out.name}.{os.getpid()}.part")
-
-
 def finish(tmp: Path, out: Path, cancelled: CancelFn) -> None:
     if cancelled():
         tmp.unlink(missing_ok=True)
@@ -214,19 +210,20 @@ def export_dataset(repo: Any, out_path: str | Path, fmt: str, options: Optional[
     if fmt == "jsonl":
         return _export_jsonl(repo, out, options, progress)
     prepared = prepare(repo, out, fmt, options)
-    tmp = temp_path(out)
-    try:
+    # Written in a private folder beside the target then renamed, so a failed or cancelled
+    # export leaves no half file and never clobbers the previous export (see storage.scratch).
+    with scratch_folder(out) as folder:
+        tmp = folder / "export.part"
         if fmt == "xlsx":
             from storage.exporters.xlsx import write_xlsx
 
-            write_xlsx(prepared, tmp, progress, cancelled)
+            with openpyxl_temp_files_in(folder):
+                write_xlsx(prepared, tmp, progress, cancelled)
         else:
             from storage.exporters.csv_export import write_csv
 
             write_csv(prepared, tmp, options.csv_quote_formulas, progress, cancelled)
         finish(tmp, out, cancelled)
-    finally:
-        tmp.unlink(missing_ok=True)
     return prepared.summary
 
 

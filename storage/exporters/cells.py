@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +15,7 @@ EXCEL_MAX_CHARS = 32_767
 # What spreadsheet apps may take for the start of a formula (OWASP "CSV injection" list).
 FORMULA_START = frozenset("=+-@\t\r")
 _ERROR_CODES = frozenset(ERROR_CODES)
+_CRLF = re.compile("\r\n")
 
 
 @dataclass
@@ -67,10 +69,35 @@ def workbook_text(value: str) -> str:
     return clean_text(value, CellCounts())
 
 
+def sheet_text(text: str, counts: CellCounts) -> tuple[str, list[int]]:
+    """An article's text as every workbook reader gets it back, and where it lost characters.
+
+    XML turns CR LF and a lone CR into LF on reading (Excel, LibreOffice and openpyxl alike),
+    so the text is written with LF line ends and the Entities offsets are shifted to match.
+    Characters a workbook cannot hold are replaced one for one (U+FFFD), never removed, so
+    that no offset moves. Returns the text and the positions of the CRs dropped from CR LF."""
+    dropped: list[int] = []
+    if "\r" in text:
+        dropped = [m.start() for m in _CRLF.finditer(text)]
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if ILLEGAL_CHARACTERS_RE.search(text):
+        text = ILLEGAL_CHARACTERS_RE.sub("\ufffd", text)
+        counts.removed += 1
+        counts.changed += 1
+    return text, dropped
+
+
+def sheet_offset(offset: int, dropped: list[int]) -> int:
+    """An offset into the original text as an offset into sheet_text's text."""
+    return offset - bisect_left(dropped, offset) if dropped else offset
+
+
 def xlsx_value(ws: Any, value: Any, counts: CellCounts) -> Any:
     """A value ready for a write-only worksheet row. Text is cleaned and cut; text that
     openpyxl would turn into a formula ('=...') or an error ('#N/A') becomes an explicit
     string cell, so the file holds the text and Excel never evaluates it."""
+    if value.__class__ is bytes:
+        value = blob_text(value)  # a BLOB where text belongs (a workspace edited by another tool)
     if value.__class__ is not str:
         return value
     if not value:
@@ -94,8 +121,13 @@ def xlsx_row(ws: Any, values: list[Any], counts: CellCounts) -> list[Any]:
     """xlsx_value over a row, with the common case (short plain text, numbers) inline:
     this runs for every cell of a 100k-row export."""
     return [xlsx_value(ws, v, counts)
-            if v.__class__ is str and (not v or v[0] in _CARE_START or len(v) > _SHORT or _illegal(v)) else v
+            if (v.__class__ is str and (not v or v[0] in _CARE_START or len(v) > _SHORT or _illegal(v)))
+            or v.__class__ is bytes else v
             for v in values]
+
+
+def blob_text(value: bytes) -> str:
+    return value.decode("utf-8", errors="replace")
 
 
 def text_cell(ws: Any, value: str) -> Any:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from storage.exporters import Prepared, meta_cells
-from storage.exporters.cells import CellCounts, csv_text
+from storage.exporters.cells import CellCounts, blob_text, csv_text
 from storage.exporters.rows import count_events
 from storage.progress import CancelFn, ProgressFn
 
@@ -28,6 +28,8 @@ def csv_cell(value: Any, counts: CellCounts, quote_formulas: bool) -> Any:
     cls = value.__class__
     if cls is str:
         return csv_text(value, counts, quote_formulas)
+    if cls is bytes:
+        return csv_text(blob_text(value), counts, quote_formulas)
     if cls is bool:
         return "TRUE" if value else "FALSE"  # read as logical by R and as bool by pandas
     if isinstance(value, (dt.date, dt.datetime)):

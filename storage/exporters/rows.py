@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Optional, Sequence
 
-from sqlalchemy import String, and_, func, select, true, type_coerce
+from sqlalchemy import String, and_, case, func, literal, not_, select, true, type_coerce
 
 from storage.db import read_session
 from storage.models import CORE_EVENT_FIELDS, Article, Event, Evidence
@@ -87,10 +88,30 @@ def event_codebooks(engine: Any, flt: EventFilter) -> list[tuple[str, str]]:
 
 
 def extra_keys(engine: Any, flt: EventFilter) -> list[str]:
-    keys = func.json_each(_EV.extra).table_valued("key")
+    # SQLite's json_each fails the whole query on one value that is not a JSON object (a
+    # hand-edited workspace, NaN written by an old version): those few are read in Python.
+    valid = and_(func.json_valid(_EV.extra) == 1, func.json_type(_EV.extra) == "object")
+    safe = case((valid, _EV.extra), else_=literal("{}"))
+    keys = func.json_each(safe).table_valued("key")
     stmt = select(keys.c.key).select_from(_JOIN.join(keys, true())).where(flt.where()).distinct()
+    odd = select(type_coerce(_EV.extra, String)).select_from(_JOIN).where(flt.where(), not_(valid))
     with engine.connect() as conn:
-        return sorted(str(k) for k in conn.execute(stmt).scalars().all())
+        found = {str(k) for k in conn.execute(stmt).scalars().all()}
+        for text in conn.execute(odd).scalars():
+            found.update(str(k) for k in extra_values(text))
+    return sorted(found)
+
+
+def extra_values(text: Any) -> dict[str, Any]:
+    """An event's extra fields from their stored JSON text: {} for anything but an object,
+    NaN and infinities as empty (no export format can hold them)."""
+    if not text or text == "{}":
+        return {}
+    try:
+        value = json.loads(text, parse_constant=lambda _c: None)
+    except (ValueError, TypeError, RecursionError):
+        return {}
+    return value if isinstance(value, dict) else {}
 
 
 def event_article_ids(engine: Any, flt: EventFilter) -> set[int]:
@@ -154,7 +175,7 @@ def iter_events(engine: Any, flt: EventFilter, cancelled: Callable[[], bool],
             for r in rows:
                 values = dict(zip(CORE_EVENT_FIELDS, r[9:9 + n_core]))
                 if r[8] and r[8] != "{}":
-                    values.update(json.loads(r[8]))
+                    values.update(extra_values(r[8]))
                 rec = EventRecord(r[0], r[1], r[2], r[3] or "", r[4] or "", r[5], r[6], r[7], values,
                                   gold=bool(r[9 + n_core]))
                 if rec.gold and r[10 + n_core] and r[10 + n_core] != "[]":
@@ -213,7 +234,17 @@ def article_ids(engine: Any, flt: EventFilter, with_events: Optional[set[int]] =
 # ---- typed values -------------------------------------------------------------------------
 # Strict converters (storage.values) raise ValueError (re-import reports it); the lenient ones
 # used on export keep a value they cannot convert as it is (the problems column says what is wrong).
-as_date, as_int, as_number = lenient(to_date), lenient(to_int), lenient(to_number)
+as_date, as_int = lenient(to_date), lenient(to_int)
+_as_number = lenient(to_number)
+
+
+def as_number(v: Any) -> Any:
+    """A number for export; NaN and infinities (a damaged workspace) are empty: no format holds them."""
+    if v.__class__ is float:
+        return v if math.isfinite(v) else None
+    if isinstance(v, str) and v.strip().lower().lstrip("+-") in ("nan", "inf", "infinity"):
+        return None
+    return _as_number(v)
 
 
 def as_text(v: Any) -> Any:

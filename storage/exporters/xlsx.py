@@ -10,10 +10,12 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from storage.exporters import EventRow, Prepared, meta_cells
-from storage.exporters.cells import CellCounts, xlsx_row
+from storage.exporters.cells import (
+    EXCEL_MAX_CHARS, CellCounts, cut_to_excel, sheet_offset, sheet_text, text_cell, workbook_text, xlsx_row,
+)
 from storage.exporters.columns import FieldColumn, definition_columns
 from storage.exporters.rows import article_ids
 from storage.models import Article, EntitySpan
@@ -49,7 +51,8 @@ def start_sheet(ws: Any, headers: Sequence[str], sample: Iterable[Sequence[Any]]
     ws.freeze_panes = "A2"
     cells = []
     for h in headers:
-        c = WriteOnlyCell(ws, value=h)
+        # Header names come from codebooks and extra-field keys: untrusted text, never a formula.
+        c = text_cell(ws, workbook_text(h)) if isinstance(h, str) else WriteOnlyCell(ws, value=h)
         c.font, c.fill, c.alignment = HEADER_FONT, HEADER_FILL, HEADER_ALIGN
         cells.append(c)
     ws.append(cells)
@@ -69,10 +72,12 @@ def write_lists(wb: Workbook, fields: Sequence[FieldColumn]) -> dict[str, str]:
     vocabularies = [(f.name, f.vocabulary()) for f in fields if f.vocabulary()]
     ws = wb.create_sheet("Lists")
     ws.sheet_state = "hidden"
-    ws.append([name for name, _ in vocabularies])
+    # Names and choices are codebook data: written through the same rules as any cell.
+    counts = CellCounts()
+    ws.append([text_cell(ws, workbook_text(name)) for name, _ in vocabularies])
     depth = max((len(v) for _, v in vocabularies), default=0)
     for i in range(depth):
-        ws.append([v[i] if i < len(v) else None for _, v in vocabularies])
+        ws.append(xlsx_row(ws, [v[i] if i < len(v) else None for _, v in vocabularies], counts))
     return {name: f"Lists!${get_column_letter(i)}$2:${get_column_letter(i)}${len(v) + 1}"
             for i, (name, v) in enumerate(vocabularies, 1)}
 
@@ -130,7 +135,7 @@ def write_articles_and_entities(prepared: Prepared, ws_a: Any, ws_e: Any, counts
     a, s = Article.__table__.c, EntitySpan.__table__.c
     start_sheet(ws_a, ARTICLE_HEADERS)
     start_sheet(ws_e, ENTITY_HEADERS)
-    n_articles = n_spans = 0
+    n_articles = n_spans = beyond = 0
     n_events = prepared.article_counts
     for ids in article_ids(engine, prepared.flt, set(n_events)):
         if cancelled():
@@ -139,19 +144,29 @@ def write_articles_and_entities(prepared: Prepared, ws_a: Any, ws_e: Any, counts
             arts = conn.execute(select(a.id, a.title, a.source, a.url, a.published, a.status, a.language,
                                        a.imported_at, a.text).where(a.id.in_(ids)).order_by(a.id)).all()
             spans = conn.execute(
-                select(s.article_id, s.start, s.end, func.substr(a.text, s.start + 1, s.end - s.start),
-                       s.label, s.origin, s.state, s.coder, s.model_name)
-                .select_from(EntitySpan.__table__.join(Article.__table__, a.id == s.article_id))
+                select(s.article_id, s.start, s.end, s.label, s.origin, s.state, s.coder, s.model_name)
                 .where(s.article_id.in_(ids)).order_by(s.article_id, s.start, s.end)).all()
+        # Offsets point into the text as this sheet writes it (see sheet_text).
+        written: dict[int, tuple[str, list[int], int]] = {}
         for r in arts:
-            row = [r[0], r[1], r[2], r[3], r[4], r[5], r[6], _naive(r[7]), n_events.get(r[0], 0), r[8]]
+            text, dropped = sheet_text(r[8] or "", counts)
+            written[r[0]] = (text, dropped, len(cut_to_excel(text)))
+            row = [r[0], r[1], r[2], r[3], r[4], r[5], r[6], _naive(r[7]), n_events.get(r[0], 0), text]
             ws_a.append(xlsx_row(ws_a, row, counts))
         for r in spans:
-            ws_e.append(xlsx_row(ws_e, list(r), counts))
+            text, dropped, held = written[r[0]]
+            start, end = sheet_offset(r[1], dropped), sheet_offset(r[2], dropped)
+            if end > held:
+                beyond += 1
+            ws_e.append(xlsx_row(ws_e, [r[0], start, end, text[start:end], *r[3:]], counts))
         n_articles += len(arts)
         n_spans += len(spans)
         progress(n_articles, 0, "articles")
     prepared.summary.entities = n_spans
+    if beyond:
+        prepared.summary.notes.append(
+            f"{beyond} entit{'y lies' if beyond == 1 else 'ies lie'} past the {EXCEL_MAX_CHARS:,} characters of "
+            "its article an Excel cell holds (the JSONL export has every text whole)")
     end_sheet(ws_a, len(ARTICLE_HEADERS), n_articles)
     end_sheet(ws_e, len(ENTITY_HEADERS), n_spans)
 
@@ -163,6 +178,8 @@ def write_xlsx(prepared: Prepared, path: Path, progress: ProgressFn, cancelled: 
     counts = prepared.summary.cells
     total = count_events(prepared.repo.engine, prepared.flt)
     wb = Workbook(write_only=True)
+    # The file holds no formula: nothing to recalculate, so do not ask Excel to on opening.
+    wb.calculation.fullCalcOnLoad = False
     ws = wb.create_sheet("Events")
     ws_a, ws_e, ws_c = wb.create_sheet("Articles"), wb.create_sheet("Entities"), wb.create_sheet("Codebook")
     ranges = write_lists(wb, layout.fields)

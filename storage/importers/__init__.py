@@ -22,7 +22,7 @@ from typing import IO, Any, Callable, Generator, Iterable, Iterator, Mapping, Op
 from sqlalchemy.exc import SQLAlchemyError
 
 from storage.db import write_session
-from storage.importers.decode import FileProblem, count_lines, open_text
+from storage.importers.decode import FileProblem, count_lines, open_text, stray_bytes
 from storage.importers.records import ArticleRecord
 from storage.importers.store import StoreResult, article_writer, store_records, store_workspace_record
 from storage.progress import CancelFn, ProgressFn, never_cancel, no_progress
@@ -101,12 +101,21 @@ def collect_files(paths: Iterable[Union[str, Path]]) -> tuple[list[Path], list[I
     for raw in paths:
         path = Path(raw).expanduser()
         if path.is_dir():
+            root = path.resolve()
             for folder, dirs, names in os.walk(path, onerror=lambda e: failures.append(
                     ImportFailure(str(e.filename), f"cannot read folder ({e.strerror})"))):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(names):
-                    if not name.startswith("."):
-                        add(Path(folder) / name)
+                    if name.startswith("."):
+                        continue
+                    p = Path(folder) / name
+                    # A link inside an imported folder may point anywhere (~/.ssh, /etc):
+                    # only what lies inside the folder is the folder's content.
+                    if p.is_symlink() and not p.resolve().is_relative_to(root):
+                        failures.append(ImportFailure(str(p), "a link to a file outside the imported folder; "
+                                                              "not followed (import that file by its own path)"))
+                        continue
+                    add(p)
         elif path.exists() or path.is_symlink():
             add(path)
         else:
@@ -136,6 +145,14 @@ def _items(path: Path, stream: IO[str], encoding: str) -> Iterator[tuple[int, An
         # Nothing was read through the text layer yet: its buffer is at the first line.
         return iter_jsonl_bytes(stream.buffer)  # type: ignore[attr-defined]
     return iter_jsonl(stream)
+
+
+def _has_stray_bytes(record: ArticleRecord) -> bool:
+    """A line read through surrogate escapes (see decode.open_text) that held a bad byte."""
+    fields = [record.text, record.title, record.source, record.url]
+    if record.meta:
+        fields += [str(v) for item in record.meta.items() for v in item]
+    return any(stray_bytes(v) for v in fields if v)
 
 
 def _read_single(path: Path) -> ArticleRecord:
@@ -263,6 +280,8 @@ class _Importer:
         chars = bad = line_no = 0
         try:
             for line_no, item in _items(path, stream, encoding):
+                if isinstance(item, ArticleRecord) and _has_stray_bytes(item):
+                    item = "bytes that are not UTF-8 in this line; line skipped"
                 if isinstance(item, ArticleRecord):
                     batch.append(item)
                     chars += len(item.text)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import re
 from pathlib import Path
 from typing import IO
 
@@ -60,10 +61,42 @@ def detect_encoding(head: bytes, complete: bool) -> tuple[str, int]:
         return "utf-8", 0
     except UnicodeDecodeError:
         pass
+    if mostly_utf8(head):
+        # UTF-8 with a stray byte: decoding it all as a code page would garble every line;
+        # the readers report the line with the bad byte instead.
+        return "utf-8", 0
     encoding = guess_encoding(head)
     if encoding is None:
         raise FileProblem("binary file, not text")
     return encoding, 0
+
+
+_STRAY = re.compile("[\udc80-\udcff]")
+
+
+def mostly_utf8(data: bytes) -> bool:
+    """UTF-8 with a few bytes that are not: more valid multibyte characters than bad bytes.
+    A legacy code page's accented letters are (almost) never valid UTF-8 sequences, so a file
+    in one has no valid multibyte character, while a UTF-8 file keeps all of its own."""
+    text = data.decode("utf-8", errors="surrogateescape")
+    stray = len(_STRAY.findall(text))
+    multibyte = sum(1 for ch in text if ord(ch) > 127) - stray
+    return 0 < stray < multibyte
+
+
+def stray_bytes(text: str) -> int:
+    """How many undecodable bytes (surrogate escapes) a decoded text holds."""
+    return len(_STRAY.findall(text))
+
+
+def without_stray_bytes(text: str) -> str:
+    return _STRAY.sub("\ufffd", text)
+
+
+def file_name(path: Path) -> str:
+    """A file's name as text every format can hold: bytes of a name that is not UTF-8 (which
+    Python keeps as lone surrogates) become U+FFFD."""
+    return without_stray_bytes(path.name)
 
 
 # Code pages rarely met in news files today; on a few lines charset-normalizer often ranks them
@@ -123,21 +156,31 @@ def read_text(path: Path) -> str:
                                      complete=len(data) <= SNIFF_BYTES * 4)
     try:
         text = data[skip:].decode(encoding)
-    except (UnicodeDecodeError, LookupError):
-        # Only the head was sniffed; a large file may change its mind further on.
-        fallback = guess_encoding(data) if not skip else None
-        if fallback is None:
-            raise FileProblem("binary file, not text") from None
-        try:
-            text = data.decode(fallback)
-        except UnicodeDecodeError:
-            raise FileProblem("binary file, not text") from None
+    except UnicodeDecodeError:
+        if encoding != "utf-8" or not mostly_utf8(data):
+            text = _fallback(data, skip)
+        else:
+            # One bad byte costs one character (U+FFFD), not the meaning of the whole file.
+            text = data[skip:].decode("utf-8", errors="replace")
+    except LookupError:
+        text = _fallback(data, skip)
     del data
     if not text.strip():
         raise FileProblem("empty file")
     if _looks_binary(text):
         raise FileProblem("binary file, not text")
     return text
+
+
+def _fallback(data: bytes, skip: int) -> str:
+    """Only the head was sniffed; a large file may change its mind further on."""
+    fallback = guess_encoding(data) if not skip else None
+    if fallback is None:
+        raise FileProblem("binary file, not text")
+    try:
+        return data.decode(fallback)
+    except UnicodeDecodeError:
+        raise FileProblem("binary file, not text") from None
 
 
 def open_text(path: Path) -> tuple[IO[str], str]:
@@ -156,7 +199,10 @@ def open_text(path: Path) -> tuple[IO[str], str]:
         complete = len(head) < SNIFF_BYTES
         encoding, skip = detect_encoding(head, complete=complete)
         fh.seek(skip)
-        stream = io.TextIOWrapper(fh, encoding=encoding, errors="strict", newline="")
+        # UTF-8 bytes that are not UTF-8 come through as surrogate escapes, so the reader can
+        # report the one line that holds them and go on (see stray_bytes).
+        errors = "surrogateescape" if encoding == "utf-8" else "strict"
+        stream = io.TextIOWrapper(fh, encoding=encoding, errors=errors, newline="")
     except BaseException:
         fh.close()
         raise

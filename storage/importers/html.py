@@ -9,7 +9,7 @@ from typing import Any, Optional
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from storage.importers.decode import FileProblem, read_text
+from storage.importers.decode import FileProblem, file_name, read_text
 from storage.importers.records import ArticleRecord, apply_published
 
 # Never visible, or not text: their content is dropped whole.
@@ -30,6 +30,18 @@ _PUBLISHED_KEYS = (
     "dc.date.issued", "dcterms.created", "dcterms.issued", "sailthru.date", "parsely-pub-date",
 )
 _HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
+# The HTML parser's time grows with the square of the nesting depth (200,000 nested divs took
+# minutes); real pages nest a few hundred deep at most.
+MAX_NESTING = 5_000
+# "<div/>" opens a div in HTML (the slash is ignored), so a tag's name is all that counts.
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)")
+# Elements that never nest (void) or whose end tag is optional (the parser closes them): they
+# would make the count drift on valid pages.
+_NO_DEPTH = frozenset({
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",
+    "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "rb", "rt", "rp", "tbody", "thead",
+    "tfoot", "colgroup", "caption", "html", "head", "body",
+})
 _BREAK = "\n"
 
 
@@ -102,7 +114,29 @@ def _first_text(doc: LexborHTMLParser, selector: str) -> str:
     return " ".join(node.text(separator=" ").split()) if node is not None else ""
 
 
+def nesting_depth(markup: str, limit: int = MAX_NESTING) -> int:
+    """How deep the page's elements nest (stops counting past `limit`)."""
+    if markup.count("<") <= limit:
+        return 0  # too few tags to nest that deep: no need to count
+    depth = deepest = 0
+    for closing, name in _TAG.findall(markup):
+        if name.lower() in _NO_DEPTH:
+            continue
+        if closing:
+            depth = depth - 1 if depth else 0
+        else:
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > limit:
+                    break
+    return deepest
+
+
 def parse_html(markup: str, name: str = "") -> ArticleRecord:
+    depth = nesting_depth(markup)
+    if depth > MAX_NESTING:
+        raise FileProblem(f"elements nested more than {MAX_NESTING:,} deep; not an article page")
     doc = LexborHTMLParser(markup)
     text = visible_text(doc.body)
     if not text.strip():
@@ -124,4 +158,4 @@ def parse_html(markup: str, name: str = "") -> ArticleRecord:
 
 
 def read_html_article(path: Path) -> ArticleRecord:
-    return parse_html(read_text(path), path.name)
+    return parse_html(read_text(path), file_name(path))

@@ -30,11 +30,14 @@ def _say(obj: dict[str, Any]) -> None:
 
 
 def _watch_stdin(flag: threading.Event) -> None:
-    """Cancel on a "cancel" line, or when the app goes away (stdin closed)."""
+    """Cancel on a "cancel" line; stop at once when the app goes away (stdin closed: its
+    process ended or was killed). Each batch is saved in its own transaction, so leaving in
+    the middle of one loses that batch only, never the workspace."""
     for line in sys.stdin:
         if line.strip() == "cancel":
-            break
-    flag.set()
+            flag.set()
+            return
+    os._exit(3)  # nobody is left to read the result; the pipeline may be mid-batch for minutes
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
