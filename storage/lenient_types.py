@@ -72,6 +72,17 @@ class LenientList(_Lenient, TypeDecorator):
     want = list
 
 
+class LenientJSON(_Lenient, TypeDecorator):
+    """Any JSON value (a workspace setting): only an unreadable one reads as None."""
+
+    impl = JSON
+    cache_ok = True
+
+
+# JSON columns that hold a list, and those that hold any value; the rest hold an object.
+LIST_COLUMNS = {"aliases", "sources"}
+ANY_COLUMNS = {("setting", "value")}
+
 _subclasses: dict[type, type] = {}
 
 
@@ -114,7 +125,10 @@ def make_lenient(tables: list[Table]) -> None:
                 if isinstance(t.impl_instance, (Date, DateTime)):
                     column.type = _lenient_decorator(t)
             elif isinstance(t, JSON):
-                column.type = LenientList() if column.name == "aliases" else LenientDict()
+                if (table.name, column.name) in ANY_COLUMNS:
+                    column.type = LenientJSON()
+                else:
+                    column.type = LenientList() if column.name in LIST_COLUMNS else LenientDict()
             elif isinstance(t, DateTime):
                 column.type = LenientDateTime()
             elif isinstance(t, Date):

@@ -184,6 +184,7 @@ class _Checker:
         self.index = {h: i for i, h in enumerate(headers) if h}
         self._columns: dict[tuple[str, str], dict[str, FieldColumn]] = {}
         self.default_book = self._default_book()
+        self.cell_limit: Optional[int] = EXCEL_MAX_CHARS  # a CSV has no cell limit: None
 
     def _default_book(self) -> tuple[str, str]:
         definition = find_definition(self.stored, "acled", "1")
@@ -219,9 +220,9 @@ class _Checker:
             raw = self.cell(row, name)
             if raw is KEEP:
                 continue
-            if isinstance(raw, str) and len(raw) > EXCEL_MAX_CHARS:
+            if self.cell_limit is not None and isinstance(raw, str) and len(raw) > self.cell_limit:
                 # No spreadsheet app writes such a cell (our export cuts to the limit).
-                bad.append(RowProblem(n, name, f"{len(raw):,} characters, more than the {EXCEL_MAX_CHARS:,} "
+                bad.append(RowProblem(n, name, f"{len(raw):,} characters, more than the {self.cell_limit:,} "
                                       "a cell may hold"))
                 continue
             try:
@@ -387,7 +388,7 @@ def import_workbook(repo: Any, path: str | Path, validate: Optional[Validator] =
 
         try:
             with csv_rows(path) as rows:
-                return _import_rows(repo, path, rows, 0, None, validate, progress, cancelled)
+                return _import_rows(repo, path, rows, 0, None, validate, progress, cancelled, cell_limit=None)
         except (UnicodeDecodeError, csv.Error) as exc:
             raise WorkbookError(f"{path.name}: not a readable CSV export ({exc})") from exc
     has_formulas = check_bounds(path)
@@ -414,11 +415,13 @@ def import_workbook(repo: Any, path: str | Path, validate: Optional[Validator] =
 
 
 def _import_rows(repo: Any, path: Path, rows: Iterator[tuple[Any, ...]], total: int, cells: Optional[Iterator[Any]],
-                 validate: Optional[Validator], progress: ProgressFn, cancelled: CancelFn) -> WorkbookImportReport:
+                 validate: Optional[Validator], progress: ProgressFn, cancelled: CancelFn,
+                 cell_limit: Optional[int] = EXCEL_MAX_CHARS) -> WorkbookImportReport:
     """The rows after the header row become operations (or problems), then one transaction.
     `cells`: the same rows with their formulas (a formula without a saved result keeps its field)."""
     report = WorkbookImportReport(path)
     checker = _Checker(repo, event_headers(path, next(rows, None)), validate)
+    checker.cell_limit = cell_limit
     ops: list[_Op] = []
     chunk: list[tuple[int, tuple[Any, ...]]] = []
     kept = 0

@@ -92,7 +92,7 @@ def test_every_article_opens_and_lists(damaged: Path) -> None:
 def test_article_list_model_on_a_damaged_workspace(damaged: Path, qtmodeltester) -> None:  # type: ignore[no-untyped-def]
     from PySide6.QtCore import Qt
 
-    from ui.article_model import ArticleTableModel
+    from ui.articles.model import ArticleTableModel
 
     repo = Repository(damaged)
     try:

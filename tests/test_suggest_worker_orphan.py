@@ -25,7 +25,7 @@ def test_worker_exits_when_its_parent_is_gone(tmp_path: Path) -> None:
     repo.close()
     dispose_engine(ws)
     env = {**os.environ, "CHRONICLER_HOME": str(tmp_path / "home")}
-    proc = subprocess.Popen([sys.executable, "-m", "ui.suggest_worker", "--db", str(ws)], cwd=ROOT, env=env,
+    proc = subprocess.Popen([sys.executable, "-m", "ui.jobs.suggest_worker", "--db", str(ws)], cwd=ROOT, env=env,
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         assert proc.stdout is not None and proc.stdin is not None
@@ -37,6 +37,9 @@ def test_worker_exits_when_its_parent_is_gone(tmp_path: Path) -> None:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+        for stream in (proc.stdin, proc.stdout, proc.stderr):
+            if stream is not None and not stream.closed:
+                stream.close()
     assert code == 3
     check = Repository(ws)
     try:
