@@ -318,6 +318,18 @@ def test_export_runs_in_the_background_and_writes_the_file(qtbot, window, tmp_pa
     assert done.args[0].path == out
 
 
+def test_a_failed_export_does_not_become_the_import_dialogs_folder(qtbot, window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    imports = tmp_path / "articles"
+    imports.mkdir()
+    window.settings.last_folder = str(imports)
+    out = tmp_path / "no such folder" / "events.csv"
+    window.jobs.start_export(out, "csv")  # fails: the folder does not exist
+    qtbot.waitUntil(lambda: not window.jobs.busy(), timeout=60000)
+    assert not out.exists()
+    assert window.settings.last_folder == str(imports)  # the Import dialog still opens on the articles
+    assert window.settings.last_export_folder == str(out.parent)  # the Export dialog offers it again
+
+
 def test_activating_a_highlight_fills_the_active_event_field(qtbot, window, small_repo: Repository) -> None:  # type: ignore[no-untyped-def]
     """The window's wiring: reader.highlightActivated -> event panel's active field (+ evidence)."""
     from storage.models import EntitySpan

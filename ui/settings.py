@@ -72,6 +72,16 @@ class Settings:
     def last_folder(self, folder: str) -> None:
         self._set("files/last_folder", folder)
 
+    @property
+    def last_export_folder(self) -> str:
+        """Where the last export went: kept apart from the import folder, so the Import dialog
+        never opens on an export's folder (a failed one included)."""
+        return self._str("files/last_export_folder") or self.last_folder
+
+    @last_export_folder.setter
+    def last_export_folder(self, folder: str) -> None:
+        self._set("files/last_export_folder", folder)
+
     # ---- window layout --------------------------------------------------------------------
     def layout(self, key: str) -> Optional[QByteArray]:
         value = self.q.value(f"layout/{key}")

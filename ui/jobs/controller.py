@@ -179,7 +179,7 @@ class JobController(QObject):
     def ask_export(self) -> Optional[Job]:
         # Two small lookups on the GUI thread; stats() would count every span of the workspace.
         codebooks = sorted({cb.name for cb in self.repo.codebooks()})
-        dialog = ExportDialog(self.settings.last_folder, self.window, coders=self.repo.coders(), codebooks=codebooks)
+        dialog = ExportDialog(self.settings.last_export_folder, self.window, coders=self.repo.coders(), codebooks=codebooks)
         if dialog.exec() != ExportDialog.DialogCode.Accepted:
             return None
         out = dialog.out_path()
@@ -194,7 +194,7 @@ class JobController(QObject):
                      filters: Optional[dict[str, Any]] = None) -> Job:
         """Export in a worker; `filters` are the export's other keywords (coders, date_from,
         date_to, codebook), as the export dialog gives them."""
-        self.settings.last_folder = str(out.parent)
+        self.settings.last_export_folder = str(out.parent)
         job = self._start(f"Exporting {out.name}", export, self.repo, out, fmt, tuple(statuses), **(filters or {}))
         job.finished.connect(self._exported)
         job.stopped.connect(lambda: self.status_bar.showMessage(f"Export to {out.name} cancelled; nothing written", 10000))
