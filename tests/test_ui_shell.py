@@ -534,3 +534,12 @@ def test_a_users_mistake_is_told_and_a_bug_is_reported_with_its_traceback(qtbot,
     assert "a bug in Chronicler (KeyError)" in window.status.currentMessage()
     logged = "\n".join(r.getMessage() for r in caplog.records)
     assert "Traceback" in logged and "in buggy" in logged
+
+
+def test_training_from_the_window_refuses_politely_with_too_few_coded_articles(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    """Article > Train: the child process says why it will not train (no coded highlights yet)."""
+    action = next(a for a in window.menus[2].actions() if a.text().startswith("Train the suggestion model"))
+    action.trigger()
+    qtbot.waitUntil(lambda: not window.jobs.busy(), timeout=120_000)
+    message = window.status.currentMessage()
+    assert message.startswith("Training the model failed:") and "bug" not in message, message

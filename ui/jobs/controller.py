@@ -23,6 +23,7 @@ from ui.undo import WorkspaceSignals
 
 log = logging.getLogger(__name__)
 SUGGEST_WORKER = "ui.jobs.suggest_worker"
+TRAIN_WORKER = "ui.jobs.train_worker"
 IMPORT_FILTERS = "Articles (*.txt *.html *.htm *.csv *.jsonl *.json *.xlsx *.md);;All files (*)"
 
 
@@ -36,6 +37,7 @@ class JobController(QObject):
     messages go to the status bar the window hands in."""
 
     importFinished = Signal(object)  # the ImportReport
+    trainFinished = Signal(object)  # the worker's result: summary, name
     suggestProgress = Signal()  # some articles got suggestions (the open one may be among them)
     exportFinished = Signal(object)  # the ExportSummary
 
@@ -174,6 +176,26 @@ class JobController(QObject):
     def _suggest_ended(self, message: str) -> None:
         self.status_bar.showMessage(message, 10000)
         self.signals.articlesChanged.emit()
+
+    # ---- training ---------------------------------------------------------------------------
+    def start_train(self) -> Optional[ProcessJob]:
+        """Train a spaCy NER from this workspace's coded highlights in a child process (training
+        holds the GIL); the new pipeline becomes the suggestion model when it is saved."""
+        job = ProcessJob(TRAIN_WORKER, ["--db", str(self.repo.target)], name="Training the model")
+        self._track(job, "Training the model")
+        job.finished.connect(self._trained)
+        job.stopped.connect(lambda: self.status_bar.showMessage("Training stopped; nothing saved", 10000))
+        return job.start()
+
+    def _trained(self, result: dict[str, Any]) -> None:
+        if result.get("cancelled"):
+            self.status_bar.showMessage("Training stopped; nothing saved", 10000)
+            return
+        self.settings.model_name = str(result.get("name") or "")
+        self.status_bar.showMessage(f"Trained '{result.get('name')}': new suggestions use it", 15000)
+        self.trainFinished.emit(result)
+        if self.show_dialogs:
+            self._show(JobSummaryDialog("Training finished", str(result.get("summary", "")), (), self.window))
 
     # ---- export ---------------------------------------------------------------------------
     def ask_export(self) -> Optional[Job]:

@@ -83,6 +83,9 @@ def build_menus(shell: ShellMenus, owner: QWidget, parts: MenuParts) -> tuple[QA
     article_menu.addSeparator()
     article_menu.addAction(window_action(owner, "Suggest highlights for articles without them", "",
                                        lambda: jobs.start_suggest(None)))
+    article_menu.addAction(window_action(owner, "Train the suggestion model from this workspace", "", jobs.start_train,
+                                         "Teach spaCy's NER the highlights coders accepted and added here; "
+                                         "new suggestions then use it (scores before and after in the summary)"))
 
     entities_menu.addActions(parts.reader_actions)
     events_menu.addActions(parts.event_actions)
