@@ -41,7 +41,7 @@ def match_keys(codebook: Codebook) -> MatchKeys:
     by_type: dict[str, list[str]] = {}
     for f in codebook.fields:
         by_type.setdefault(f.type, []).append(f.name)
-    none: list[Optional[str]] = [None]
+    none: list[Optional[str]] = [None]  # no such field
     precisions = {f.precision_field for f in codebook.fields if f.precision_field}
     if codebook.field("event_type") is not None:
         kind: Optional[str] = "event_type"
