@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections import Counter
+from collections import defaultdict
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
@@ -59,7 +59,7 @@ def english_admin1(code: str, local: str, aliases: Iterable[str], town_stem: str
     # An alias formed the English way ("Aleppo Governorate") counts 1, a bare one half (bare
     # aliases are often other languages' forms: Rangoon, Lwes); the local name counts 1, and wins
     # a tie only against bare aliases.
-    votes: Counter[str] = Counter()
+    votes: defaultdict[str, float] = defaultdict(float)  # half votes: not a Counter (int counts)
     english: set[str] = set()
     for alias in aliases:
         plain = ascii_name(alias)

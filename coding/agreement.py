@@ -7,12 +7,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import combinations
-from typing import Any, Iterable, Mapping, Optional, Sequence
+from typing import Any, Iterable, Mapping, Optional, Sequence, cast
 
 import krippendorff
 import numpy as np
 # The package's own steps after the coincidence matrix (see _alpha_from_pairs); version pinned.
-from krippendorff.krippendorff import _distance_metric, _distances, _random_coincidences
+from krippendorff.krippendorff import LevelOfMeasurement, _distance_metric, _distances, _random_coincidences
 
 from coding.matching import CodedEvent, match_article, match_keys
 from coding.schema import Codebook
@@ -123,7 +123,7 @@ def score_columns(values_a: Sequence[Any], values_b: Sequence[Any], level: str) 
     numeric_domain = np.array(domain if level != "nominal" else range(len(domain)), dtype=float)
     counts = _value_counts(both, domain)
     if counts.shape[0] * len(domain) ** 2 <= MAX_DENSE_CELLS:
-        value = krippendorff.alpha(value_counts=counts, value_domain=numeric_domain, level_of_measurement=level)
+        value = krippendorff.alpha(value_counts=counts, value_domain=numeric_domain, level_of_measurement=cast("LevelOfMeasurement", level))
     else:
         value = _alpha_from_pairs(both, domain, numeric_domain, level)
     return FieldScore(level, float(value), n, missing, agreement)
@@ -144,7 +144,7 @@ def _alpha_from_pairs(both: Sequence[tuple[Any, Any]], domain: Sequence[Any], nu
     np.add.at(o, (ib, ia), 1.0)
     n_v = o.sum(axis=0)
     e = _random_coincidences(n_v)
-    d = _distances(numeric_domain, _distance_metric(level), n_v)
+    d: np.ndarray = _distances(numeric_domain, _distance_metric(cast("LevelOfMeasurement", level)), n_v)
     return float(1 - (o * d).sum() / (e * d).sum())
 
 

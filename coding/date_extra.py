@@ -104,6 +104,7 @@ def ambiguous_numeric(text: str, pub: Optional[dt.date], language: str) -> Optio
     else:
         chosen, other = max(day_first, month_first), min(day_first, month_first)
         how = "day/month" if chosen == day_first else "month/day"
+    assert chosen is not None  # both readings None returned above
     note = ""
     if other is not None:
         note = (f"'{text}' read as {how} ({chosen.isoformat()}); the other reading would be {other.isoformat()}. "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from functools import lru_cache
-from typing import Optional
+from typing import Any, Optional
 
 from coding.date_rules import DateResult
 
@@ -36,7 +36,7 @@ def _calendar(country: str, language: Optional[str], year: int) -> tuple[tuple[d
     import holidays
 
     try:
-        kwargs = {"years": year}
+        kwargs: dict[str, Any] = {"years": year}
         if language:
             kwargs["language"] = language
         cal = holidays.country_holidays(country, **kwargs)
@@ -78,8 +78,8 @@ def find_holiday(text: str, english: str, pub: dt.date, language: str = "en",
     queries.discard("")
     for query in queries:
         if query in FIXED:
-            month, day = FIXED[query]
-            found = dt.date(pub.year, month, day)
+            month, mday = FIXED[query]
+            found = dt.date(pub.year, month, mday)
             return DateResult(found if found <= pub else found.replace(year=pub.year - 1), 1, "")
     countries = [c for c in [country.upper() if country else None, *CALENDARS.get(language, ()), *FALLBACK] if c]
     for cc in dict.fromkeys(countries):

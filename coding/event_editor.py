@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Optional, cast
 
 from coding.codebook import Codebook, FieldSpec, find_codebook, validate_event
 from coding.event_context import ActorList, ArticleCountries
@@ -292,9 +292,9 @@ class EventEditor:
         """The coder set a field's value by hand (typed text or a choice)."""
         if self.current is None:
             return None
-        key = (self.current.event.id, name)
+        key = (cast(int, self.current.event.id), name)  # an event on screen is stored: its id is set
         self._notes.pop(key, None)  # a note about an earlier fill no longer applies
-        self._guessed_inter.pop(key, None)  # type: ignore[arg-type]  # the coder chose it
+        self._guessed_inter.pop(key, None)  # the coder chose it
         changes = {name: value}
         book = self.book()
         spec = book.field(name)
@@ -375,7 +375,7 @@ class EventEditor:
 
         assert self.current is not None
         query = str(self.values.get(name) or "")
-        candidates = self._candidates.get((self.current.event.id, name)) or \
+        candidates = self._candidates.get((cast(int, self.current.event.id), name)) or \
             resolve_place(query, self.repo, tuple(self.article_countries())).candidates  # type: ignore[arg-type]
         current = next((c for c in candidates if c.name == query and c.country == self.values.get("country")), None)
         if not candidates:

@@ -302,7 +302,7 @@ def event_line(codebook: Codebook, values: Mapping[str, Any]) -> str:
 def new_event_values(codebook: Codebook, article: Any) -> dict[str, Any]:
     """A new event's starting values: the article's source, and the codebook's defaults."""
     values: dict[str, Any] = {}
-    if codebook.field("source") is not None and getattr(article, "source", ""):
+    if codebook.field("source") is not None and getattr(article, "source", None):
         values["source"] = article.source
     for spec in codebook.fields:
         if not spec.derived and spec.default is not None and spec.name not in values:

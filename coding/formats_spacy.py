@@ -43,7 +43,7 @@ def read_docbin(path: Path) -> ToolRead:
         for group in doc.spans.values():
             seen.extend((s.start_char, s.end_char, s.label_) for s in group)
         spans = [imported_span(s, e, label) for s, e, label in dict.fromkeys(seen)]
-        title = doc.user_data.get("title") if isinstance(doc.user_data.get("title"), str) else ""
+        title = given if isinstance(given := doc.user_data.get("title"), str) else ""
         out.records.append(article_record(doc.text, "spacy", f"doc {number}", spans, title=title))
     return out
 

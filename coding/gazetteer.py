@@ -305,7 +305,8 @@ class Gazetteer:
         if hit is None:
             return []
         ids = [int(x) for x in hit[0].split(",")]
-        rows = con.execute(
+        # PlaceEntry's fields, with capital as SQLite's integer
+        rows: list[tuple[str, str, str, str, str, Optional[float], Optional[float], int, Optional[int], int]] = con.execute(
             "SELECT name, kind, cc, country, admin1, lat, lon, pop, gid, capital FROM entry "
             f"WHERE id IN ({','.join('?' * len(ids))})", ids).fetchall()
         found = [PlaceEntry(*r[:9], bool(r[9])) for r in rows]

@@ -41,6 +41,7 @@ def match_keys(codebook: Codebook) -> MatchKeys:
     by_type: dict[str, list[str]] = {}
     for f in codebook.fields:
         by_type.setdefault(f.type, []).append(f.name)
+    none: list[Optional[str]] = [None]  # no such field
     precisions = {f.precision_field for f in codebook.fields if f.precision_field}
     if codebook.field("event_type") is not None:
         kind: Optional[str] = "event_type"
@@ -48,10 +49,10 @@ def match_keys(codebook: Codebook) -> MatchKeys:
         choices = [f for f in codebook.fields if f.type == "choice" and not f.depends_on
                    and f.name not in precisions]
         required = [f.name for f in choices if f.required]
-        kind = (required or [f.name for f in choices] or [None])[0]
+        kind = (required or [f.name for f in choices] or none)[0]
     return MatchKeys(
-        date=(by_type.get("date") or [None])[0],
-        place=(by_type.get("place") or [None])[0],
+        date=(by_type.get("date") or none)[0],
+        place=(by_type.get("place") or none)[0],
         admin1="admin1" if codebook.field("admin1") is not None else None,
         kind=kind,
         actors=tuple(by_type.get("actor", ())),

@@ -77,7 +77,7 @@ def coded_articles(repo: Any) -> list[Any]:
         kept = or_(EntitySpan.state == SpanState.ACCEPTED.value, EntitySpan.origin == SpanOrigin.CODER.value)
         ids = sorted(set(s.exec(select(EntitySpan.article_id).where(kept, EntitySpan.state
                                                                      != SpanState.REJECTED.value)).all()))
-    articles = []
+    articles: list[CodedArticle] = []
     for i in range(0, len(ids), 200):
         part = ids[i: i + 200]
         with read_session(repo.engine) as s:

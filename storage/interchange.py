@@ -500,7 +500,7 @@ def _batch_json(repo: Repository, ids: Sequence[int]) -> Iterator[dict[str, Any]
                 evidence.setdefault(ev.event_id, []).append(ev)
         assigned: dict[int, list[Assignment]] = {}
         for a in s.exec(select(Assignment).where(col(Assignment.article_id).in_(ids))
-                        .order_by(Assignment.article_id, Assignment.coder)).all():
+                        .order_by(col(Assignment.article_id), col(Assignment.coder))).all():
             assigned.setdefault(a.article_id, []).append(a)
         adjudicated = {a.article_id: a for a in s.exec(select(Adjudication).where(
             col(Adjudication.article_id).in_(ids))).all()}

@@ -61,14 +61,14 @@ class LenientDateTime(_Lenient, TypeDecorator):
 class LenientDict(_Lenient, TypeDecorator):
     impl = JSON
     cache_ok = True
-    fallback = staticmethod(dict)
+    fallback: Callable[[], Any] = staticmethod(dict)
     want = dict
 
 
 class LenientList(_Lenient, TypeDecorator):
     impl = JSON
     cache_ok = True
-    fallback = staticmethod(list)
+    fallback: Callable[[], Any] = staticmethod(list)
     want = list
 
 
@@ -92,7 +92,7 @@ def _lenient_decorator(original: TypeDecorator) -> TypeDecorator:
     if cls not in _subclasses:
         # SQLAlchemy reads cache_ok from the class's own __dict__.
         _subclasses[cls] = type(f"Lenient{cls.__name__}", (_Lenient, cls), {"cache_ok": True})
-    lenient = object.__new__(_subclasses[cls])
+    lenient: TypeDecorator = object.__new__(_subclasses[cls])
     lenient.__dict__.update(original.__dict__)
     return lenient
 

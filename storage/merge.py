@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any, Optional, Sequence, cast
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from storage.db import read_session, write_session
 from storage.models import (
@@ -94,9 +94,9 @@ def read_snapshot(engine: Any) -> Snapshot:
         for ev in s.exec(select(Evidence)).all():
             evidence.setdefault(ev.event_id, []).append(ev)
         return Snapshot(
-            articles=list(s.exec(select(Article).order_by(Article.id)).all()),
-            spans=list(s.exec(select(EntitySpan).order_by(EntitySpan.id)).all()),
-            events=list(s.exec(select(Event).order_by(Event.id)).all()),
+            articles=list(s.exec(select(Article).order_by(col(Article.id))).all()),
+            spans=list(s.exec(select(EntitySpan).order_by(col(EntitySpan.id))).all()),
+            events=list(s.exec(select(Event).order_by(col(Event.id))).all()),
             evidence=evidence,
             assignments=list(s.exec(select(Assignment)).all()),
             adjudications=list(s.exec(select(Adjudication)).all()),
@@ -125,7 +125,8 @@ def _merge_articles(s: Session, snap: Snapshot, counts: MergeCounts) -> dict[int
     keys = [a.sha256 for a in snap.articles]
     have: dict[str, int] = {}
     for i in range(0, len(keys), 500):
-        have.update(s.exec(select(Article.sha256, Article.id).where(Article.sha256.in_(keys[i:i + 500]))).all())  # type: ignore[attr-defined]
+        rows = s.exec(select(Article.sha256, Article.id).where(col(Article.sha256).in_(keys[i:i + 500]))).all()
+        have.update(cast("Sequence[tuple[str, int]]", rows))  # a stored article's id is never None
     ids: dict[int, int] = {}
     for art in snap.articles:
         if art.sha256 in have:
@@ -273,15 +274,15 @@ def _merge_lists(s: Session, snap: Snapshot, ids: dict[int, int], counts: MergeC
             s.add(Adjudication(article_id=ids[adj.article_id], adjudicator=adj.adjudicator,
                                adjudicated_at=adj.adjudicated_at))
     for p in snap.patterns:
-        row = s.exec(select(LearnedPattern).where(LearnedPattern.text == p.text, LearnedPattern.label == p.label,
-                                                  LearnedPattern.polarity == p.polarity,
-                                                  LearnedPattern.context == p.context)).first()
-        if row is None:
+        pattern = s.exec(select(LearnedPattern).where(LearnedPattern.text == p.text, LearnedPattern.label == p.label,
+                                                      LearnedPattern.polarity == p.polarity,
+                                                      LearnedPattern.context == p.context)).first()
+        if pattern is None:
             s.add(LearnedPattern(**p.model_dump(exclude={"id"})))
             counts.patterns_added += 1
-        elif p.hits > row.hits:
-            row.hits = p.hits
-            s.add(row)
+        elif p.hits > pattern.hits:
+            pattern.hits = p.hits
+            s.add(pattern)
     known = set(s.exec(select(Coder.name)).all())
     for name in snap.coders:
         if name not in known:

@@ -1,10 +1,10 @@
 """Counting what a workspace holds: the status bar's cheap counts and the full stats."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from sqlalchemy import Engine, func, text
-from sqlmodel import select
+from sqlmodel import col, select
 
 from storage.db import read_session, write_session
 from storage.models import Article, ArticleStatus, EntitySpan, Event, LearnedPattern, SpanState
@@ -14,13 +14,14 @@ class StatsMixin:
     """Counts (mixed into Repository)."""
 
     engine: Engine
+    coders: Callable[[], list[str]]  # LookupsMixin's
 
     def progress_counts(self) -> dict[str, Any]:
         """Articles by status and the number of events: what the status bar shows after each
         edit. Cheap (indexed counts), unlike stats(), which also counts every span."""
         with read_session(self.engine) as s:
-            by_status = dict(s.exec(select(Article.status, func.count(Article.id)).group_by(Article.status)).all())
-            n_events = int(s.exec(select(func.count(Event.id))).one())
+            by_status = dict(s.exec(select(Article.status, func.count(col(Article.id))).group_by(Article.status)).all())
+            n_events = int(s.exec(select(func.count(col(Event.id)))).one())
         return {
             "articles": {"total": sum(by_status.values()), **{k.value: by_status.get(k.value, 0) for k in ArticleStatus}},
             "events": n_events,
@@ -28,10 +29,10 @@ class StatsMixin:
 
     def stats(self) -> dict[str, Any]:
         with read_session(self.engine) as s:
-            by_state = dict(s.exec(select(EntitySpan.state, func.count(EntitySpan.id)).group_by(EntitySpan.state)).all())
-            n_patterns = int(s.exec(select(func.count(LearnedPattern.id))).one())
+            by_state = dict(s.exec(select(EntitySpan.state, func.count(col(EntitySpan.id))).group_by(EntitySpan.state)).all())
+            n_patterns = int(s.exec(select(func.count(col(LearnedPattern.id)))).one())
         counts = self.progress_counts()
-        coders = self.coders()  # type: ignore[attr-defined]  (LookupsMixin)
+        coders = self.coders()
         return {
             "articles": counts["articles"],
             "spans": {"total": sum(by_state.values()), **{k.value: by_state.get(k.value, 0) for k in SpanState}},

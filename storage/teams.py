@@ -3,7 +3,7 @@ visibility, adjudication and gold events (DESIGN section 10). Mixed into Reposit
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterable, Optional, Sequence
+from typing import Any, Iterable, Optional, Sequence, cast
 
 from sqlalchemy import Engine, func
 from sqlmodel import col, select
@@ -90,7 +90,7 @@ class TeamsMixin:
         added = 0
         with write_session(self.engine) as s:
             ids = sorted({a for a, _ in wanted})
-            have = set()
+            have: set[tuple[int, str]] = set()
             for i in range(0, len(ids), 500):
                 have.update(s.exec(select(Assignment.article_id, Assignment.coder)
                                    .where(col(Assignment.article_id).in_(ids[i:i + 500]))).all())
@@ -110,7 +110,7 @@ class TeamsMixin:
         return row
 
     def assignments(self, article_id: Optional[int] = None, coder: Optional[str] = None) -> list[Assignment]:
-        stmt = select(Assignment).order_by(Assignment.article_id, Assignment.coder)
+        stmt = select(Assignment).order_by(col(Assignment.article_id), col(Assignment.coder))
         if article_id is not None:
             stmt = stmt.where(Assignment.article_id == article_id)
         if coder is not None:
@@ -124,19 +124,21 @@ class TeamsMixin:
     def unassigned_article_ids(self) -> list[int]:
         with read_session(self.engine) as s:
             taken = select(Assignment.article_id).distinct()
-            return list(s.exec(select(Article.id).where(col(Article.id).not_in(taken)).order_by(Article.id)).all())
+            # a stored row's id is never None (Optional only before the insert)
+            return cast("list[int]", list(s.exec(select(Article.id).where(col(Article.id).not_in(taken))
+                                                .order_by(col(Article.id))).all()))
 
     def assignment_counts(self) -> dict[str, int]:
         """Coder -> number of articles assigned."""
         with read_session(self.engine) as s:
-            rows = s.exec(select(Assignment.coder, func.count(Assignment.id)).group_by(Assignment.coder)).all()
+            rows = s.exec(select(Assignment.coder, func.count(col(Assignment.id))).group_by(Assignment.coder)).all()
         return {c: int(n) for c, n in rows}
 
     def double_coded_ids(self) -> list[int]:
         """Articles assigned to two coders or more."""
         with read_session(self.engine) as s:
-            return list(s.exec(select(Assignment.article_id).group_by(Assignment.article_id)
-                               .having(func.count(Assignment.id) >= 2).order_by(Assignment.article_id)).all())
+            return list(s.exec(select(Assignment.article_id).group_by(col(Assignment.article_id))
+                               .having(func.count(col(Assignment.id)) >= 2).order_by(col(Assignment.article_id))).all())
 
     # ---- a coder's articles and status ----------------------------------------------------
     def coder_article_ids(self, coder: str, statuses: Sequence[str] = ()) -> list[int]:
@@ -148,16 +150,17 @@ class TeamsMixin:
         if statuses:
             stmt = stmt.where(col(Assignment.status).in_(list(statuses)))
         with read_session(self.engine) as s:
-            return list(s.exec(stmt).all())
+            return cast("list[int]", list(s.exec(stmt).all()))  # stored ids are never None
 
     def coder_article_rows(self, coder: str, ids: Sequence[int]) -> list[ArticleRow]:
         """List rows for the coder: their own status and their own number of events."""
         if not ids:
             return []
-        n_events = (select(Event.article_id, func.count(Event.id).label("n"))
+        n_events = (select(Event.article_id, func.count(col(Event.id)).label("n"))
                     .where(col(Event.article_id).in_(list(ids)), Event.coder == coder)
-                    .group_by(Event.article_id).subquery())
-        stmt = (select(Article.id, Article.title, Article.published, Article.source, Assignment.status,
+                    .group_by(col(Event.article_id)).subquery())
+        # sqlmodel.select is typed for at most four columns (any number work)
+        stmt = (select(Article.id, Article.title, Article.published, Article.source, Assignment.status,  # type: ignore[call-overload]
                        func.coalesce(n_events.c.n, 0))
                 .join(Assignment, (col(Assignment.article_id) == col(Article.id)) & (Assignment.coder == coder))
                 .outerjoin(n_events, n_events.c.article_id == Article.id)
@@ -301,7 +304,7 @@ class TeamsMixin:
         return event
 
     def gold_events(self, article_id: Optional[int] = None) -> list[EventWithEvidence]:
-        stmt = select(Event).where(col(Event.gold).is_(True)).order_by(Event.id)
+        stmt = select(Event).where(col(Event.gold).is_(True)).order_by(col(Event.id))
         if article_id is not None:
             stmt = stmt.where(Event.article_id == article_id)
         with read_session(self.engine) as s:

@@ -215,6 +215,7 @@ class _Checker:
             current = {}
         columns = self.columns(book)
         changes: dict[str, Any] = {}
+        column: Optional[FieldColumn]  # None only in the codebook check below
         for name in self.fields:
             column = columns.get(name) or FieldColumn(name=name, type="extra")
             raw = self.cell(row, name)
@@ -247,6 +248,7 @@ class _Checker:
             column, value = columns.get(name), merged.get(name)
             allowed = column.allowed(merged) if column is not None else ()
             if allowed and value is not None and any(v not in allowed for v in (value if isinstance(value, list) else [value])):
+                assert column is not None  # only a column gives allowed values
                 bad.append(RowProblem(n, name, f"'{value}' is not in the codebook's list"
                                       + (f" for {column.depends_on} '{merged.get(column.depends_on)}'"
                                          if column.depends_on and merged.get(column.depends_on) in column.choices_by else "")))
@@ -347,6 +349,7 @@ def _check_chunk(checker: _Checker, chunk: list[tuple[int, tuple[Any, ...]]],
 def _apply(repo: Any, ops: list[_Op], report: WorkbookImportReport) -> None:
     now = utcnow()
     created: list[Event] = []
+    event: Optional[Event]  # None only for an edited event that is gone
     with write_session(repo.engine) as s:
         for op in ops:
             if op.event_id is None:

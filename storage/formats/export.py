@@ -36,7 +36,7 @@ class ToolExport:
 def _spanned_article_ids(repo: Any) -> list[int]:
     with read_session(repo.engine) as s:
         stmt = (select(EntitySpan.article_id).where(EntitySpan.state == SpanState.ACCEPTED.value)
-                .distinct().order_by(EntitySpan.article_id))
+                .distinct().order_by(col(EntitySpan.article_id)))
         return list(s.exec(stmt).all())
 
 
@@ -53,7 +53,7 @@ def iter_articles(repo: Any, progress: ProgressFn = no_progress,
             spans: dict[int, list[SpanOut]] = {}
             stmt = (select(EntitySpan).where(col(EntitySpan.article_id).in_(part),
                                              EntitySpan.state == SpanState.ACCEPTED.value)
-                    .order_by(EntitySpan.article_id, EntitySpan.start, EntitySpan.end, EntitySpan.label))
+                    .order_by(col(EntitySpan.article_id), col(EntitySpan.start), col(EntitySpan.end), col(EntitySpan.label)))
             for sp in s.exec(stmt).all():
                 spans.setdefault(sp.article_id, []).append(SpanOut(sp.start, sp.end, sp.label))
         for aid in part:

@@ -48,8 +48,8 @@ def read_records(items: Iterable[tuple[int, dict[str, Any]]]) -> ToolRead:
             if found is None:
                 raise FormatProblem(f"{where}: span {s}-{e} ({item.get('label')}) does not fit the text")
             spans.append(imported_span(found[0], found[1], item.get("label"), coder=_coder(obj)))
-        meta = obj.get("meta") if isinstance(obj.get("meta"), dict) else {}
-        title = meta.get("title") if isinstance(meta.get("title"), str) else ""
+        meta = given if isinstance(given := obj.get("meta"), dict) else {}
+        title = named if isinstance(named := meta.get("title"), str) else ""
         out.records.append(article_record(text, "prodigy", where, spans, title=title))
     if skipped:
         out.notes.append(f"{skipped} rejected or ignored answers skipped")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass, field
-from typing import Any, Optional, Sequence
+from typing import Any, Callable, Optional, Sequence
 
 from sqlalchemy import insert, select
 from sqlmodel import col
@@ -196,6 +196,7 @@ def _key_and_value(text: str) -> tuple[str, Any]:
 def _store_children(conn, cursor, items: list[tuple[int, ArticleRecord]], now) -> None:  # type: ignore[no-untyped-def]
     """Spans, events and evidence of new articles. `cursor` is SQLite's driver cursor (values in
     SQLAlchemy's SQLite storage format); None on PostgreSQL, where the driver takes datetimes."""
+    when: Callable[[dt.datetime], Any]  # naive_utc on PostgreSQL, SQLite's text otherwise
     if cursor is None:
         from storage.importers.store_pg import _INSERT_SPAN as insert_span, naive_utc as when
     else:
@@ -204,7 +205,7 @@ def _store_children(conn, cursor, items: list[tuple[int, ArticleRecord]], now) -
     spans = [
         (aid, sp.start, sp.end, sp.label, sp.origin, sp.state, sp.coder, sp.model_name, sp.model_version,
          when(sp.created_at) if sp.created_at else stamp,
-         when(sp.updated_at or sp.created_at) if (sp.updated_at or sp.created_at) else stamp)
+         when(last) if (last := sp.updated_at or sp.created_at) else stamp)
         for aid, rec in items for sp in rec.spans
     ]
     if spans:
@@ -214,10 +215,11 @@ def _store_children(conn, cursor, items: list[tuple[int, ArticleRecord]], now) -
             cursor.executemany(insert_span, spans)
     assignments = [dict(article_id=aid, coder=coder, status=status, assigned_at=now, updated_at=now)
                    for aid, rec in items for coder, status in rec.assignments]
-    _insert_ignoring_duplicates(conn, Assignment.__table__, assignments)
+    # SQLModel sets __table__ on table classes at runtime but does not declare it in its types
+    _insert_ignoring_duplicates(conn, Assignment.__table__, assignments)  # type: ignore[attr-defined]
     adjudicated = [dict(article_id=aid, adjudicator=rec.adjudicated_by or None, adjudicated_at=now)
                    for aid, rec in items if rec.adjudicated_by is not None]
-    _insert_ignoring_duplicates(conn, Adjudication.__table__, adjudicated)
+    _insert_ignoring_duplicates(conn, Adjudication.__table__, adjudicated)  # type: ignore[attr-defined]
     events = [(aid, ev) for aid, rec in items for ev in rec.events]
     if not events:
         return
