@@ -102,9 +102,12 @@ class EventEditor:
         return same
 
     def set_events(self, events: list[EventWithEvidence]) -> None:
-        """The article's events as the workspace now holds them (after an edit)."""
+        """The article's events as the workspace now holds them (after an edit): the event shown
+        is the fresh row too, so the next edit names the version now stored."""
         if self.bundle is not None:
             self.bundle = ArticleBundle(self.bundle.article, self.bundle.spans, events)
+            if self.current is not None:
+                self.select(self.current.event.id)
 
     def select(self, event_id: Optional[int]) -> bool:
         """Show an event of the article (None: no event); True when a different event is now shown."""
@@ -257,7 +260,8 @@ class EventEditor:
         full = with_follow_ups(self.book(), self.values, changes, self.actors.codes)
         merge_key = (self.current.event.id, name, self.focus_visit) if merge else None
         return SetFields(self.bundle.article.id, self.current.event.id, name, storable(full), text,  # type: ignore[arg-type]
-                         evidence=evidence, set_evidence=evidence is not None or clear_evidence, merge_key=merge_key)
+                         evidence=evidence, set_evidence=evidence is not None or clear_evidence, merge_key=merge_key,
+                         expected_version=self.current.event.version)
 
     def fill(self, name: str, text: str, evidence: Optional[tuple[int, int]] = None) -> FillOutcome:
         """Use some text for a field by its type (a date is read against the publication date,
@@ -421,7 +425,8 @@ class EventEditor:
     def delete(self) -> Optional[DeleteEvent]:
         if self.current is None or self.bundle is None:
             return None
-        return DeleteEvent(int(self.bundle.article.id), int(self.current.event.id))  # type: ignore[arg-type]
+        return DeleteEvent(int(self.bundle.article.id), int(self.current.event.id),  # type: ignore[arg-type]
+                           expected_version=self.current.event.version)
 
     # ---- context from the workspace --------------------------------------------------------
     def refresh_actors(self) -> None:

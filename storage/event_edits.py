@@ -28,6 +28,9 @@ class SetFields:
     evidence: Optional[Span] = None
     set_evidence: bool = False
     merge_key: Optional[tuple[Any, ...]] = None
+    # The event's version the coder saw: another coder's edit since then refuses this one
+    # (storage.concurrency.Conflict) instead of overwriting it. None: no check (undo, redo).
+    expected_version: Optional[int] = None
 
     def merged(self, later: "SetFields") -> "SetFields":
         """This step followed by `later` (same field, same visit) as one step."""
@@ -60,6 +63,7 @@ class DeleteEvent:
     article_id: int
     event_id: int
     text: str = "Delete event"
+    expected_version: Optional[int] = None
 
 
 @dataclass(frozen=True)
@@ -82,12 +86,12 @@ EventEdit = Union[SetFields, AddEvent, DeleteEvent, RestoreEvent]
 def apply_edit(repo: Repository, edit: EventEdit) -> EventEdit:
     """Write `edit` to the workspace (each call commits at once) and return its inverse."""
     if isinstance(edit, SetFields):
-        previous = repo.update_event(edit.event_id, edit.values)
+        previous = repo.update_event(edit.event_id, edit.values, expected_version=edit.expected_version)
         previous_span = None
         if edit.set_evidence:
             start, end = edit.evidence if edit.evidence else (None, None)
             previous_span = repo.set_evidence(edit.event_id, edit.field, start, end)
-        return replace(edit, values=previous, evidence=previous_span)
+        return replace(edit, values=previous, evidence=previous_span, expected_version=None)
     if isinstance(edit, AddEvent):
         event = repo.add_event(edit.article_id, edit.values, coder=edit.coder, codebook_name=edit.codebook_name,
                                codebook_version=edit.codebook_version)
@@ -96,7 +100,7 @@ def apply_edit(repo: Repository, edit: EventEdit) -> EventEdit:
             repo.set_evidence(event.id, name, start, end)
         return DeleteEvent(edit.article_id, event.id, edit.text)
     if isinstance(edit, DeleteEvent):
-        saved = repo.delete_event(edit.event_id)
+        saved = repo.delete_event(edit.event_id, expected_version=edit.expected_version)
         if saved is None:
             raise KeyError(f"event {edit.event_id} is gone (deleted by another window?)")
         return RestoreEvent(edit.article_id, saved, edit.text)

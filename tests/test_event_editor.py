@@ -252,3 +252,27 @@ def test_with_an_actor_field_active_a_place_still_fills_an_empty_location(smart:
     assert smart.event_country() == "RU"
     outcome = _fill(smart, "Ukrainian troops", "NORP")  # still the active field's turn
     assert outcome.field == "actor1" and smart.values["inter1"] == 8  # type: ignore[attr-defined]
+
+
+def test_an_edit_of_an_event_another_coder_changed_since_is_refused(db_url: str) -> None:
+    """Optimistic concurrency: the edit names the version the coder saw (both engines)."""
+    from storage.concurrency import Conflict
+
+    repo = Repository(db_url)
+    aid = repo.add_article(ArticleIn(text=TEXT, title="Shooting", published=PUBLISHED))
+    ana = EventEditor(repo, "ana")
+    ana.codebook = default_codebook()
+    ana.set_article(repo.get_bundle(aid))
+    _apply(ana, ana.new_event())
+    ana.select(ana.bundle.events[0].event.id)  # type: ignore[union-attr]
+    ben = Repository(db_url)
+    ben.coder = "ben"
+    ben.update_event(ana.current.event.id, {"notes": "ben's note"})  # type: ignore[union-attr]
+    edit = ana.edited("notes", "ana's note", merge=False)
+    with pytest.raises(Conflict, match="ben"):
+        apply_edit(repo, edit)  # type: ignore[arg-type]
+    assert ben.article_events(aid)[0].event.notes == "ben's note"  # never silently overwritten
+    ana.set_events(repo.article_events(aid))
+    ana.select(ana.bundle.events[0].event.id)  # type: ignore[union-attr]  # reloaded: the edit goes through
+    _apply(ana, ana.edited("notes", "ana's note", merge=False))
+    assert ben.article_events(aid)[0].event.notes == "ana's note"

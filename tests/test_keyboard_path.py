@@ -138,3 +138,21 @@ def test_find_highlight_wraps_and_says_none_when_the_text_does_not_say_it() -> N
     assert find_highlight(TEXT, spans, "near glushkovo", after=0).start == TEXT.index("Glushkovo")
     assert find_highlight(TEXT, spans, "UKRAINIAN", after=70).start == 0  # wraps round
     assert find_highlight(TEXT, spans, "Kharkiv") is None
+
+
+def test_an_edit_to_an_event_another_coder_changed_is_shown_as_a_conflict(window, repo: Repository, qtbot) -> None:
+    panel = window.event_panel
+    panel.add_action.trigger()
+    event_id = panel.current.event.id
+    other = Repository(repo.target)
+    other.coder = "ben"
+    other.update_event(event_id, {"notes": "ben's note"})  # another window, another coder
+    messages: list[str] = []
+    window.signals.writeFailed.disconnect()  # no modal box in the test: keep the message
+    window.signals.writeFailed.connect(messages.append)
+    assert panel.editor.edited("fatalities", 3, merge=False) is not None
+    panel._push(panel.editor.edited("fatalities", 3, merge=False))
+    assert messages and "changed by ben" in messages[0]
+    values = event_fields(repo.article_events(repo.article_ids()[0])[0].event)
+    assert values["notes"] == "ben's note" and values["fatalities"] is None  # nothing overwritten
+    assert panel.current.event.version == other.article_events(repo.article_ids()[0])[0].event.version  # reloaded

@@ -2,6 +2,7 @@
 and keeps its inverse, merging consecutive typing in one field into one step."""
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Optional
 
 from PySide6.QtGui import QUndoCommand
@@ -36,6 +37,9 @@ class EventEditCommand(EditCommand):
 
     def apply(self) -> None:
         self.backward = apply_edit(self.repo, self.forward)
+        if getattr(self.forward, "expected_version", None) is not None:
+            # Checked once, against what the coder saw; a redo after undo is the coder's own step.
+            self.forward = replace(self.forward, expected_version=None)  # type: ignore[type-var]
 
     def revert(self) -> None:
         if self.backward is not None:
