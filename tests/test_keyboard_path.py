@@ -156,3 +156,17 @@ def test_an_edit_to_an_event_another_coder_changed_is_shown_as_a_conflict(window
     values = event_fields(repo.article_events(repo.article_ids()[0])[0].event)
     assert values["notes"] == "ben's note" and values["fatalities"] is None  # nothing overwritten
     assert panel.current.event.version == other.article_events(repo.article_ids()[0])[0].event.version  # reloaded
+
+
+def test_a_highlight_another_coder_decided_since_is_a_conflict_too(window, repo: Repository) -> None:
+    reader = window.reader
+    span = reader._spans[0]
+    other = Repository(repo.target)
+    other.coder = "ben"
+    other.update_span(span.id, state=SpanState.REJECTED.value)
+    messages: list[str] = []
+    window.signals.writeFailed.disconnect()
+    window.signals.writeFailed.connect(messages.append)
+    reader.accept_span(span)
+    assert messages and "changed by ben" in messages[0]
+    assert other.spans(span.article_id)[0].state == SpanState.REJECTED.value  # ben's decision stands

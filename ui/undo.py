@@ -118,6 +118,13 @@ class _SpanCommand(EditCommand):
         self.coder = coder
         self.article_text = article_text
         self.old_label: Optional[str] = None
+        # The version the coder saw: checked on the first apply only (another coder's change
+        # since is a conflict, not overwritten); undo and redo are this coder's own steps.
+        self._expected: Optional[int] = getattr(span, "version", None) if span.id is not None else None
+
+    def _expected_once(self) -> Optional[int]:
+        expected, self._expected = self._expected, None
+        return expected
 
     # True when applying the command takes a decision back (restoring a rejected span):
     # apply forgets, revert records again.
@@ -153,7 +160,7 @@ class SetSpanStateCommand(_SpanCommand):
         changes: dict[str, Any] = {"state": self.state}
         if self.coder:
             changes["coder"] = self.coder
-        self.previous = self.repo.update_span(self.span.id, **changes)  # type: ignore[arg-type]
+        self.previous = self.repo.update_span(self.span.id, self._expected_once(), **changes)  # type: ignore[arg-type]
         self.span.state = self.state
         self._learn()
 
@@ -178,7 +185,7 @@ class RelabelSpanCommand(_SpanCommand):
         changes: dict[str, Any] = {"label": self.label, "state": SpanState.ACCEPTED.value}
         if self.coder:
             changes["coder"] = self.coder
-        self.previous = self.repo.update_span(self.span.id, **changes)  # type: ignore[arg-type]
+        self.previous = self.repo.update_span(self.span.id, self._expected_once(), **changes)  # type: ignore[arg-type]
         self.span.label, self.span.state = self.label, SpanState.ACCEPTED.value
         self._learn()
 
@@ -223,7 +230,7 @@ class DeleteSpanCommand(_SpanCommand):
         self._saved: Optional[EntitySpan] = None
 
     def apply(self) -> None:
-        self._saved = self.repo.delete_span(self.span.id) or self.span  # type: ignore[arg-type]
+        self._saved = self.repo.delete_span(self.span.id, self._expected_once()) or self.span  # type: ignore[arg-type]
 
     def revert(self) -> None:
         if self._saved is not None:
