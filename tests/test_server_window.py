@@ -35,3 +35,33 @@ def test_window_on_a_server_sees_another_clients_commit(pg_server, qtbot, settin
         qtbot.wait(50)
     assert reloads == [1]
     window.close()
+
+
+def test_the_status_bar_names_who_else_works_on_the_server_workspace(pg_server, qtbot, settings, make_articles) -> None:  # type: ignore[no-untyped-def]
+    from ui.window.main_window import MainWindow
+
+    url = new_pg_database(pg_server)
+    repo = make_articles(Repository(url), 2)
+    window = MainWindow(repo, "ana", settings, start_jobs=False)
+    window.jobs.show_dialogs = False
+    qtbot.addWidget(window)
+    window.show()
+    other = Repository(url)
+    other.heartbeat("ben")  # another coder's window on the same database
+    window.beat()
+    assert window.status.colleagues.text() == "also working here: ben"
+    window.close()
+    assert "ana" not in [c.coder for c in other.who_else()]  # closing says goodbye at once
+
+
+def test_a_child_process_gets_the_password_in_its_environment_not_on_its_command_line() -> None:
+    from types import SimpleNamespace
+
+    from ui.jobs.controller import JobController
+
+    fake = SimpleNamespace(repo=SimpleNamespace(target="postgresql://ana:s3cr%40t@127.0.0.1:5433/team"))
+    target, env = JobController._worker_target(fake)  # type: ignore[arg-type]
+    assert "s3cr" not in target and target == "postgresql://ana@127.0.0.1:5433/team"
+    assert env == {"PGPASSWORD": "s3cr@t"}
+    files = SimpleNamespace(repo=SimpleNamespace(target="/data/ws.sqlite"))
+    assert JobController._worker_target(files) == ("/data/ws.sqlite", {})  # type: ignore[arg-type]

@@ -144,6 +144,19 @@ class JobController(QObject):
                 summary += "\nHighlights are being suggested in the background."
             self._show(JobSummaryDialog("Import finished", summary, failures, self.window))
 
+    def _worker_target(self) -> tuple[str, dict[str, str]]:
+        """The workspace for a child process: a server URL without its password, which goes in
+        the child's environment (PGPASSWORD) where other users' `ps` cannot read it."""
+        from urllib.parse import unquote, urlsplit
+
+        from storage.dburl import is_url, url_without_password
+
+        target = str(self.repo.target)
+        if not is_url(target):
+            return target, {}
+        password = urlsplit(target).password
+        return url_without_password(target), ({"PGPASSWORD": unquote(password)} if password else {})
+
     # ---- suggestions ----------------------------------------------------------------------
     def start_suggest(self, article_ids: Optional[Sequence[int]] = None) -> Optional[ProcessJob]:
         """Suggest for these articles (None: all without suggestions) in a child process, so
@@ -152,7 +165,8 @@ class JobController(QObject):
             pending = list(article_ids) if article_ids is not None else None
             self.suggest_job.done.connect(lambda: self.start_suggest(pending))
             return None
-        args = ["--db", str(self.repo.target)]
+        target, env = self._worker_target()
+        args = ["--db", target]
         if self.settings.model_name:
             args += ["--model", self.settings.model_name]
         if article_ids is not None:
@@ -160,7 +174,7 @@ class JobController(QObject):
         first = self.current_article()
         if first is not None:
             args += ["--first", str(first)]
-        job = ProcessJob(SUGGEST_WORKER, args, name="Suggesting highlights")
+        job = ProcessJob(SUGGEST_WORKER, args, name="Suggesting highlights", env=env)
         self._track(job, "Suggesting highlights")
         job.progress.connect(lambda *_: self.suggestProgress.emit())
         job.finished.connect(lambda result: self._suggested(SuggestOutcome(**result)))
@@ -181,7 +195,8 @@ class JobController(QObject):
     def start_train(self) -> Optional[ProcessJob]:
         """Train a spaCy NER from this workspace's coded highlights in a child process (training
         holds the GIL); the new pipeline becomes the suggestion model when it is saved."""
-        job = ProcessJob(TRAIN_WORKER, ["--db", str(self.repo.target)], name="Training the model")
+        target, env = self._worker_target()
+        job = ProcessJob(TRAIN_WORKER, ["--db", target], name="Training the model", env=env)
         self._track(job, "Training the model")
         job.finished.connect(self._trained)
         job.stopped.connect(lambda: self.status_bar.showMessage("Training stopped; nothing saved", 10000))

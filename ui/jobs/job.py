@@ -153,13 +153,21 @@ class ProcessJob(QObject):
     stopped = Signal()
     done = Signal()
 
-    def __init__(self, module: str, args: list[str], name: str = "", parent: Optional[QObject] = None) -> None:
+    def __init__(self, module: str, args: list[str], name: str = "", parent: Optional[QObject] = None,
+                 env: Optional[dict[str, str]] = None) -> None:
         super().__init__(parent)
         self.module, self.args, self.name = module, list(args), name or module
         self.process = QProcess(self)
         self.process.setProgram(sys.executable)
         self.process.setArguments(["-m", module, *self.args])
         self.process.setWorkingDirectory(str(ROOT))
+        if env:  # a secret goes in the child's environment, never on its command line (ps shows that)
+            from PySide6.QtCore import QProcessEnvironment
+
+            environment = QProcessEnvironment.systemEnvironment()
+            for key, value in env.items():
+                environment.insert(key, value)
+            self.process.setProcessEnvironment(environment)
         self.process.readyReadStandardOutput.connect(self._read)
         self.process.finished.connect(self._ended)
         self.process.errorOccurred.connect(self._error)

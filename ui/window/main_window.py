@@ -1,6 +1,7 @@
 """The main window: the composition of list | reader | event panel, menus, undo, jobs and layout."""
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
@@ -10,6 +11,8 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QMainWindow, QMenu, QM
 from ui.settings import MAX_FONT_SIZE, MIN_FONT_SIZE, Settings
 from ui.window.menus import build_menus, make_shell_menus
 from ui.window.shell import build_splitter, load_codebook, put_panels
+
+log = logging.getLogger(__name__)
 
 # Cold start: the window shows before the workspace opens, so nothing here (nor in the shell
 # modules ui.window.shell / ui.window.menus) may import storage (SQLModel/SQLAlchemy cost more
@@ -123,6 +126,12 @@ class MainWindow(QMainWindow):
         self.changes = ChangePoller(repo.target, self.sync.typing_unsaved, self.reload_from_workspace, self,
                                     engine=repo.engine)
         self._attached = True
+        if repo.path is None:  # a server workspace: say who else is working on it
+            from storage.presence import HEARTBEAT_SECONDS
+
+            self.presence = QTimer(self, interval=HEARTBEAT_SECONDS * 1000, timeout=self.beat)
+            self.presence.start()
+            QTimer.singleShot(0, self.beat)
         if self._start_jobs:
             # After the window shows: first article on screen, then suggestions for the rest.
             QTimer.singleShot(0, self.sync.after_show)
@@ -152,6 +161,15 @@ class MainWindow(QMainWindow):
     def open_article(self, article_id: int) -> None:
         """Show an article in the reader and the event panel (a short DB read)."""
         self.sync.open_article(article_id)
+
+    def beat(self) -> None:
+        """This coder is here; the status bar names the others seen lately (a short query)."""
+        assert self.repo is not None
+        try:
+            self.repo.heartbeat(self.coder)
+            self.status.set_colleagues([c.coder for c in self.repo.who_else()])
+        except Exception:  # a dropped connection: the edits say so; presence is not worth a box
+            log.warning("presence heartbeat failed", exc_info=True)
 
     def update_counts(self) -> None:
         assert self.repo is not None
@@ -300,6 +318,11 @@ class MainWindow(QMainWindow):
         if self.is_attached():
             self.flush_edits()
             self.changes.close()
+            if self.repo is not None and self.repo.path is None:
+                try:
+                    self.repo.leave()
+                except Exception:
+                    log.warning("could not say goodbye to the server", exc_info=True)
             self.jobs.cancel_all(wait_ms=3000)
         super().closeEvent(event)
 

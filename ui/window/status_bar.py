@@ -20,6 +20,13 @@ class StatusBar(QStatusBar):
         self.counts = QLabel("", self)
         self.counts.setObjectName("statusCounts")
         self.addWidget(self.counts)
+        self.colleagues = QLabel("", self)  # who else has a server workspace open
+        self.colleagues.setObjectName("statusColleagues")
+        self.addPermanentWidget(self.colleagues)
+
+    def set_colleagues(self, names: list[str]) -> None:
+        shown = ", ".join(dict.fromkeys(n for n in names if n))
+        self.colleagues.setText(f"also working here: {shown}" if shown else "")
 
     def set_counts(self, stats: dict) -> None:
         arts = stats.get("articles", {})
