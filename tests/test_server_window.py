@@ -65,3 +65,26 @@ def test_a_child_process_gets_the_password_in_its_environment_not_on_its_command
     assert env == {"PGPASSWORD": "s3cr@t"}
     files = SimpleNamespace(repo=SimpleNamespace(target="/data/ws.sqlite"))
     assert JobController._worker_target(files) == ("/data/ws.sqlite", {})  # type: ignore[arg-type]
+
+
+def test_open_workspace_takes_a_file_or_a_url_and_never_keeps_the_password(qtbot, tmp_path: Path, settings) -> None:  # type: ignore[no-untyped-def]
+    from ui.window.open_dialog import OpenWorkspaceDialog, check_target, launch_for
+
+    ws = tmp_path / "team.sqlite"
+    Repository(ws).close()
+    assert check_target(str(ws)) == (str(ws), "")
+    assert check_target(str(tmp_path / "typo.sqlite"))[0] is None
+    target, problem = check_target("postgresql://ana:s3cret@db.example:5432/team")
+    assert (target, problem) == ("postgresql://ana@db.example:5432/team", "")
+    assert check_target("postgresql://ana@db.example:5432/")[0] is None  # no database name
+    launch = launch_for(target, "s3cret")
+    assert launch.args[-2:] == ["--db", target] and all("s3cret" not in a for a in launch.args)
+    assert launch.env == {"PGPASSWORD": "s3cret"}
+    dialog = OpenWorkspaceDialog(["postgresql://ana@db.example:5432/team"])
+    qtbot.addWidget(dialog)
+    dialog.where.setCurrentText("mysql://x@y/z")
+    dialog.accept()
+    assert dialog.result() == 0 and "unsupported" in dialog.problem.text()
+    settings.remember_workspace(target)
+    settings.remember_workspace(str(ws))
+    assert settings.recent_workspaces == [str(ws), target]

@@ -73,6 +73,15 @@ class Settings:
         self._set("files/last_folder", folder)
 
     @property
+    def recent_workspaces(self) -> list[str]:
+        """Workspaces opened with File > Open workspace, newest first (URLs without passwords)."""
+        value = self.q.value("files/recent_workspaces", [])
+        return [str(v) for v in (value if isinstance(value, list) else [value]) if v]
+
+    def remember_workspace(self, target: str) -> None:
+        self._set("files/recent_workspaces", [target, *[w for w in self.recent_workspaces if w != target]][:8])
+
+    @property
     def last_export_folder(self) -> str:
         """Where the last export went: kept apart from the import folder, so the Import dialog
         never opens on an export's folder (a failed one included)."""

@@ -115,6 +115,7 @@ class MainWindow(QMainWindow):
             focus_panel=self.focus_panel, change_font_size=self.change_font_size,
             reset_font_size=lambda: self.apply_font_size(11, save=True), show_cheatsheet=self.show_cheatsheet,
             show_about=self.show_about, change_coder_name=self.change_coder_name, change_model=self.change_model,
+            open_workspace=self.open_workspace,
             change_codebook=self.change_codebook))
         self.sync = WindowSync(repo, self.codebook, self.signals, self.undo_stack,
                                Parts(self.list_panel, self.reader, self.event_panel, self.status_actions,
@@ -161,6 +162,19 @@ class MainWindow(QMainWindow):
     def open_article(self, article_id: int) -> None:
         """Show an article in the reader and the event panel (a short DB read)."""
         self.sync.open_article(article_id)
+
+    def open_workspace(self) -> None:
+        """File > Open workspace…: another workspace (a file or a server URL) in a new window."""
+        from ui.window.open_dialog import OpenWorkspaceDialog, launch_for, start
+
+        dialog = OpenWorkspaceDialog(self.settings.recent_workspaces, self)
+        if not dialog.exec():
+            return
+        self.settings.remember_workspace(dialog.target)  # no password: url_without_password
+        if not start(launch_for(dialog.target, dialog.password.text())):
+            QMessageBox.warning(self, "Open workspace", f"Could not start a window for {dialog.target}.")
+            return
+        self.status.showMessage(f"Opening {dialog.target} in a new window…", 8000)
 
     def beat(self) -> None:
         """This coder is here; the status bar names the others seen lately (a short query)."""

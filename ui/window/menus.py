@@ -38,6 +38,7 @@ class MenuParts:
     show_about: Callable[[], None]
     change_coder_name: Callable[[], None]
     change_model: Callable[[], None]
+    open_workspace: Callable[[], None]
     change_codebook: Callable[[], None]
 
 
@@ -67,6 +68,8 @@ def build_menus(shell: ShellMenus, owner: QWidget, parts: MenuParts) -> tuple[QA
         menu.setEnabled(True)
     jobs = parts.jobs
     file_menu.insertActions(shell.quit_action, [
+        window_action(owner, "&Open workspace…", "Ctrl+O", parts.open_workspace,
+                      "Another workspace file, or a team's server database (postgresql://…), in a new window"),
         window_action(owner, "&Import files…", "Ctrl+I", jobs.ask_import_files,
                     "Import articles (text, HTML, CSV, JSONL, Excel); you can also drop files on the window"),
         window_action(owner, "Import &folder…", "Ctrl+Shift+I", jobs.ask_import_folder),
