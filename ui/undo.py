@@ -37,6 +37,7 @@ class WorkspaceSignals(QObject):
     changed = Signal(object)  # a Change: that article's text/spans/events/status in the DB
     articlesChanged = Signal()  # the article list must reload (import, bulk status ...)
     writeFailed = Signal(str)  # an edit could not be saved: the message names file and reason
+    retrying = Signal(str)  # a lost connection or a deadlock: the edit is being tried again
 
 
 class EditCommand(QUndoCommand):

@@ -127,7 +127,12 @@ class MainWindow(QMainWindow):
         self.changes = ChangePoller(repo.target, self.sync.typing_unsaved, self.reload_from_workspace, self,
                                     engine=repo.engine)
         self._attached = True
-        if repo.path is None:  # a server workspace: say who else is working on it
+        if repo.path is None:  # a server workspace: say who else is working on it, and when it is lost
+            from storage.concurrency import on_retry
+
+            self.signals.retrying.connect(
+                lambda why: self.status.showMessage(f"Connection to the workspace lost ({why})…", 8000))
+            on_retry(self.signals.retrying.emit)  # from any thread: the signal brings it here
             from storage.presence import HEARTBEAT_SECONDS
 
             self.presence = QTimer(self, interval=HEARTBEAT_SECONDS * 1000, timeout=self.beat)
@@ -333,6 +338,9 @@ class MainWindow(QMainWindow):
             self.flush_edits()
             self.changes.close()
             if self.repo is not None and self.repo.path is None:
+                from storage.concurrency import remove_retry_listener
+
+                remove_retry_listener(self.signals.retrying.emit)
                 try:
                     self.repo.leave()
                 except Exception:
