@@ -9,6 +9,7 @@ from typing import Any, Sequence
 
 from storage.db import WorkspaceError
 from storage.merge import MergeCounts, merge_snapshot, read_snapshot
+from storage.dburl import mask_url
 from storage.repository import Repository
 
 
@@ -64,10 +65,31 @@ def _copy_of(source: Path, folder: Path) -> Path:
     return target
 
 
+def _server_snapshot(repo: Repository, url: str) -> Any:
+    """A server workspace read as it is (only reads; its own clients keep writing)."""
+    from storage.db import dispose_engine
+    from storage.dburl import BadWorkspaceURL, parse_server_url
+
+    try:
+        parse_server_url(url)
+    except BadWorkspaceURL as exc:
+        raise MergeError(str(exc)) from exc
+    if url == repo.target:
+        raise MergeError(f"{mask_url(url)}: is this workspace itself")
+    try:
+        other = Repository(url)
+    except WorkspaceError as exc:
+        raise MergeError(f"{mask_url(url)}: {exc.problem}") from exc
+    try:
+        return read_snapshot(other.engine)
+    finally:
+        other.close()
+        dispose_engine(url)
+
+
 def merge_one(repo: Repository, source: str) -> MergeCounts:
     if "://" in source:
-        raise MergeError(f"{source}: merging from a server workspace is not available in this version; "
-                         "export it to a file first")
+        return merge_snapshot(repo, _server_snapshot(repo, source), mask_url(source))
     path = Path(source).expanduser()
     if not path.is_file():
         raise MergeError(f"{source}: no such workspace file")

@@ -238,3 +238,37 @@ def test_merge_takes_a_coders_later_span_decision_without_duplicating(tmp_path: 
     (lead_aid,) = lead.article_ids()
     assert sorted((s.start, s.coder, s.state) for s in lead.spans(lead_aid)) == [
         (13, "ana", "accepted"), (33, "ana", "rejected")]
+
+
+def test_assign_and_agreement_on_both_engines(db_url: str, capsys) -> None:  # type: ignore[no-untyped-def]
+    """The team commands on a server workspace too: the same plan, the same report."""
+    _double_coded(db_url)  # type: ignore[arg-type]
+    code, out, err = run(capsys, "agreement", "--db", db_url, "--json")
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["events"] == {"matched": 2, "only": {"ana": 1, "ben": 0}, "f1": pytest.approx(0.8)}
+    repo = Repository(db_url)
+    repo.add_articles([ArticleIn(text=f"Unassigned report {i} from Goma.") for i in range(8)])
+    code, out, err = run(capsys, "assign", "--coders", "ana,ben", "--overlap", "0.25", "--seed", "3",
+                         "--db", db_url, "--json")
+    assert code == 0, err
+    assert json.loads(out) == {"coders": {"ana": 5, "ben": 5}, "double": 2}
+    assert repo.unassigned_article_ids() == []
+
+
+def test_merge_from_a_server_workspace_into_a_file(pg_server, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """A coder's server workspace merged into an offline file: coders kept, twice adds nothing."""
+    from tests.conftest import new_pg_database
+
+    url = new_pg_database(pg_server)
+    _double_coded(url)  # type: ignore[arg-type]
+    db = tmp_path / "offline.sqlite"
+    Repository(db).close()
+    code, out, err = run(capsys, "merge", url, "--db", str(db), "--json")
+    assert code == 0, err
+    merged = Repository(db)
+    assert sorted({e.event.coder for a in merged.article_ids() for e in merged.article_events(a)}) == ["ana", "ben"]
+    events = sum(len(merged.article_events(a)) for a in merged.article_ids())
+    assert events == 5
+    code, out, err = run(capsys, "merge", url, "--db", str(db), "--json")
+    assert code == 0 and sum(len(merged.article_events(a)) for a in merged.article_ids()) == events
