@@ -232,6 +232,17 @@ class EventEditor:
         outcome = self.fill(target, self.bundle.article.text[start:end], evidence=(start, end))
         if outcome.edit is not None and target == self.active:
             self._active_filled = True
+        elif outcome.edit is not None:
+            # Chosen by the highlight's kind, not by the coder: say so, so a number of people
+            # detained put in fatalities is caught (ACLED's fatalities count deaths only).
+            spec = self.book().field(target)
+            words = " ".join(self.bundle.article.text[start:end].split())
+            why = (f"Filled because \u201c{words}\u201d is a {self.book().role_of_label(label)} highlight; "
+                   "check it belongs here" + (" (fatalities count only the killed)." if spec is not None
+                                              and spec.type == "integer" else "."))
+            note = " ".join(x for x in (outcome.note, why) if x)
+            self.set_note(target, note)
+            outcome.note = note
         outcome.field = target
         return outcome
 

@@ -276,3 +276,10 @@ def test_an_edit_of_an_event_another_coder_changed_since_is_refused(db_url: str)
     ana.select(ana.bundle.events[0].event.id)  # type: ignore[union-attr]  # reloaded: the edit goes through
     _apply(ana, ana.edited("notes", "ana's note", merge=False))
     assert ben.article_events(aid)[0].event.notes == "ana's note"
+
+
+def test_a_field_chosen_by_the_highlights_kind_says_so(smart: EventEditor) -> None:
+    smart.focus("event_date")
+    outcome = _fill(smart, "three", "CARDINAL")  # a number: into fatalities, with a word of caution
+    assert outcome.field == "fatalities" and "only the killed" in outcome.note  # type: ignore[attr-defined]
+    assert "check it belongs here" in smart.field_notes()["fatalities"]

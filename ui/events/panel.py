@@ -349,12 +349,6 @@ class EventPanel(QWidget):
         if self._push(self.editor.delete()) is not None and self.list.count():
             self.list.setCurrentRow(min(row, self.list.count() - 1))
 
-    def push_changes(self, field_name: str, changes: dict[str, Any], text: str,
-                     evidence: Optional[tuple[int, int]] = None) -> None:
-        """One undo step setting `changes` (with what follows from them) and the field's evidence."""
-        self.flush_edits()
-        self._push(self.editor.change(field_name, changes, text, evidence=evidence))
-
     # ---- the active field ------------------------------------------------------------------
     def active_field_name(self) -> Optional[str]:
         return self.editor.active
