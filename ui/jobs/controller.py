@@ -70,6 +70,11 @@ class JobController(QObject):
         self._track(job, title)
         return job
 
+    def job(self, title: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Job:
+        """A job for another part of the window (the team windows): its progress in the status
+        bar and its failure told like every job's; the caller connects its result and starts it."""
+        return self._start(title, fn, *args, **kwargs)
+
     def failed(self, title: str, error: BaseException) -> None:
         """Tell the user: their mistake as a warning, a bug as a report with its traceback."""
         if is_users_mistake(error):

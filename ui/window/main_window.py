@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from ui.window.change_poller import ChangePoller
     from ui.window.status_bar import StatusBar
     from ui.window.sync import WindowSync
+    from ui.window.team_windows import TeamWindows
 
 
 class MainWindow(QMainWindow):
@@ -50,6 +51,7 @@ class MainWindow(QMainWindow):
     status: StatusBar
     changes: ChangePoller  # other programs' edits
     sync: WindowSync
+    team: TeamWindows  # the agreement report and adjudication windows
     undo_action: QAction
     redo_action: QAction
 
@@ -91,6 +93,7 @@ class MainWindow(QMainWindow):
         from ui.window.menus import MenuParts
         from ui.window.status_bar import StatusBar
         from ui.window.sync import Parts, WindowSync
+        from ui.window.team_windows import TeamWindows
 
         QApplication.setAttribute(Qt.ApplicationAttribute.AA_DontShowIconsInMenus, True)
         self.repo = repo
@@ -108,6 +111,7 @@ class MainWindow(QMainWindow):
                                             self.list_panel.go_next_uncoded, self)
         put_panels(self.splitter, (self.list_panel, self.reader, self.event_panel))
         self.setAcceptDrops(True)
+        self.team = TeamWindows(self)
         self.undo_action, self.redo_action = build_menus(self.shell_menus, self, MenuParts(
             jobs=self.jobs, list_actions=[self.list_panel.next_uncoded_action, *self.list_panel.actions()[1:]],
             status_actions=self.status_actions.actions(), reader_actions=self.reader.actions(),
@@ -115,8 +119,8 @@ class MainWindow(QMainWindow):
             focus_panel=self.focus_panel, change_font_size=self.change_font_size,
             reset_font_size=lambda: self.apply_font_size(11, save=True), show_cheatsheet=self.show_cheatsheet,
             show_about=self.show_about, change_coder_name=self.change_coder_name, change_model=self.change_model,
-            open_workspace=self.open_workspace,
-            change_codebook=self.change_codebook))
+            open_workspace=self.open_workspace, change_codebook=self.change_codebook,
+            show_agreement=lambda: self.team.show_report(), show_adjudication=lambda: self.team.show_adjudication()))
         self.sync = WindowSync(repo, self.codebook, self.signals, self.undo_stack,
                                Parts(self.list_panel, self.reader, self.event_panel, self.status_actions,
                                      self.status, self.jobs),
