@@ -6,7 +6,7 @@ from __future__ import annotations
 from itertools import combinations
 from typing import Any, Optional
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView, QApplication, QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLabel, QListWidget,
@@ -406,7 +406,7 @@ class AdjudicationWindow(QWidget):
         or the next article not adjudicated."""
         if self.table.state() == QAbstractItemView.State.EditingState:
             editor = QApplication.focusWidget()
-            if editor is not None:
+            if editor is not None and editor.parent() is self.table.viewport():
                 self.table.commitData(editor)
                 self.table.closeEditor(editor, GoldDelegate.EndEditHint.NoHint)
         version = self.current()
@@ -460,10 +460,11 @@ class AdjudicationWindow(QWidget):
         if at != self.index:
             self.show_version(at, name or None)
         else:
-            keep = self.table.currentIndex().row()
-            self.model.set_version(self.current(), choices, self.coders, self.specs)
-            row = self.model.row_of(name) if name else keep
-            self.table.setCurrentIndex(self.model.index(max(row, 0), VersionFieldsModel.GOLD))
+            # The model shows this very dict: a redraw, not a reset (an editor may be committing).
+            self.model.refresh()
+            row = self.model.row_of(name) if name else -1
+            if row >= 0:
+                self.table.setCurrentIndex(self.model.index(row, VersionFieldsModel.GOLD))
             self.message.setText(self._open_message(self.versions[at]) if self.state(self.versions[at]) == "open"
                                  else self.message.text())
         self._fill_versions()
