@@ -44,7 +44,8 @@ def test_versions_side_by_side_with_evidence(window, qtbot, qtmodeltester) -> No
     assert view.model.data(view.model.index(row, VersionFieldsModel.FIELD)).startswith("≠")
     assert view.model.data(view.model.index(row, VersionFieldsModel.A)) == "4"
     assert view.model.data(view.model.index(row, VersionFieldsModel.B)) == "5"
-    assert view.model.data(view.model.index(row, VersionFieldsModel.GOLD)) == "4   (A by default)"
+    assert view.model.data(view.model.index(row, VersionFieldsModel.GOLD)) == "4"
+    assert view.model.data(view.model.index(row, VersionFieldsModel.FROM)) == "A (default)"
     place = view.model.row_of("location")
     assert not view.model.data(view.model.index(place, VersionFieldsModel.FIELD)).startswith("≠")
     # Both coders' evidence drawn, the current field's (fatalities: ana's "four") emphasised.
@@ -65,7 +66,9 @@ def test_keyboard_choices_make_the_gold_event_and_undo_removes_it(window, qtbot)
     assert view.current_field() == "fatalities"
     qtbot.keyClick(view.table, Qt.Key.Key_Right)  # take ben's 5; on to the next field
     assert view.choices[view.key(pair)] == {"fatalities": "b"}
-    assert view.model.data(view.model.index(view.model.row_of("fatalities"), VersionFieldsModel.GOLD)) == "5   (B)"
+    fatalities = view.model.row_of("fatalities")
+    assert view.model.data(view.model.index(fatalities, VersionFieldsModel.GOLD)) == "5"
+    assert view.model.data(view.model.index(fatalities, VersionFieldsModel.FROM)) == "B"
     _go_to(view, qtbot, "location")
     qtbot.keyClick(view.table, Qt.Key.Key_BracketRight)  # ben's spelling and evidence
     assert view.model.row_of("notes") < 0  # empty on both sides: shown when all fields are

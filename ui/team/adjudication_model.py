@@ -28,7 +28,7 @@ def shown(value: Any) -> str:
 def gold_of(version: Version, name: str, choices: dict[str, Any]) -> tuple[Any, str]:
     """The gold value of a field and where it comes from, as services.adjudication makes it:
     "A", "B" or "edited" when chosen; "agreed" when the sides do not differ; else side A's
-    (or B's when A has no event) "by default"."""
+    (or B's when A has no event) "(default)"."""
     f = next(x for x in version.fields if x.name == name)
     choice = choices.get(name)
     if isinstance(choice, Edited):
@@ -37,14 +37,15 @@ def gold_of(version: Version, name: str, choices: dict[str, Any]) -> tuple[Any, 
         return (f.a if choice == "a" else f.b), choice.upper()
     if not f.differs:
         return (f.a if version.a is not None else f.b), "agreed"
-    return (f.a, "A by default") if version.a is not None else (f.b, "B by default")
+    return (f.a, "A (default)") if version.a is not None else (f.b, "B (default)")
 
 
 class VersionFieldsModel(QAbstractTableModel):
-    """Field | coder A | coder B | gold for one version; differing rows shaded; the gold cell
+    """Field | coder A | coder B | gold | where the gold value comes from, for one version;
+    differing rows shaded; the gold cell
     edits (the window turns an edit into an undoable command: goldEdited)."""
 
-    FIELD, A, B, GOLD = range(4)
+    FIELD, A, B, GOLD, FROM = range(5)
     goldEdited = Signal(str, str)  # field name, the text typed
 
     def __init__(self, parent: Optional[Any] = None) -> None:
@@ -80,7 +81,7 @@ class VersionFieldsModel(QAbstractTableModel):
     def refresh(self) -> None:
         """The choices changed (same version): redraw the gold column and shading."""
         if self.names:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self.names) - 1, self.GOLD))
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.names) - 1, self.FROM))
 
     def row_of(self, name: str) -> int:
         return self.names.index(name) if name in self.names else -1
@@ -94,11 +95,11 @@ class VersionFieldsModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.names)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else 4
+        return 0 if parent.isValid() else 5
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return ("Field", f"A: {self.coders[0]}", f"B: {self.coders[1]}", "Gold")[section]
+            return ("Field", f"A: {self.coders[0]}", f"B: {self.coders[1]}", "Gold", "From")[section]
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
@@ -120,24 +121,28 @@ class VersionFieldsModel(QAbstractTableModel):
                 return shown(f.a)
             if column == self.B:
                 return shown(f.b)
+            if column == self.FROM:
+                return source
             if role == Qt.ItemDataRole.EditRole:
                 return "" if value is None else str(value)
-            return f"{shown(value)}   ({source})"
+            return shown(value)
         if role == Qt.ItemDataRole.BackgroundRole:
             chosen = self.choices.get(f.name)
             if column == self.A and chosen == "a" or column == self.B and chosen == "b":
                 return TAKEN_BRUSH
             if f.differs:
                 return DIFF_BRUSH
-        if role == Qt.ItemDataRole.ForegroundRole and column == self.GOLD and source.endswith("by default"):
+        if role == Qt.ItemDataRole.ForegroundRole and column in (self.GOLD, self.FROM) and source.endswith("(default)"):
             return MUTED
         if role == Qt.ItemDataRole.FontRole and column == self.FIELD and f.differs:
             font = QFont()
             font.setBold(True)
             return font
         if role == Qt.ItemDataRole.ToolTipRole:
-            if column == self.GOLD:
+            if column in (self.GOLD, self.FROM):
                 return "Left or [ takes A, Right or ] takes B, Enter types a value"
+            if column in (self.A, self.B):
+                return shown(f.a if column == self.A else f.b)
             if f.differs:
                 return "The coders differ on this field"
         return None

@@ -9,8 +9,7 @@ from typing import Any, Optional
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QUndoStack
 from PySide6.QtWidgets import (
-    QAbstractItemView, QApplication, QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLabel, QListWidget,
-    QListWidgetItem, QSplitter, QTableView, QVBoxLayout, QWidget,
+    QAbstractItemView, QApplication, QListWidgetItem, QWidget,
 )
 
 from coding.codebook import default_codebook, find_codebook
@@ -19,13 +18,9 @@ from ui.actions import make_action
 from ui.team.adjudication_model import (
     DROP, ChoiceCommand, MarkAdjudicatedCommand, SaveGoldCommand, VersionFieldsModel, VersionKey, gold_of,
 )
-from ui.team.evidence_text import EvidenceText
+from ui.team.adjudication_panes import build_panes
 from ui.team.gold_editor import GoldDelegate
 from ui.undo import Change, WorkspaceSignals
-
-KEYS_HINT = ("Up/Down or J/K field · Left or [ take A · Right or ] take B · Enter type the gold value · "
-             "Ctrl+Return save the gold event and go on · Delete drop the event · PgUp/PgDn event · Ctrl+Z undo")
-
 
 def version_key(article_id: int, version: Version) -> VersionKey:
     return article_id, tuple(version.sources)
@@ -58,86 +53,17 @@ class AdjudicationWindow(QWidget):
 
     # ---- layout ---------------------------------------------------------------------------
     def _build(self) -> None:
-        self.article_list = QListWidget(self)
-        self.article_list.setObjectName("doubleCodedArticles")
+        panes = build_panes(self)
+        self.article_list, self.pair, self.version_list = panes.article_list, panes.pair, panes.version_list
+        self.model, self.table, self.show_all = panes.model, panes.table, panes.show_all
+        self.message, self.evidence, self.legend = panes.message, panes.evidence, panes.legend
         self.article_list.currentRowChanged.connect(self._article_chosen)
-        self.pair = QComboBox(self)
-        self.pair.setObjectName("coderPair")
         self.pair.currentIndexChanged.connect(self._pair_chosen)
-        left = QWidget(self)
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self._title("Double-coded articles"))
-        left_layout.addWidget(self.article_list, 1)
-        left_layout.addWidget(QLabel("Coders compared:", self))
-        left_layout.addWidget(self.pair)
-
-        self.version_list = QListWidget(self)
-        self.version_list.setObjectName("versions")
-        self.version_list.setMaximumHeight(130)
         self.version_list.currentRowChanged.connect(self._version_chosen)
-        self.model = VersionFieldsModel(self)
         self.model.goldEdited.connect(self._gold_typed)
-        self.table = QTableView(self)
-        self.table.setObjectName("versionFields")
-        self.table.setModel(self.model)
-        self.table.setItemDelegateForColumn(VersionFieldsModel.GOLD, GoldDelegate(self.model, self.table))
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setWordWrap(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(VersionFieldsModel.FIELD, QHeaderView.ResizeMode.ResizeToContents)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_evidence())
         self.table.installEventFilter(self)
-        self.show_all = QCheckBox("Show empty fields too", self)
         self.show_all.toggled.connect(self._show_all)
-        self.message = QLabel("", self)
-        self.message.setObjectName("adjudicationMessage")
-        self.message.setWordWrap(True)
-        hint = QLabel(KEYS_HINT, self)
-        hint.setObjectName("hint")
-        hint.setWordWrap(True)
-        middle = QWidget(self)
-        middle_layout = QVBoxLayout(middle)
-        middle_layout.setContentsMargins(0, 0, 0, 0)
-        middle_layout.addWidget(self._title("Events: the two versions, paired"))
-        middle_layout.addWidget(self.version_list)
-        row = QHBoxLayout()
-        row.addWidget(self._title("Fields (≠ the coders differ)"))
-        row.addStretch(1)
-        row.addWidget(self.show_all)
-        middle_layout.addLayout(row)
-        middle_layout.addWidget(self.table, 1)
-        middle_layout.addWidget(self.message)
-        middle_layout.addWidget(hint)
-
-        self.evidence = EvidenceText(self)
-        self.legend = QLabel(self)
-        self.legend.setObjectName("evidenceLegend")
-        right = QWidget(self)
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addWidget(self._title("Article and evidence"))
-        right_layout.addWidget(self.legend)
-        right_layout.addWidget(self.evidence, 1)
-
-        split = QSplitter(self)
-        split.setChildrenCollapsible(False)
-        for widget, width in ((left, 230), (middle, 560), (right, 420)):
-            widget.setMinimumWidth(width // 2)
-            split.addWidget(widget)
-        split.setSizes([230, 580, 440])
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(14, 12, 14, 12)
-        layout.addWidget(split)
-
-    def _title(self, text: str) -> QLabel:
-        label = QLabel(text, self)
-        label.setObjectName("panelTitle")
-        return label
 
     def _actions(self) -> None:
         def add(text: str, keys: list[str], slot: Any) -> None:
@@ -238,7 +164,7 @@ class AdjudicationWindow(QWidget):
         self.specs = {f.name: f for f in book.fields}
         self.legend.setText(f"<span style='background:#d6e4fb'>&nbsp;A {coders[0]}&nbsp;</span>&nbsp;&nbsp;"
                             f"<span style='background:#fde3c8'>&nbsp;B {coders[1]}&nbsp;</span>&nbsp;&nbsp;"
-                            "the current field's evidence is darker and underlined")
+                            "current field: darker, underlined")
         self._load_gold()
         start = next((i for i, v in enumerate(self.versions) if tuple(v.sources) == keep), None)
         if start is None:
@@ -483,4 +409,4 @@ class AdjudicationWindow(QWidget):
             self.reload_articles()
 
 
-__all__ = ["AdjudicationWindow", "KEYS_HINT"]
+__all__ = ["AdjudicationWindow"]

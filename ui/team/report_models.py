@@ -15,6 +15,7 @@ RELIABLE, TENTATIVE = 0.8, 0.667
 MIN_PAIRS = 10
 LOW_BRUSH = QBrush(QColor("#f8cbad"))  # the workbook's shade for a difference
 TENTATIVE_BRUSH = QBrush(QColor("#fff2cc"))
+MUTED_BRUSH = QBrush(QColor("#6b7480"))  # a field with no alpha to read
 DIFF_BRUSH = QBrush(QColor("#fde2d6"))
 
 Index = QModelIndex | QPersistentModelIndex
@@ -94,6 +95,8 @@ class FieldScoresModel(QAbstractTableModel):
                 return LOW_BRUSH
             if score.alpha < RELIABLE:
                 return TENTATIVE_BRUSH
+        if role == Qt.ItemDataRole.ForegroundRole and score.alpha is None:
+            return MUTED_BRUSH
         if role == Qt.ItemDataRole.ToolTipRole:
             return score.note or judgement(score)
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (self.ALPHA, self.N, self.MISSING, self.EQUAL):
@@ -128,6 +131,8 @@ class DisagreementsModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            if section >= 2 and not self._pairs and self._rows:  # one pair: name its coders
+                return f"{self.HEADERS[section]}: {self._rows[0].coders[section - 2]}"
             return self.HEADERS[section]
         return None
 
