@@ -146,12 +146,14 @@ class DoubleCoded:
 
 def double_coded_articles(repo: Any) -> list[DoubleCoded]:
     """Articles assigned to two coders or more, or holding events of two coders or more, in id
-    order; each with its coders (the assigned first, in assignment order) and its state."""
+    order; each with its coders (the assigned first, in assignment order, then by their first
+    event) and its state."""
     coders: dict[int, list[str]] = {}
     with repo.engine.connect() as conn:
         rows = list(conn.exec_driver_sql("SELECT article_id, coder FROM assignment ORDER BY id").cursor)
-        rows += list(conn.exec_driver_sql(
-            "SELECT DISTINCT article_id, coder FROM event WHERE coder IS NOT NULL AND gold = false").cursor)
+        rows += [r[:2] for r in conn.exec_driver_sql(
+            "SELECT article_id, coder, MIN(id) FROM event WHERE coder IS NOT NULL AND gold = false "
+            "GROUP BY article_id, coder ORDER BY MIN(id)").cursor]
         done = {int(r[0]) for r in conn.exec_driver_sql("SELECT article_id FROM adjudication").cursor}
     for article_id, coder in rows:
         names = coders.setdefault(int(article_id), [])

@@ -148,3 +148,18 @@ def test_a_typed_value_is_checked_against_the_field(window, qtbot) -> None:
     assert "fatalities" not in view.choices[view.key(view.current())]
     view.model.setData(view.model.index(view.model.row_of("fatalities"), VersionFieldsModel.GOLD), " 6 ")
     assert view.choices[view.key(view.current())]["fatalities"] == Edited(6)
+
+
+def test_team_menu_opens_both_windows_on_the_open_article(window, qtbot) -> None:
+    ids = team_workspace(window.repo)
+    window.open_article(ids["riot"])
+    team = next(m for m in window.menus if m.title() == "&Team")
+    actions = {a.text(): a for a in team.actions()}
+    actions["&Adjudicate article…"].trigger()
+    view = window.team.adjudication
+    assert view.isVisible() and view.article_id == ids["riot"]
+    assert [view.article_list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(view.article_list.count())] == \
+        list(ids.values())
+    actions["Agreement &report…"].trigger()
+    qtbot.waitUntil(lambda: window.team.report.view is not None, timeout=15000)
+    assert window.team.report.isVisible()

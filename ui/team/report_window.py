@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 
 from services.agreement import AgreementView, Disagreement, agreement_view
 from services.agreement_xlsx import write_agreement_xlsx
+from services.errors import UserError
 from ui.team.report_models import DisagreementsModel, FieldScoresModel
 
 OVERALL = -1  # the pair chooser's data: -1 overall, else the index of the pair in the report
@@ -209,7 +210,10 @@ class AgreementReportWindow(QWidget):
 
 
 def _write_workbook(report: Any, path: Path, progress: Any = None, cancelled: Any = None) -> Path:
-    write_agreement_xlsx(report, path)
+    try:
+        write_agreement_xlsx(report, path)
+    except OSError as exc:  # the user's to fix (a folder, a file open in Excel): told, not a bug
+        raise UserError(f"{path}: cannot write ({exc.strerror or exc})") from exc
     return path
 
 
