@@ -163,3 +163,15 @@ def test_team_menu_opens_both_windows_on_the_open_article(window, qtbot) -> None
     actions["Agreement &report…"].trigger()
     qtbot.waitUntil(lambda: window.team.report.view is not None, timeout=15000)
     assert window.team.report.isVisible()
+
+
+def test_blind_mode_keeps_a_coder_from_adjudicating_their_own_article(window, qtbot) -> None:
+    repo = window.repo
+    ids = team_workspace(repo)
+    repo.assign([(ids["beni"], "tester")])  # the window's coder codes this one too
+    repo.set_blind_mode(True)
+    view = window.team.show_adjudication(ids["beni"], "ana", "ben")
+    assert view.versions == [] and view.model.rowCount() == 0 and view.evidence.toPlainText() == ""
+    assert "blind mode is on" in view.message.text()
+    view.open_article(ids["riot"], "ana", "ben")  # not theirs: open to them
+    assert view.versions and "Bunia" in view.evidence.toPlainText()

@@ -127,6 +127,18 @@ class AdjudicationWindow(QWidget):
         if found is None:
             self.message.setText(f"Article {article_id} has no two coders' versions to adjudicate.")
             return
+        self.article_list.blockSignals(True)
+        self.article_list.setCurrentRow(self.articles.index(found))
+        self.article_list.blockSignals(False)
+        if self.repo.hides_others(article_id, self.adjudicator):
+            # Blind mode: a coder of the article must not see the other version before it is adjudicated.
+            self.article_id, self.text, self.versions, self.index = article_id, "", [], -1
+            self.evidence.set_article("")
+            self.model.set_version(None, {}, ("", ""), {})
+            self.version_list.clear()
+            self.message.setText(f"You code this article yourself and blind mode is on: someone who does not "
+                                 f"code it ({', '.join(found.coders)}) adjudicates it.")
+            return
         article = self.repo.get_article(article_id)
         self.article_id, self.text = article_id, article.text if article is not None else ""
         pairs = list(combinations(found.coders, 2))
@@ -139,9 +151,6 @@ class AdjudicationWindow(QWidget):
         self.pair.setCurrentIndex(pairs.index((coder_a, coder_b)) if (coder_a, coder_b) in pairs else 0)
         self.pair.setEnabled(len(pairs) > 1)
         self.pair.blockSignals(False)
-        self.article_list.blockSignals(True)
-        self.article_list.setCurrentRow(self.articles.index(found))
-        self.article_list.blockSignals(False)
         self.evidence.set_article(self.text)
         self._load_versions(self.pair.currentData())
         self.table.setFocus()
