@@ -346,6 +346,7 @@ class MainWindow(QMainWindow):
                 except Exception:
                     log.warning("could not say goodbye to the server", exc_info=True)
             self.jobs.cancel_all(wait_ms=3000)
+            self.event_panel.shutdown()  # a place lookup (or the index build) in flight stops
         super().closeEvent(event)
 
 

@@ -66,6 +66,7 @@ class WindowSync(QObject):
         p.jobs.suggestProgress.connect(self.suggest_progress)
         p.reader.highlightActivated.connect(self.highlight_activated)
         p.event_panel.evidenceRequested.connect(p.reader.show_evidence)
+        p.event_panel.statusMessage.connect(p.status.showMessage)
         p.event_panel.set_span_provider(p.reader.current_span)  # Ctrl+U
         p.reader.set_digit_handler(self.digit_pressed)
 
@@ -123,7 +124,14 @@ class WindowSync(QObject):
                                5000)
             return
         accept = (lambda: reader.accept_span(span)) if span.state == SpanState.SUGGESTED.value else None
-        outcome = panel.fill_from_highlight(span, also=accept)
+        outcome = panel.fill_from_highlight(span, also=accept, report=lambda done: self._tell_fill(span, done))
+        if outcome.pending:  # a place: looked up in the background, told again when it is filled
+            status.showMessage(f"{panel.editor.label(outcome.field or '')}: {outcome.note}", 0)
+        else:
+            self._tell_fill(span, outcome)
+
+    def _tell_fill(self, span: Any, outcome: Any) -> None:
+        status, panel = self.parts.status, self.parts.event_panel
         if outcome.edit is None:
             status.showMessage(outcome.note or "That highlight does not fit a field of this event", 6000)
         else:
