@@ -543,3 +543,25 @@ def test_training_from_the_window_refuses_politely_with_too_few_coded_articles(q
     qtbot.waitUntil(lambda: not window.jobs.busy(), timeout=120_000)
     message = window.status.currentMessage()
     assert message.startswith("Training the model failed:") and "bug" not in message, message
+
+
+def test_a_failed_exports_message_takes_the_counts_place_and_names_the_file(qtbot, window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from ui.jobs.job import Job
+
+    out = tmp_path / "out.xlsx"
+    out.mkdir()  # a folder where the workbook should go: writing it fails at the end
+    window.jobs.start_export(out, "xlsx")
+    qtbot.waitUntil(lambda: not window.jobs.busy(), timeout=60000)
+    message = window.status.currentMessage()
+    assert "failed" in message and str(out) in message
+    assert ".part" not in message and message.count(str(tmp_path)) == 1  # no private temp path
+    assert not window.status.counts.isVisible()  # the message stands where the counts were
+    # A job's progress widget coming and going re-lays the bar out: the counts stay hidden.
+    runner = Job(lambda progress, cancelled: None)
+    window.jobs.progress.add(runner, "Something")
+    runner.start()
+    qtbot.waitUntil(lambda: not window.jobs.progress.widgets(), timeout=5000)
+    qtbot.wait(50)
+    assert window.status.currentMessage() == message and not window.status.counts.isVisible()
+    window.status.clearMessage()
+    assert window.status.counts.isVisible()
