@@ -421,6 +421,7 @@ def test_first_click_on_a_highlight_fills_the_focused_field(qtbot, window, small
         assert not popup.isVisible()
     else:
         qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    qtbot.waitUntil(lambda: window.event_panel.lookups_pending() == 0)  # a place: looked up off the GUI thread
     event = small_repo.get_bundle(aid).events[0]
     assert field in event.evidence, "the first click did not fill the field"
     assert (event.evidence[field].start, event.evidence[field].end) == (start, start + len(word))
