@@ -43,6 +43,10 @@ class Keyboard:
 
         QTest.keyClick(self.target(), key, modifiers or Qt.KeyboardModifier.NoModifier)
         QApplication.processEvents()
+        for _ in range(2000):  # a place is looked up off the GUI thread: its fill lands a moment later
+            if not self.window.event_panel.lookups_pending():
+                break
+            QTest.qWait(5)
         if QApplication.activeModalWidget() is None and not self.window.isActiveWindow():
             QTest.qWaitForWindowActive(self.window, 2000)  # back from a dialog: focus returns to the window
         self.commands.append(name or str(key))

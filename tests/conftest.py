@@ -36,6 +36,19 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     return home
 
 
+@pytest.fixture(scope="session")
+def gazetteer_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The gazetteer index built once in the session's shared cache, before a window or event
+    panel opens: else each one would start building it in the background (and stop when closed)."""
+    from coding.gazetteer import ensure_index
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CHRONICLER_CACHE", str(tmp_path_factory.getbasetemp() / "shared-cache"))
+        path = ensure_index()
+    assert path is not None
+    return path
+
+
 @pytest.fixture
 def repo(tmp_path: Path):
     from storage.repository import Repository
@@ -157,7 +170,7 @@ def small_repo(repo):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def window(qtbot, small_repo, settings):  # type: ignore[no-untyped-def]
+def window(qtbot, small_repo, settings, gazetteer_index):  # type: ignore[no-untyped-def]
     """The main window on `small_repo`, shown, with background jobs and dialogs off."""
     from ui.window.main_window import MainWindow
 

@@ -38,7 +38,7 @@ def _choose(widget: ChoiceField, value: Any) -> None:
 
 @pytest.mark.parametrize("name", ["acled", "ucdp_ged", "plover"])
 def test_one_event_per_codebook_through_the_form_and_export(qtbot: Any, repo: Repository, tmp_path: Path,
-                                                            name: str) -> None:
+                                                            name: str, gazetteer_index: Path) -> None:
     article_id = add_article(repo)
     spans = {(s.start, s.end): s for s in repo.spans(article_id)}
     panel = EventPanel(repo, QUndoStack(), WorkspaceSignals(), "ana")
@@ -52,6 +52,7 @@ def test_one_event_per_codebook_through_the_form_and_export(qtbot: Any, repo: Re
         form.focus_field(field)
         if kind == "fill":
             assert panel.fill_active_field(spans[span_of(value)], value), field
+            qtbot.waitUntil(lambda: panel.lookups_pending() == 0)  # a place: looked up off the GUI thread
         elif isinstance(widget, ChoiceField):
             _choose(widget, value)
         else:

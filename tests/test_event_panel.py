@@ -30,7 +30,7 @@ def _span(text: str, word: str, label: str, article_id: int) -> EntitySpan:
 
 
 @pytest.fixture
-def setup(qtbot, repo):  # type: ignore[no-untyped-def]
+def setup(qtbot, repo, gazetteer_index):  # type: ignore[no-untyped-def]
     article_id = repo.add_article(ArticleIn(text=TEXT, title="Shooting", source="Local Times", published=PUBLISHED))
     spans = {w: repo.add_span(_span(TEXT, w, label, article_id)) for w, label in
              (("On Tuesday", "DATE"), ("Glushkovo", "GPE"), ("at least twelve", "CARDINAL"),
@@ -255,13 +255,17 @@ def test_protest_codebook_events_keep_their_own_fields(qtbot, repo) -> None:
 
 
 @pytest.mark.slow
-def test_place_highlight_fills_location_details(setup) -> None:
-    """Uses the real gazetteer (built once per session, ~20 s the first time)."""
+def test_place_highlight_fills_location_details(setup, qtbot) -> None:
+    """Uses the real gazetteer (built once per session, ~20 s the first time); the lookup runs
+    in the panel's worker thread and the form shows its result when it comes back."""
     panel, repo, stack, article_id, spans = setup
     panel.add_event()
     form = panel.current_form()
     form.focus_field("location")
     assert panel.fill_active_field(spans["Glushkovo"], "Glushkovo")
+    assert panel.lookups_pending() == 1 and not _db_values(repo, article_id)[0][0].get("country")  # not yet
+    qtbot.waitUntil(lambda: panel.lookups_pending() == 0)
+    assert form.widgets["location"].current_value() == "Glushkovo"  # the form shows the result
     values, evidence = _db_values(repo, article_id)[0]
     assert values["location"] == "Glushkovo" and values["country"] == "Russia"
     assert values["latitude"] and values["longitude"] and values["geo_precision"] == 1 and values["iso"] == 643
@@ -402,7 +406,7 @@ def test_ctrl_u_in_a_field_reaches_the_panel_not_the_line_edit(setup) -> None:
 
 
 @pytest.mark.slow
-def test_picking_another_place_is_remembered_and_undoable(setup, monkeypatch) -> None:
+def test_picking_another_place_is_remembered_and_undoable(setup, monkeypatch, qtbot) -> None:
     """Uses the real gazetteer: "Tripoli" is in Libya and in Lebanon."""
     import ui.events.place_picker
     from coding.places import resolve_place
@@ -414,6 +418,7 @@ def test_picking_another_place_is_remembered_and_undoable(setup, monkeypatch) ->
     form.widgets["location"].line.setText("Tripoli")
     form.widgets["location"].line.textEdited.emit("Tripoli")
     form.widgets["location"].line.editingFinished.emit()  # Enter: resolve the typed name
+    qtbot.waitUntil(lambda: panel.lookups_pending() == 0)
     assert _db_values(repo, article_id)[0][0]["country"] == "Libya"
     offered = []
 
@@ -423,6 +428,7 @@ def test_picking_another_place_is_remembered_and_undoable(setup, monkeypatch) ->
 
     monkeypatch.setattr(ui.events.place_picker, "pick_place", choose_lebanon)
     panel.pick_place()
+    qtbot.waitUntil(lambda: panel.lookups_pending() == 0)
     assert {c.country for c in offered} >= {"Libya", "Lebanon"}
     values = _db_values(repo, article_id)[0][0]
     assert values["country"] == "Lebanon" and values["iso"] == 422 and values["latitude"] > 34

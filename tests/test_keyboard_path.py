@@ -4,6 +4,7 @@ saved edit."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 import pytest
 
@@ -20,7 +21,7 @@ TEXT = "Ukrainian troops destroyed a bridge near Glushkovo on Tuesday, killing t
 
 
 @pytest.fixture
-def window(qtbot, repo: Repository, settings):  # type: ignore[no-untyped-def]
+def window(qtbot, repo: Repository, settings, gazetteer_index):  # type: ignore[no-untyped-def]
     aid = repo.add_article(ArticleIn(text=TEXT, title="Bridge", source="Wire", published=dt.date(2024, 8, 16)))
     for word, label in (("Ukrainian troops", "NORP"), ("Glushkovo", "GPE"), ("on Tuesday", "DATE"), ("three", "CARDINAL")):
         start = TEXT.index(word)
@@ -46,6 +47,10 @@ def _event(repo: Repository) -> tuple[dict, dict]:
 def _reader_keys(window, *keys: Qt.Key) -> None:  # type: ignore[no-untyped-def]
     for key in keys:
         QTest.keyClick(window.reader.view, key)
+    # A place is looked up off the GUI thread: its fill lands a moment later.
+    deadline = time.monotonic() + 10
+    while window.event_panel.lookups_pending() and time.monotonic() < deadline:
+        QTest.qWait(5)
 
 
 def test_space_fills_by_kind_accepts_the_highlight_in_one_undo_step(window, repo: Repository) -> None:

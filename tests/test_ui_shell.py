@@ -421,6 +421,7 @@ def test_first_click_on_a_highlight_fills_the_focused_field(qtbot, window, small
         assert not popup.isVisible()
     else:
         qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    qtbot.waitUntil(lambda: window.event_panel.lookups_pending() == 0)  # a place: looked up off the GUI thread
     event = small_repo.get_bundle(aid).events[0]
     assert field in event.evidence, "the first click did not fill the field"
     assert (event.evidence[field].start, event.evidence[field].end) == (start, start + len(word))
@@ -543,3 +544,25 @@ def test_training_from_the_window_refuses_politely_with_too_few_coded_articles(q
     qtbot.waitUntil(lambda: not window.jobs.busy(), timeout=120_000)
     message = window.status.currentMessage()
     assert message.startswith("Training the model failed:") and "bug" not in message, message
+
+
+def test_a_failed_exports_message_takes_the_counts_place_and_names_the_file(qtbot, window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from ui.jobs.job import Job
+
+    out = tmp_path / "out.xlsx"
+    out.mkdir()  # a folder where the workbook should go: writing it fails at the end
+    window.jobs.start_export(out, "xlsx")
+    qtbot.waitUntil(lambda: not window.jobs.busy(), timeout=60000)
+    message = window.status.currentMessage()
+    assert "failed" in message and str(out) in message
+    assert ".part" not in message and message.count(str(tmp_path)) == 1  # no private temp path
+    assert not window.status.counts.isVisible()  # the message stands where the counts were
+    # A job's progress widget coming and going re-lays the bar out: the counts stay hidden.
+    runner = Job(lambda progress, cancelled: None)
+    window.jobs.progress.add(runner, "Something")
+    runner.start()
+    qtbot.waitUntil(lambda: not window.jobs.progress.widgets(), timeout=5000)
+    qtbot.wait(50)
+    assert window.status.currentMessage() == message and not window.status.counts.isVisible()
+    window.status.clearMessage()
+    assert window.status.counts.isVisible()

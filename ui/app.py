@@ -125,9 +125,25 @@ def open_for_window(db: Optional[str], coder: str, codebook_name: str, progress:
         repo = open_workspace(db)
     except WorkspaceError as exc:
         return exc
-    repo.ensure_coder(coder)
-    repo.coder = coder  # named on each edit (updated_by) and in other coders' conflicts
-    return repo, load_codebook(codebook_name, repo)
+    try:
+        repo.ensure_coder(coder)
+        repo.coder = coder  # named on each edit (updated_by) and in other coders' conflicts
+        return repo, load_codebook(codebook_name, repo)
+    except Exception as exc:  # opened, but its tables hold what we cannot read: the file's problem
+        log.error("Reading the workspace %s failed", repo.location, exc_info=True)
+        repo.close()
+        return damaged_workspace(repo, exc)
+
+
+def damaged_workspace(repo: "Repository", exc: BaseException) -> "WorkspaceError":
+    """A workspace that opened but could not be read or shown: the file and the problem in one
+    line (the latest backup offered, as for a file that does not open)."""
+    from storage.db import WorkspaceError, workspace_error
+
+    problem = f"opened, but could not be read ({exc.__class__.__name__}: {str(exc).splitlines()[0] if str(exc) else ''})"
+    if repo.path is None:
+        return WorkspaceError(f"{repo.location}: {problem}", problem=problem)
+    return workspace_error(repo.path, problem)
 
 
 def quit_app(code: int) -> None:
@@ -154,7 +170,7 @@ def start_opening(window: "MainWindow", db: Optional[str]) -> Any:
                 give_up()
                 return
             repo.ensure_coder(window.coder)
-        window.attach(repo, codebook)
+        attach_whole(window, repo, codebook, db, give_up)
 
     def failed(error: BaseException) -> None:  # not a WorkspaceError: a bug, or the disk went away
         log.error("Opening the workspace failed:\n%s", bug_details(error))
@@ -167,6 +183,38 @@ def start_opening(window: "MainWindow", db: Optional[str]) -> Any:
     runner.failed.connect(failed)
     window.opening = runner
     return runner.start()
+
+
+def attach_whole(window: "MainWindow", repo: "Repository", codebook: Any, db: Optional[str],
+                 give_up: Any, offer_backup: bool = True) -> None:
+    """Build the window on the workspace, whole or not at all: if building it fails (a value the
+    panels cannot show), the half-built window is closed, the file and the problem are told
+    (the backup offered) and a backup the user opens gets a new window."""
+    from ui.window.main_window import MainWindow
+
+    try:
+        window.attach(repo, codebook)
+        return
+    except Exception as exc:
+        log.error("Building the window on %s failed", repo.location, exc_info=True)
+        error = damaged_workspace(repo, exc)
+    settings, coder = window.settings, window.coder
+    window.shutdown_half_built()
+    repo.close()
+    if not offer_backup:  # already the backup's copy: no second offer of the same backup
+        QMessageBox.critical(window, "The workspace cannot be opened", str(error))
+        window.close()
+        give_up()
+        return
+    restored = explain_workspace_error(error, db, window)
+    window.close()
+    if restored is None:
+        give_up()
+        return
+    restored.ensure_coder(coder)
+    fresh = MainWindow(None, coder, settings)
+    fresh.show()
+    attach_whole(fresh, restored, None, str(restored.location), give_up, offer_backup=False)
 
 
 def run_app(db: Optional[str] = None) -> int:

@@ -18,9 +18,12 @@ from storage.repository import ArticleBundle, EventWithEvidence, Repository
 from ui.actions import make_action
 from ui.events.commands import EventEditCommand
 from ui.events.form import EventForm
+from ui.events.place_lookups import PlaceLookups
 from ui.undo import EVENTS, TEXT, Change, WorkspaceSignals
 
 SpanProvider = Callable[[], Optional[EntitySpan]]
+FillReport = Callable[[FillOutcome], None]
+
 # Typed text is saved after this much idle time (or at once when focus, event or article
 # change, before undo/redo and on close): saving and reloading on every keystroke made fast
 # typists lose characters, and a reload must never touch the field being typed in.
@@ -33,6 +36,7 @@ class EventPanel(QWidget):
 
     evidenceRequested = Signal(int, int)  # start, end of the focused field's evidence
     eventsChanged = Signal(int)  # article id
+    statusMessage = Signal(str, int)  # text, milliseconds (0: until replaced)
 
     # A place highlight with several plausible places opens the picker (the best guess is
     # preselected: Enter keeps it). Off in headless hosts that cannot answer a dialog.
@@ -50,10 +54,14 @@ class EventPanel(QWidget):
         self._shown_key: tuple[Any, ...] = ()
         self._flushing_quietly = False
         self._typing_timer = QTimer(self, singleShot=True, interval=TYPING_IDLE_MS, timeout=self.flush_edits)
+        # Place lookups (gazetteer, workspace place cache) run there, never on the GUI thread.
+        self.lookups = PlaceLookups(self._where, self)
+        self.lookups.statusMessage.connect(self.statusMessage)
         self._build()
         self._make_actions()
         signals.changed.connect(self._changed)
         self._update_actions()
+        self.lookups.build_index_if_missing()
 
     # ---- what the rest of the window reads -------------------------------------------------
     @property
@@ -399,18 +407,53 @@ class EventPanel(QWidget):
 
     def fill_active_field(self, span: EntitySpan, _text: str = "") -> bool:
         """Ctrl+U: set the active field from a highlight and keep the highlight as its evidence
-        (one undo step). False when there is no active field or the text does not fit it."""
-        if not self.has_active_field():
+        (one undo step). False when there is no active field or the text does not fit it; a
+        place is looked up in the background (True: the edit follows)."""
+        if not self.has_active_field() or self.bundle is None:
             return False
         self.flush_edits()
+        name = self.editor.active
+        assert name is not None
+        if self.editor.is_place_field(name):
+            evidence = (span.start, span.end)
+            self._look_up_place(name, self.bundle.article.text[span.start:span.end],
+                                lambda fill: self._use_outcome(self.editor.fill_with(name, fill, evidence)))
+            return True
         return self._use_outcome(self.editor.fill_active(span.start, span.end))
 
-    def fill_from_highlight(self, span: EntitySpan, also: Optional[Callable[[], None]] = None) -> FillOutcome:
+    def fill_from_highlight(self, span: EntitySpan, also: Optional[Callable[[], None]] = None,
+                            report: Optional[FillReport] = None) -> FillOutcome:
         """Space on a highlight: the active field when it takes that kind of highlight, else the
         first empty field of its kind (EventEditor.target_for), scrolled into view. `also`: an
-        edit to make in the same undo step when the fill works (accepting the highlight)."""
+        edit to make in the same undo step when the fill works (accepting the highlight).
+        A place is looked up in the background: the outcome returned is `pending` and
+        `report(outcome)` is called when the edit was made (at once for the other kinds)."""
         self.flush_edits()
-        outcome = self.editor.fill_highlight(span.start, span.end, span.label)
+        editor = self.editor
+        target = editor.target_for(span.label) if self.bundle is not None else None
+        if target is None:
+            outcome = editor.no_target(span.label)
+        elif editor.is_place_field(target):
+            assert self.bundle is not None
+            words = " ".join(self.bundle.article.text[span.start:span.end].split())
+
+            def apply(fill: Any) -> None:
+                self.flush_edits()
+                result = editor.fill_with(target, fill, evidence=(span.start, span.end))
+                self._finish_highlight(editor.filled_from_highlight(target, result, span.start, span.end,
+                                                                    span.label), also, report)
+            self._look_up_place(target, words, apply)
+            return FillOutcome(None, f"looking \u201c{words}\u201d up in the gazetteer\u2026", field=target,
+                               pending=True)
+        else:
+            assert self.bundle is not None
+            outcome = editor.fill(target, self.bundle.article.text[span.start:span.end], evidence=(span.start, span.end))
+            outcome = editor.filled_from_highlight(target, outcome, span.start, span.end, span.label)
+        self._finish_highlight(outcome, also, None)
+        return outcome
+
+    def _finish_highlight(self, outcome: FillOutcome, also: Optional[Callable[[], None]],
+                          report: Optional[FillReport]) -> None:
         if outcome.edit is not None and also is not None:
             self.undo_stack.beginMacro(outcome.edit.text)  # one undo step for both
             self._use_outcome(outcome)
@@ -421,7 +464,8 @@ class EventPanel(QWidget):
         form = self.current_form()
         if outcome.edit is not None and outcome.field and form is not None:
             form.show_field(outcome.field)
-        return outcome
+        if report is not None:
+            report(outcome)
 
     def _use_outcome(self, outcome: FillOutcome) -> bool:
         self._push(outcome.edit)
@@ -429,6 +473,24 @@ class EventPanel(QWidget):
             # After this call returns (the reader's key handling ends first); Esc keeps the guess.
             QTimer.singleShot(0, self.pick_place)
         return outcome.edit is not None
+
+    # ---- place lookups in the background ---------------------------------------------------
+    def _where(self) -> tuple[Any, ...]:
+        """The article and event a lookup's result is for."""
+        return (self.bundle.article.id if self.bundle else None, self.current.event.id if self.current else None)
+
+    def _look_up_place(self, name: str, text: str, apply: Callable[[Any], None]) -> None:
+        """Look `text` up for the place field `name` in the background; `apply(fill)` runs when
+        it comes back, unless the coder went to another article or event, or asked again."""
+        self.lookups.run(name, self.editor.lookup_job(name, text), apply, f"\u201c{text}\u201d")
+
+    def lookups_pending(self) -> int:
+        """Place lookups still running or queued (tests and benchmarks wait for 0)."""
+        return self.lookups.pending()
+
+    def shutdown(self) -> None:
+        """The window closes: a lookup or index build running is stopped, queued ones dropped."""
+        self.lookups.shutdown()
 
     def choose_by_number(self, number: int) -> bool:
         """A digit typed in the reader while a choice field is active picks the n-th choice."""
@@ -459,6 +521,9 @@ class EventPanel(QWidget):
     def _resolve_text(self, name: str, text: str) -> None:
         """Enter in a date or place field: read the typed text like a highlight (no evidence)."""
         self.flush_edits()
+        if self.editor.is_place_field(name):
+            self._look_up_place(name, text, lambda fill: self._push(self.editor.fill_with(name, fill).edit))
+            return
         self._push(self.editor.fill(name, text).edit)
 
     def _field_edited(self, name: str, value: Any, typing: bool) -> None:
@@ -511,19 +576,30 @@ class EventPanel(QWidget):
             form.pending_field = name
 
     def pick_place(self) -> None:
-        """F4 / Pick…: choose among the places of this name; the choice is remembered."""
-        from ui.events.place_picker import pick_place
-
+        """F4 / Pick…: choose among the places of this name; the choice is remembered. The
+        candidates and the remembering are looked up in the background."""
         name = self.editor.place_field() if self.current is not None else None
         if name is None or not self.editor.values.get(name):
             return
-        query, candidates, current = self.editor.place_choices(name)
+        known = self.editor.known_candidates(name)
+        if known is not None:
+            self._pick_among(name, known)
+        else:
+            self.lookups.run(name, self.editor.candidates_job(name), lambda found: self._pick_among(name, found),
+                             f"\u201c{self.editor.values.get(name)}\u201d")
+
+    def _pick_among(self, name: str, candidates: list[Any]) -> None:
+        from ui.events.place_picker import pick_place
+
+        query, candidates, current = self.editor.place_choices_from(name, candidates)
         self._refresh_form_details()
         if not candidates:
             return
         entry = pick_place(query, candidates, self, current)
         if entry is not None:
-            self._push(self.editor.choose_place(name, query, entry, candidates))
+            self.lookups.run(name, self.editor.choose_job(query, entry),
+                             lambda result: self._push(self.editor.chose_place(name, entry, candidates, result)),
+                             f"\u201c{entry.name}\u201d")
 
     # ---- what the form shows besides values ------------------------------------------------
     def refresh_actors(self) -> None:

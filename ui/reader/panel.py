@@ -66,6 +66,11 @@ class ReaderPanel(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.meta)
         layout.addWidget(self.legend)
+        from ui.reader.window_bar import WindowBar
+
+        self.window_bar = WindowBar(self)  # a very large article: which part is shown
+        self._window: Any = None
+        layout.addWidget(self.window_bar)
         layout.addWidget(self.view, 1)
         self.find_bar = FindBar(self)
         layout.addWidget(self.find_bar)
@@ -95,7 +100,7 @@ class ReaderPanel(QWidget):
             self._update_enabled()
             return
         same = (self._article is not None and self._article.id == bundle.article.id
-                and self._article.text == bundle.article.text)
+                and self._article.text == bundle.article.text and self._window is None)
         self._article = bundle.article
         self._spans = sorted(bundle.spans, key=lambda s: (s.start, s.end, s.id or 0))
         if not same:
@@ -103,6 +108,18 @@ class ReaderPanel(QWidget):
             self.view.verticalScrollBar().setValue(0)
         self.title.setText(bundle.article.title or "(untitled)")
         self._redraw(keep_current=same)
+
+    @property
+    def text_window(self) -> Any:
+        """The window of a very large article shown (storage.article_window.TextWindow), or None."""
+        return self._window
+
+    def set_window(self, window: Any) -> None:
+        """The bundle shown is a window of a very large article (storage.article_window), its
+        offsets the window's own: shown read-only, with the bar that moves it. None: ordinary."""
+        self._window = window
+        self.window_bar.show_window(window)
+        self._update_enabled()
 
     def set_coder(self, coder: str) -> None:
         """Span decisions from now on are this coder's."""
@@ -166,14 +183,17 @@ class ReaderPanel(QWidget):
 
     def _update_enabled(self) -> None:
         has_article = self._article is not None
-        for action in self._actions:
-            action.setEnabled(has_article)
+        walking = (getattr(self, "act_next", None), getattr(self, "act_prev", None))
+        for action in self._actions:  # a window is read-only: walking its highlights only
+            action.setEnabled(has_article and (self._window is None or action in walking))
 
     # ---- reacting to the database --------------------------------------------------------
     def _changed(self, change: Change) -> None:
         """Only what touched this article's text or highlights re-reads and redraws it."""
         article_id = change.article_id
         if self._article is None or article_id != self._article.id or not change.touches(TEXT, SPANS):
+            return
+        if self._window is not None:  # never the whole text of a very large article
             return
         fresh = self.repo.get_article(article_id)
         if fresh is None:  # the article itself is gone
@@ -404,7 +424,8 @@ class ReaderPanel(QWidget):
 
     # ---- mouse ---------------------------------------------------------------------------
     def _clicked(self, span: EntitySpan) -> None:
-        self.highlightActivated.emit(span)
+        if self._window is None:  # a window's offsets are its own: never written to an event
+            self.highlightActivated.emit(span)
 
     def _context_menu(self, pos: QPoint) -> None:
         menu = self.view.createStandardContextMenu(pos)

@@ -146,6 +146,24 @@ class MainWindow(QMainWindow):
             # After the window shows: first article on screen, then suggestions for the rest.
             QTimer.singleShot(0, self.sync.after_show)
 
+    def shutdown_half_built(self) -> None:
+        """attach() failed midway (ui.app.attach_whole): stop what it had started (the change
+        poller, the heartbeat, jobs, place lookups) so that closing this window leaves nothing
+        running; the window is never shown half-built to a coder."""
+        self._attached = False
+        self.hide()
+        for name in ("changes", "presence"):
+            part = getattr(self, name, None)
+            stop = getattr(part, "close", None) or getattr(part, "stop", None)
+            if stop is not None:
+                stop()
+        jobs = getattr(self, "jobs", None)
+        if jobs is not None and hasattr(jobs, "cancel_all"):
+            jobs.cancel_all(wait_ms=3000)
+        panel = getattr(self, "event_panel", None)
+        if panel is not None and hasattr(panel, "shutdown"):
+            panel.shutdown()
+
     def is_attached(self) -> bool:
         """The workspace is open and the panels are built (False while it is still opening)."""
         return self._attached
@@ -350,6 +368,7 @@ class MainWindow(QMainWindow):
                 except Exception:
                     log.warning("could not say goodbye to the server", exc_info=True)
             self.jobs.cancel_all(wait_ms=3000)
+            self.event_panel.shutdown()  # a place lookup (or the index build) in flight stops
         super().closeEvent(event)
 
 

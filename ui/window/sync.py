@@ -49,6 +49,12 @@ class WindowSync(QObject):
         self.parts, self.focus_reader = parts, focus_reader
         self.bundle: Optional[ArticleBundle] = None
         self._books: dict[str, Any] = {}  # batch codebook name -> its Codebook (None: not found)
+        # A very large article opens as a window of its text (storage.article_window).
+        from storage.article_window import LARGE_ARTICLE_CHARS, WINDOW_CHARS
+
+        self.large_article_chars, self.window_chars = LARGE_ARTICLE_CHARS, WINDOW_CHARS
+        self._window_of: Optional[int] = None
+        self._loader: Any = None  # ui.tasks.TaskRunner, made on the first large article
         self.counts_timer = QTimer(self, singleShot=True, interval=400, timeout=update_counts)
         self.suggest_refresh = QTimer(self, singleShot=True, interval=SUGGEST_REFRESH_MS,
                                       timeout=self.refresh_open_article_spans)
@@ -65,7 +71,9 @@ class WindowSync(QObject):
         self.undo_stack.indexChanged.connect(self.undo_moved)
         p.jobs.suggestProgress.connect(self.suggest_progress)
         p.reader.highlightActivated.connect(self.highlight_activated)
+        p.reader.window_bar.moveRequested.connect(self.move_window)
         p.event_panel.evidenceRequested.connect(p.reader.show_evidence)
+        p.event_panel.statusMessage.connect(p.status.showMessage)
         p.event_panel.set_span_provider(p.reader.current_span)  # Ctrl+U
         p.reader.set_digit_handler(self.digit_pressed)
 
@@ -82,12 +90,60 @@ class WindowSync(QObject):
 
     # ---- the open article -----------------------------------------------------------------
     def open_article(self, article_id: int) -> None:
-        """Show an article in the reader and the event panel (a short DB read)."""
+        """Show an article in the reader and the event panel (a short DB read). A very large
+        one is read a window at a time, off the GUI thread (open_window)."""
         self.parts.event_panel.flush_edits()  # before the article's status changes on opening another
+        from storage.article_window import article_length
+
+        length = article_length(self.repo, article_id)
+        if length > self.large_article_chars:
+            self.open_window(article_id, 0, length)
+            return
         bundle = self.repo.get_bundle(article_id)
         self.bundle = bundle
+        self._window_of = None
+        self.parts.reader.set_window(None)
+        self.parts.event_panel.setEnabled(True)
         self.show_bundle(bundle)
         self.parts.status_actions.set_enabled(bundle is not None)
+
+    def open_window(self, article_id: int, start: int, length: int = 0) -> None:
+        """Read `window_chars` characters of a very large article from `start` in a worker (the
+        whole text never becomes one Python string), then show them read-only with the bar that
+        moves the window; the event panel shows the events, greyed."""
+        from storage.article_window import read_window
+        from ui.tasks import TaskRunner
+
+        if self._loader is None:
+            self._loader = TaskRunner(self)
+        reader, panel = self.parts.reader, self.parts.event_panel
+        self._window_of = article_id
+        if length:
+            reader.window_bar.show_opening(length)
+        size = self.window_chars
+
+        def shown(result: Any) -> None:
+            if self._window_of != article_id or result is None:
+                return  # another article was opened meanwhile
+            bundle, window = result
+            self.bundle = bundle
+            reader.set_window(window)
+            panel.setEnabled(False)
+            self.show_bundle(bundle)
+            reader.set_window(window)
+            self.parts.status_actions.set_enabled(True)
+
+        def failed(error: BaseException) -> None:
+            self.parts.status.showMessage(f"The article could not be read: {error}", 10000)
+
+        self._loader.run(lambda: read_window(self.repo, article_id, start, size), shown, failed)
+
+    def move_window(self, step: int) -> None:
+        """The window bar's Earlier / Later: the part before or after, overlapping a tenth."""
+        window = self.parts.reader.text_window
+        if window is None or self._window_of is None:
+            return
+        self.open_window(self._window_of, max(0, window.start + step * (window.size - window.size // 10)))
 
     def show_bundle(self, bundle: Optional[ArticleBundle]) -> None:
         self.parts.reader.set_article(bundle)
@@ -123,7 +179,14 @@ class WindowSync(QObject):
                                5000)
             return
         accept = (lambda: reader.accept_span(span)) if span.state == SpanState.SUGGESTED.value else None
-        outcome = panel.fill_from_highlight(span, also=accept)
+        outcome = panel.fill_from_highlight(span, also=accept, report=lambda done: self._tell_fill(span, done))
+        if outcome.pending:  # a place: looked up in the background, told again when it is filled
+            status.showMessage(f"{panel.editor.label(outcome.field or '')}: {outcome.note}", 0)
+        else:
+            self._tell_fill(span, outcome)
+
+    def _tell_fill(self, span: Any, outcome: Any) -> None:
+        status, panel = self.parts.status, self.parts.event_panel
         if outcome.edit is None:
             status.showMessage(outcome.note or "That highlight does not fit a field of this event", 6000)
         else:
@@ -180,6 +243,8 @@ class WindowSync(QObject):
     def refresh_open_article_spans(self) -> None:
         """Suggestions arrived for the article on screen: show them without waiting for the end."""
         aid = self.current_article_id()
+        if aid is not None and aid == self._window_of:
+            return  # a window of a very large article: its offsets are its own (moving it re-reads)
         if aid is not None and self.bundle is not None and not self.bundle.spans:
             spans = self.repo.spans(aid)
             if spans:
@@ -196,7 +261,10 @@ class WindowSync(QObject):
         watch fire, so everything here leaves an unchanged screen alone."""
         self.parts.list_panel.refresh_all()
         aid = self.current_article_id()
-        if aid is not None:
+        window = self.parts.reader.text_window
+        if aid is not None and aid == self._window_of and window is not None:
+            self.open_window(aid, window.start)  # the same part, read again off the GUI thread
+        elif aid is not None:
             fresh = self.repo.get_bundle(aid)
             self.bundle = fresh
             if fresh is None:  # deleted by the other program
