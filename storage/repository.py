@@ -15,6 +15,7 @@ from storage.dburl import is_url, mask_url
 from storage.models import (
     Article,
     ArticleStatus,
+    Assignment,
     EntitySpan,
     Event,
     Evidence,
@@ -115,7 +116,12 @@ class Repository(PresenceMixin, StatsMixin, LookupsMixin, TeamsMixin):
     def _filtered(self, stmt, flt: Optional[ArticleFilter]):  # type: ignore[no-untyped-def]
         if flt is None:
             return stmt
-        if flt.statuses:
+        if flt.coder:
+            stmt = stmt.join(Assignment, (col(Assignment.article_id) == col(Article.id))
+                             & (col(Assignment.coder) == flt.coder))
+            if flt.statuses:
+                stmt = stmt.where(col(Assignment.status).in_(list(flt.statuses)))
+        elif flt.statuses:
             stmt = stmt.where(col(Article.status).in_(list(flt.statuses)))
         if flt.source:
             stmt = stmt.where(Article.source == flt.source)
@@ -138,8 +144,9 @@ class Repository(PresenceMixin, StatsMixin, LookupsMixin, TeamsMixin):
         stmt = self._filtered(select(Article.id), flt).order_by(
             col(Article.published).desc().nulls_last(), col(Article.id)
         )
-        if flt is not None and (flt.statuses or flt.search) and self._has_list_index():
-            # Walking the list index in order beats the status index plus a sort (100k rows).
+        if flt is not None and (flt.statuses or flt.search) and not flt.coder and self._has_list_index():
+            # Walking the list index in order beats the status index plus a sort (100k rows); a
+            # coder's own list starts from their assignments instead (a few of a million articles).
             stmt = stmt.with_hint(Article, "INDEXED BY ix_article_list", "sqlite")
         # Rows straight from the driver cursor: ORM rows cost ~4x more for 100,000 ids.
         with self.engine.connect() as conn:

@@ -180,7 +180,7 @@ class ReaderPanel(QWidget):
             self.set_article(None)
             return
         self._article = fresh
-        self._spans = self.repo.spans(article_id)
+        self._spans = self.repo.visible_spans(article_id, self.coder)  # blind mode hides others' decisions
         self._redraw()
 
     def _undo_moved(self, index: int) -> None:

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QMenu, QMenuBar, QWidget
 
 from ui.actions import make_action
 
-MENU_TITLES = ("&File", "&Edit", "&Article", "E&ntities", "E&vents", "&View", "&Help")
+MENU_TITLES = ("&File", "&Edit", "&Article", "E&ntities", "E&vents", "&Team", "&View", "&Help")
 
 
 @dataclass
@@ -40,6 +40,8 @@ class MenuParts:
     change_model: Callable[[], None]
     open_workspace: Callable[[], None]
     change_codebook: Callable[[], None]
+    merge_workspaces: Callable[[], None]
+    team_actions: list[QAction]  # ui.window.team: assignments, blind mode
 
 
 def make_shell_menus(bar: QMenuBar, owner: QWidget, quit_slot: Callable[[], Any]) -> ShellMenus:
@@ -63,7 +65,7 @@ def window_action(owner: QWidget, *args: Any) -> QAction:
 def build_menus(shell: ShellMenus, owner: QWidget, parts: MenuParts) -> tuple[QAction, QAction]:
     """Fill the shell's menus with every action once the panels and jobs exist; returns the
     undo and redo actions."""
-    file_menu, edit_menu, article_menu, entities_menu, events_menu, view_menu, help_menu = shell.menus
+    file_menu, edit_menu, article_menu, entities_menu, events_menu, team_menu, view_menu, help_menu = shell.menus
     for menu in shell.menus:
         menu.setEnabled(True)
     jobs = parts.jobs
@@ -74,7 +76,9 @@ def build_menus(shell: ShellMenus, owner: QWidget, parts: MenuParts) -> tuple[QA
                     "Import articles (text, HTML, CSV, JSONL, Excel); you can also drop files on the window"),
         window_action(owner, "Import &folder…", "Ctrl+Shift+I", jobs.ask_import_folder),
         window_action(owner, "&Export dataset…", "Ctrl+Shift+X", jobs.ask_export,
-                    "Export events to Excel, CSV or JSON lines")])
+                    "Export events to Excel, CSV or JSON lines"),
+        window_action(owner, "&Merge workspaces…", "", parts.merge_workspaces,
+                      "Bring in the work of coders who coded offline, each in their own workspace")])
     file_menu.insertSeparator(shell.quit_action)
 
     undo_action, redo_action = _build_edit_menu(owner, edit_menu, parts)
@@ -92,6 +96,8 @@ def build_menus(shell: ShellMenus, owner: QWidget, parts: MenuParts) -> tuple[QA
 
     entities_menu.addActions(parts.reader_actions)
     events_menu.addActions(parts.event_actions)
+    team_menu.addActions(parts.team_actions)
+    owner.addActions(parts.team_actions)
 
     view_menu.addAction(window_action(owner, "Focus the article list", "Ctrl+1", lambda: parts.focus_panel(0)))
     view_menu.addAction(window_action(owner, "Focus the reader", "Ctrl+2", lambda: parts.focus_panel(1)))

@@ -43,8 +43,9 @@ class WindowSync(QObject):
 
     def __init__(self, repo: Repository, codebook: Any, signals: WorkspaceSignals, undo_stack: QUndoStack,
                  parts: Parts, focus_reader: Callable[[], None], update_counts: Callable[[], None],
-                 parent: QWidget) -> None:
+                 parent: QWidget, viewer: Callable[[], Optional[str]] = lambda: None) -> None:
         super().__init__(parent)
+        self.viewer = viewer  # the coder: in blind mode they see only their own work (visible_bundle)
         self.repo, self.codebook, self.signals, self.undo_stack = repo, codebook, signals, undo_stack
         self.parts, self.focus_reader = parts, focus_reader
         self.bundle: Optional[ArticleBundle] = None
@@ -84,7 +85,7 @@ class WindowSync(QObject):
     def open_article(self, article_id: int) -> None:
         """Show an article in the reader and the event panel (a short DB read)."""
         self.parts.event_panel.flush_edits()  # before the article's status changes on opening another
-        bundle = self.repo.get_bundle(article_id)
+        bundle = self.repo.visible_bundle(article_id, self.viewer())
         self.bundle = bundle
         self.show_bundle(bundle)
         self.parts.status_actions.set_enabled(bundle is not None)
@@ -181,7 +182,7 @@ class WindowSync(QObject):
         """Suggestions arrived for the article on screen: show them without waiting for the end."""
         aid = self.current_article_id()
         if aid is not None and self.bundle is not None and not self.bundle.spans:
-            spans = self.repo.spans(aid)
+            spans = self.repo.visible_spans(aid, self.viewer())
             if spans:
                 self.bundle.spans = spans
                 self.signals.changed.emit(Change(aid))  # written by the suggest process: tell the panels
@@ -197,7 +198,7 @@ class WindowSync(QObject):
         self.parts.list_panel.refresh_all()
         aid = self.current_article_id()
         if aid is not None:
-            fresh = self.repo.get_bundle(aid)
+            fresh = self.repo.visible_bundle(aid, self.viewer())
             self.bundle = fresh
             if fresh is None:  # deleted by the other program
                 self.show_bundle(None)

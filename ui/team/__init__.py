@@ -1,0 +1,1 @@
+"""Team work: assignments, merge, agreement and adjudication windows."""
