@@ -90,6 +90,7 @@ class AssignFacts:
 
     coders: list[str] = field(default_factory=list)  # known: coder list, events, assignments
     counts: dict[str, int] = field(default_factory=dict)  # coder -> articles assigned now
+    kept: dict[str, int] = field(default_factory=dict)  # coder -> begun: kept when spreading again
     articles: int = 0
     unassigned: int = 0
     unstarted: int = 0  # assigned, but no coder of theirs started them
@@ -101,7 +102,7 @@ class AssignFacts:
 
 def assign_facts(repo: Any, **_job: Any) -> AssignFacts:
     counts = repo.assignment_counts()
-    return AssignFacts(coders=sorted(set(repo.coders()) | set(counts)), counts=counts,
+    return AssignFacts(coders=sorted(set(repo.coders()) | set(counts)), counts=counts, kept=repo.started_counts(),
                        articles=repo.count_articles(), unassigned=len(repo.unassigned_article_ids()),
                        unstarted=len(repo.unstarted_article_ids()), double=len(repo.double_coded_ids()))
 

@@ -136,19 +136,30 @@ class TeamsMixin:
             return cast("list[int]", list(s.exec(select(Article.id).where(col(Article.id).not_in(taken))
                                                 .order_by(col(Article.id))).all()))
 
-    def unstarted_article_ids(self) -> list[int]:
+    @staticmethod
+    def _unstarted() -> Any:
         """Assigned articles none of whose coders has started them (every coder's own status
-        new, no events, no span decision of theirs): the lead may spread these again."""
+        new, no events, no span decision of anyone's): the lead may spread these again."""
+        started = (select(Assignment.article_id)
+                   .where(col(Assignment.status) != ArticleStatus.NEW.value).distinct())
+        coded = select(Event.article_id).where(col(Event.coder).is_not(None)).distinct()
+        decided = select(EntitySpan.article_id).where(col(EntitySpan.coder).is_not(None)).distinct()
+        return (select(Assignment.article_id).distinct()
+                .where(col(Assignment.article_id).not_in(started), col(Assignment.article_id).not_in(coded),
+                       col(Assignment.article_id).not_in(decided)))
+
+    def unstarted_article_ids(self) -> list[int]:
+        """See _unstarted."""
         with read_session(self.engine) as s:
-            started = (select(Assignment.article_id)
-                       .where(col(Assignment.status) != ArticleStatus.NEW.value).distinct())
-            coded = select(Event.article_id).where(col(Event.coder).is_not(None)).distinct()
-            decided = select(EntitySpan.article_id).where(col(EntitySpan.coder).is_not(None)).distinct()
-            stmt = (select(Assignment.article_id).distinct()
-                    .where(col(Assignment.article_id).not_in(started), col(Assignment.article_id).not_in(coded),
-                           col(Assignment.article_id).not_in(decided))
-                    .order_by(col(Assignment.article_id)))
-            return list(s.exec(stmt).all())
+            return list(s.exec(self._unstarted().order_by(col(Assignment.article_id))).all())
+
+    def started_counts(self) -> dict[str, int]:
+        """Coder -> assigned articles begun (not _unstarted): what a re-spread leaves them."""
+        with read_session(self.engine) as s:
+            rows = s.exec(select(Assignment.coder, func.count(col(Assignment.id)))
+                          .where(col(Assignment.article_id).not_in(self._unstarted()))
+                          .group_by(Assignment.coder)).all()
+        return {c: int(n) for c, n in rows}
 
     def clear_assignments(self, article_ids: Sequence[int]) -> int:
         """Remove every assignment of these articles (before spreading them again); their

@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtWidgets import QDialogButtonBox
 
 from services.assign import plan, preview
@@ -97,6 +98,7 @@ def test_unticking_only_unassigned_spreads_unstarted_articles_again(qtbot, windo
     small_repo.set_coder_status(ids[0], "ana", "in_progress")  # started: stays with ana
     dialog = window.team.assign()
     qtbot.waitUntil(lambda: dialog.facts is not None)
+    assert dialog.facts.counts == {"ana": 6} and dialog.facts.kept == {"ana": 1}
     for name in list(dialog.coders()):
         dialog.remove_coder(name)
     dialog.add_coder("cem")
@@ -133,13 +135,16 @@ def test_a_coders_list_shows_their_own_articles_and_status(qtbot, window, small_
     assert small_repo.coder_status(ids[2], "ana") == "coded"
     assert small_repo.get_article(ids[2]).status == "flagged"  # the overall status from both
     assert status_text(window, ids[2]) == "Flagged"
+    assert "flagged for review" in window.reader.meta.text()  # the reader says the coder's own too
     window.undo_stack.undo()
     assert small_repo.coder_status(ids[2], "tester") == "new"
     assert status_text(window, ids[2]) == "New"
     # The lead's view: every article with its overall status (ana coded, tester new: in progress).
+    qtbot.waitUntil(lambda: window.status.counts.text().startswith("Yours: 3 articles · 3 to code"))
     panel.show_own_list(False)
     assert len(panel.model.ids()) == 6
     assert status_text(window, ids[2]) == "In progress"
+    assert window.status.counts.text().startswith("6 articles")
     panel.show_own_list(True)
 
     # "Next uncoded" follows the coder's own list and own status, as next_for_coder.
@@ -215,6 +220,7 @@ def test_blind_mode_hides_the_other_coders_work_in_the_window(qtbot, repo: Repos
     assert spans[(0, 6)] == ("suggested", None)  # ana's decision: ben sees the bare suggestion
     assert (42, 48) not in spans  # ana's own highlight: hidden
     assert spans[(34, 38)] == ("suggested", None)
+    assert "blind: the other coder's work is hidden" in ben.reader.meta.text()
 
     # Ben's decision on the span ana decided is his own, on a copy; ana's stays accepted.
     reader = ben.reader
@@ -249,7 +255,7 @@ def test_blind_mode_hides_the_other_coders_work_in_the_window(qtbot, repo: Repos
     # Blind mode off: both see everything.
     blind.trigger()
     assert not repo.blind_mode
-    assert sorted(_seen(ben)[0]) == ["ana", "ben"]
+    assert sorted(_seen(ben)[0]) == ["ana", "ben"] and "blind" not in ben.reader.meta.text()
     # On again, then adjudicated: nothing is hidden any more.
     blind.trigger()
     assert _seen(ben)[0] == ["ben"]
@@ -327,7 +333,7 @@ def test_merge_workspaces_from_the_file_menu(qtbot, window, small_repo: Reposito
     assert small_repo.find_event_by_uid(uid).fatalities == 7
 
 
-def test_a_source_that_cannot_be_merged_is_told_in_the_dialog(qtbot, window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_source_that_cannot_be_merged_is_told_in_the_dialog(qtbot, window, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     dialog = window.team.merge()
     missing = tmp_path / "gone.sqlite"
     dialog.add_sources([str(missing)])
@@ -335,7 +341,28 @@ def test_a_source_that_cannot_be_merged_is_told_in_the_dialog(qtbot, window, tmp
     qtbot.waitUntil(lambda: dialog.job is None, timeout=30000)
     assert "Merge stopped" in dialog.outcome.text() and "no such workspace file" in dialog.outcome.text()
     assert dialog.result is None
-    # A server workspace typed in the box is a source too.
+    # A server workspace typed in the box is a source too; Enter adds it (and presses no button).
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QFileDialog
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: pytest.fail("file dialog opened"))
     dialog.url.setText("postgresql://nobody@localhost:1/none")
-    dialog.add_typed_url()
-    assert dialog.source_list()[-1] == "postgresql://nobody@localhost:1/none"
+    qtbot.keyClick(dialog.url, Qt.Key.Key_Return)
+    assert dialog.source_list()[-1] == "postgresql://nobody@localhost:1/none" and dialog.job is None
+
+
+def test_a_job_starting_during_a_message_does_not_draw_the_counts_under_it(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QLabel
+
+    bar = window.status
+    bar.showMessage("Assigned 6 articles", 5000)
+    assert not bar.counts.isVisible()
+    job_widget = QLabel("a job", bar)
+    bar.addPermanentWidget(job_widget)  # as ui.jobs.progress does for each job
+    qtbot.wait(50)
+    assert not bar.counts.isVisible()
+    bar.removeWidget(job_widget)
+    qtbot.wait(50)
+    assert not bar.counts.isVisible()
+    bar.clearMessage()
+    qtbot.waitUntil(bar.counts.isVisible)

@@ -89,10 +89,10 @@ class ArticleListPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 4, 8)
         layout.setSpacing(6)
-        header = QLabel("Articles", self)
-        header.setObjectName("panelTitle")
+        self.header = QLabel("Articles", self)
+        self.header.setObjectName("panelTitle")
         top = QHBoxLayout()
-        top.addWidget(header)
+        top.addWidget(self.header)
         top.addWidget(self.show_combo)
         top.addStretch(1)
         top.addWidget(self.count_label)
@@ -183,11 +183,13 @@ class ArticleListPanel(QWidget):
         self.show_combo.setCurrentIndex(0)  # newly assigned: their own list first
         self.show_combo.blockSignals(False)
         self.show_combo.setVisible(team)
+        self.header.setVisible(not team)  # the toggle takes the title's place: the panel is narrow
 
     def set_coder(self, coder: str) -> None:
         """Another coder name: their own list (or every article when they have none)."""
         self.coder = coder
         self.show_combo.hide()
+        self.header.show()
         self.update_team()
         self.apply_filter()
 

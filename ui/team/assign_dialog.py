@@ -86,11 +86,17 @@ class AssignDialog(QDialog):
         self.overlap.setRange(0, 100)
         self.overlap.setValue(20)
         self.overlap.setSuffix(" %")
+        self.overlap.setMaximumWidth(140)
         self.overlap.setToolTip("Share of the articles coded by two coders independently (double coding)")
         self.seed = QSpinBox(self)
         self.seed.setObjectName("seed")
         self.seed.setRange(RANDOM_SEED, 2_000_000_000)
         self.seed.setSpecialValueText("random")
+        self.seed.setMaximumWidth(140)
+        for box in (self.overlap, self.seed):
+            # Typed, or stepped with Up/Down: the app's style draws no arrows, and Qt leaves a
+            # styled box without buttons blank, so the buttons are there but take no room.
+            box.setStyleSheet("QSpinBox::up-button, QSpinBox::down-button { width: 0px; border: none; }")
         self.seed.setToolTip("The same seed, coders and articles give the same assignment; "
                              "\u201crandom\u201d draws anew")
         self.only_unassigned = QCheckBox("Only articles not assigned yet", self)
@@ -118,8 +124,8 @@ class AssignDialog(QDialog):
         self.assign_button = self.buttons.addButton("A&ssign", QDialogButtonBox.ButtonRole.ApplyRole)
         self.assign_button.setObjectName("assignButton")
 
-        # Enter adds the name typed in the box: it must not also press a default button.
-        for button in self.buttons.buttons():
+        # Enter adds what is typed in the box: it must not also press a button (a dialog's default).
+        for button in self.findChildren(QPushButton):
             button.setAutoDefault(False)
             button.setDefault(False)
         layout = QVBoxLayout(self)
@@ -228,10 +234,11 @@ class AssignDialog(QDialog):
         gets, n_double = preview(pool, req.coders, req.overlap)
         for r, name in enumerate(req.coders):
             now = facts.counts.get(name, 0) if facts is not None else 0
-            # Re-spreading unstarted articles takes them from their coders first: "after" is
-            # then only known once done, so the column says what is added.
+            # Spreading unstarted articles again takes them from their coders first: what
+            # each keeps is what they began.
+            base = now if req.only_unassigned or facts is None else facts.kept.get(name, 0)
             low, high = gets.get(name, (0, 0))
-            cells = (f"{now:,}", "+" + _span(low, high), _span(now + low, now + high) if req.only_unassigned else "")
+            cells = (f"{now:,}", "+" + _span(low, high), _span(base + low, base + high))
             for c, text in enumerate(cells, start=1):
                 item = QTableWidgetItem(text)
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

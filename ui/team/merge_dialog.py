@@ -91,14 +91,15 @@ class MergeDialog(QDialog):
         self.merge_button = self.buttons.addButton("&Merge", QDialogButtonBox.ButtonRole.ApplyRole)
         self.merge_button.setObjectName("mergeButton")
 
-        # Enter adds the name typed in the box: it must not also press a default button.
-        for button in self.buttons.buttons():
+        # Enter adds what is typed in the box: it must not also press a button (a dialog's default).
+        for button in self.findChildren(QPushButton):
             button.setAutoDefault(False)
             button.setDefault(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 18, 20, 14)
         layout.setSpacing(10)
         layout.addWidget(intro)
+        layout.addWidget(QLabel("Workspaces to merge into this one (Add files…, or type a server's address below):", self))
         layout.addWidget(self.sources, 1)
         layout.addLayout(files_row)
         layout.addLayout(url_row)

@@ -198,7 +198,8 @@ class MainWindow(QMainWindow):
 
     def update_counts(self) -> None:
         assert self.repo is not None
-        self.status.set_counts(self.repo.progress_counts())
+        own = self.list_panel.own_list_coder()  # a coder's own list: their own progress
+        self.status.set_counts(self.repo.progress_counts(own or None), own=bool(own))
 
     def reload_from_workspace(self) -> None:
         """The workspace changed under us (another program): the list and the open article."""

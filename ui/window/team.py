@@ -44,6 +44,8 @@ class TeamActions(QObject):
         self.blind_action.setCheckable(True)
         self.blind_action.setChecked(window.repo.blind_mode)
         self.blind_action.toggled.connect(self.set_blind)
+        # "My articles" / "All articles": the status bar counts follow the list.
+        window.list_panel.show_combo.currentIndexChanged.connect(lambda *_: window.update_counts())
 
     def actions(self) -> list[QAction]:
         return [self.assign_action, self.blind_action]
