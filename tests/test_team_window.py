@@ -366,3 +366,33 @@ def test_a_job_starting_during_a_message_does_not_draw_the_counts_under_it(qtbot
     assert not bar.counts.isVisible()
     bar.clearMessage()
     qtbot.waitUntil(bar.counts.isVisible)
+
+
+# ---- the coder filter under the list, on both engines -------------------------------------
+def test_a_coders_filter_lists_their_articles_in_list_order_on_both_engines(db_url: str) -> None:
+    from storage.models import ArticleStatus
+    from storage.repository import ArticleFilter
+
+    repo = Repository(db_url)
+    ids = repo.add_articles([ArticleIn(text=f"{TEXT} ({i})", title=f"T{i} {'ambush' if i % 3 else 'raid'}",
+                                       source=("Wire", "Daily")[i % 2],
+                                       published=None if i == 4 else dt.date(2024, 1, 1) + dt.timedelta(days=i % 7))
+                             for i in range(20)]).added_ids
+    # ana: most articles (the list is walked in order); ben: two (joined from his assignments).
+    repo.assign([(i, "ana") for i in ids[:15]] + [(ids[3], "ben"), (ids[4], "ben")])
+    for k, aid in enumerate(ids[:15]):
+        repo.set_coder_status(aid, "ana", (ArticleStatus.NEW, ArticleStatus.CODED, ArticleStatus.FLAGGED)[k % 3].value)
+    everything = repo.article_ids()
+    for coder, statuses, source, search in (("ana", (), "", ""), ("ana", ("new", "in_progress"), "", ""),
+                                             ("ana", ("flagged",), "Wire", ""), ("ana", (), "", "ambush"),
+                                             ("ben", (), "", ""), ("ben", ("new",), "Daily", ""), ("cem", (), "", "")):
+        got = repo.article_ids(ArticleFilter(statuses=statuses, source=source, search=search, coder=coder))
+        want = [i for i in everything if repo.coder_status(i, coder) is not None
+                and (not statuses or repo.coder_status(i, coder) in statuses)
+                and (not source or repo.get_article(i).source == source)
+                and (not search or search in repo.get_article(i).title)]
+        assert got == want, (coder, statuses, source, search)
+        assert repo.count_articles(ArticleFilter(statuses=statuses, source=source, search=search, coder=coder)) == len(want)
+    assert repo.article_ids(ArticleFilter(coder="ana", statuses=("new", "in_progress"))) == \
+        repo.coder_article_ids("ana", ("new", "in_progress"))
+    repo.close()
