@@ -349,6 +349,9 @@ def test_a_source_that_cannot_be_merged_is_told_in_the_dialog(qtbot, window, tmp
     dialog.url.setText("postgresql://nobody@localhost:1/none")
     qtbot.keyClick(dialog.url, Qt.Key.Key_Return)
     assert dialog.source_list()[-1] == "postgresql://nobody@localhost:1/none" and dialog.job is None
+    dialog.add_sources(["postgresql://ana:secret@localhost:1/ws"])
+    assert dialog.sources.item(dialog.sources.count() - 1).text() == "postgresql://ana:***@localhost:1/ws"
+    assert dialog.source_list()[-1] == "postgresql://ana:secret@localhost:1/ws"
 
 
 def test_a_job_starting_during_a_message_does_not_draw_the_counts_under_it(qtbot, window) -> None:  # type: ignore[no-untyped-def]

@@ -7,9 +7,11 @@ from typing import Any, Callable, Optional, Sequence
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel,
-    QLineEdit, QListWidget, QProgressBar, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout,
+    QLineEdit, QListWidget, QListWidgetItem, QProgressBar, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout,
     QWidget,
 )
+
+from storage.dburl import mask_url
 
 WORKSPACE_FILTERS = "Chronicler workspaces (*.sqlite);;All files (*)"
 CONFLICT_COLUMNS = ("Source", "Article", "Event", "Fields: here \u2192 in the source")
@@ -119,14 +121,17 @@ class MergeDialog(QDialog):
 
     # ---- sources --------------------------------------------------------------------------
     def source_list(self) -> list[str]:
-        return [self.sources.item(i).text() for i in range(self.sources.count())]
+        return [self.sources.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.sources.count())]
 
     def add_sources(self, sources: Sequence[str]) -> None:
         have = set(self.source_list())
         for source in sources:
             source = source.strip()
             if source and source not in have:
-                self.sources.addItem(source)
+                # A server address is shown without its password (kept only for the merge).
+                item = QListWidgetItem(mask_url(source) if "://" in source else source)
+                item.setData(Qt.ItemDataRole.UserRole, source)
+                self.sources.addItem(item)
                 have.add(source)
         self._update_buttons()
 
