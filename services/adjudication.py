@@ -3,13 +3,14 @@ events paired as agreement pairs them, compared field by field with their eviden
 gold event made from the adjudicator's choice per field."""
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Optional, Sequence
 
 from coding.agreement import comparable, field_levels
 from coding.codebook import default_codebook, find_codebook
 from coding.matching import CodedEvent, match_article, match_keys
-from coding.schema import Codebook
+from coding.schema import Codebook, FieldSpec
 from storage.models import Event
 from storage.repo_types import EventWithEvidence, event_fields
 
@@ -131,3 +132,55 @@ def adjudicate(repo: Any, version: Version, choices: Mapping[str, Any], adjudica
     return repo.create_gold_event(source.event.article_id, values, version.sources, adjudicator=adjudicator,
                                   evidence=evidence, codebook_name=source.event.codebook_name,
                                   codebook_version=source.event.codebook_version)
+
+
+@dataclass
+class DoubleCoded:
+    """An article two coders or more coded (or were assigned), and whether it was adjudicated."""
+
+    article_id: int
+    title: str
+    coders: list[str]
+    adjudicated: bool
+
+
+def double_coded_articles(repo: Any) -> list[DoubleCoded]:
+    """Articles assigned to two coders or more, or holding events of two coders or more, in id
+    order; each with its coders (the assigned first, in assignment order, then by their first
+    event) and its state."""
+    coders: dict[int, list[str]] = {}
+    with repo.engine.connect() as conn:
+        rows = list(conn.exec_driver_sql("SELECT article_id, coder FROM assignment ORDER BY id").cursor)
+        rows += [r[:2] for r in conn.exec_driver_sql(
+            "SELECT article_id, coder, MIN(id) FROM event WHERE coder IS NOT NULL AND gold = false "
+            "GROUP BY article_id, coder ORDER BY MIN(id)").cursor]
+        done = {int(r[0]) for r in conn.exec_driver_sql("SELECT article_id FROM adjudication").cursor}
+    for article_id, coder in rows:
+        names = coders.setdefault(int(article_id), [])
+        if coder not in names:
+            names.append(str(coder))
+    ids = sorted(a for a, names in coders.items() if len(names) >= 2)
+    titles = {row.id: row.title for row in repo.article_rows(ids)} if ids else {}
+    return [DoubleCoded(a, titles.get(a) or f"article {a}", coders[a], a in done) for a in ids]
+
+
+_KINDS = {"integer": "a whole number", "number": "a number", "date": "a date (YYYY-MM-DD)"}
+
+
+def parse_gold_value(spec: FieldSpec, text: str) -> Any:
+    """The adjudicator's typed value as the field stores it (None when empty); ValueError,
+    naming the field and what it takes, when it does not read as that."""
+    text = text.strip()
+    if not text:
+        return None
+    kind = spec.value_type if spec.type in ("choice", "derived") else spec.type
+    try:
+        if kind == "integer":
+            return int(text)
+        if kind == "number":
+            return float(text)
+        if kind == "date":
+            return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{spec.label or spec.name}: \u201c{text}\u201d is not {_KINDS[kind]}") from None
+    return text

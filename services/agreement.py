@@ -4,11 +4,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
+from dataclasses import dataclass, field
 from typing import Any, Optional, Sequence
 
 from sqlalchemy import String, select, type_coerce
 
-from coding.agreement import AgreementReport, compare_coders
+from coding.agreement import AgreementReport, PairReport, comparable, compare_coders
 from coding.codebook import default_codebook, find_codebook
 from coding.matching import CodedEvent
 from coding.schema import Codebook
@@ -104,3 +105,61 @@ def describe(report: AgreementReport) -> str:
         lines.append(f"{p.coders[0]}-{p.coders[1]}: {len(p.articles)} articles, matched {len(p.matched)}, "
                      f"only {len(p.only_a)}/{len(p.only_b)}, F1 {_figure(p.f1)}")
     return "\n".join(lines)
+
+
+@dataclass
+class Disagreement:
+    """Where two coders differ: a field of a matched pair (its two values), or an event only
+    one of them found (field "", the other side None)."""
+
+    coders: tuple[str, str]
+    article_id: int
+    field: str
+    a: Any
+    b: Any
+    uids: tuple[Optional[str], Optional[str]]
+
+
+def event_summary(values: dict[str, Any]) -> str:
+    """An event in a few words: its type, date and place."""
+    parts = [values.get("event_type") or values.get("sub_event_type"), values.get("event_date"),
+             values.get("location") or values.get("admin1")]
+    return ", ".join(str(p) for p in parts if p not in (None, "")) or "an event"
+
+
+def pair_disagreements(report: AgreementReport, pair: PairReport) -> list[Disagreement]:
+    """The pair's differing fields on matched events (judged as alpha judges them: case and
+    spacing of names ignored), then the events only one coder found, in article order."""
+    out: list[Disagreement] = []
+    for m in pair.matched:
+        for name in report.shown:
+            x, y = m.a.values.get(name), m.b.values.get(name)
+            level = report.levels.get(name)
+            if (comparable(x, level) != comparable(y, level)) if level else (x != y):
+                out.append(Disagreement(pair.coders, m.article_id, name, x, y, (m.a.uid, m.b.uid)))
+    out += [Disagreement(pair.coders, e.article_id, "", event_summary(e.values), None, (e.uid, None))
+            for e in pair.only_a]
+    out += [Disagreement(pair.coders, e.article_id, "", None, event_summary(e.values), (None, e.uid))
+            for e in pair.only_b]
+    out.sort(key=lambda d: (d.article_id, d.field == ""))
+    return out
+
+
+@dataclass
+class AgreementView:
+    """The report with what a window shows beside it: each pair's disagreements, article titles."""
+
+    report: AgreementReport
+    disagreements: dict[tuple[str, str], list[Disagreement]] = field(default_factory=dict)
+    titles: dict[int, str] = field(default_factory=dict)
+
+
+def agreement_view(repo: Any, coders: Optional[Sequence[str]] = None, codebook: Optional[str] = None,
+                   progress: Any = None, cancelled: Any = None) -> AgreementView:
+    """agreement_report and its disagreements, as one background job (progress and cancel
+    are accepted for the job runner; the work is one step)."""
+    report = agreement_report(repo, coders, codebook)
+    view = AgreementView(report, {p.coders: pair_disagreements(report, p) for p in report.pairs})
+    ids = sorted({a for p in report.pairs for a in p.articles})
+    view.titles = {row.id: row.title for row in repo.article_rows(ids)} if ids else {}
+    return view

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from services.adjudication import Edited, adjudicate, article_versions
 from storage.repository import ArticleIn, Repository
 
@@ -67,3 +69,38 @@ def test_taking_a_side_takes_its_evidence(repo: Repository) -> None:
     (stored,) = repo.gold_events(aid)
     assert gold.location == "goma"
     assert {k: TEXT[e.start:e.end] for k, e in stored.evidence.items()} == {"location": "Goma", "fatalities": "four"}
+
+
+def test_double_coded_articles_on_both_engines(db_url: str) -> None:
+    """Assigned to two coders, or holding two coders' events: listed with the coders and state."""
+    from services.adjudication import double_coded_articles
+    from storage.workspace import open_workspace
+
+    repo = open_workspace(db_url, create=True)
+    try:
+        aid = _two_versions(repo)
+        (loose, single) = repo.add_articles([ArticleIn(text="Unassigned, two coders."),
+                                             ArticleIn(text="One coder only.")]).added_ids
+        repo.add_event(loose, {"event_type": "Riots"}, coder="cai")
+        repo.add_event(loose, {"event_type": "Riots"}, coder="ana")
+        repo.add_event(single, {"event_type": "Riots"}, coder="ana")
+        listed = double_coded_articles(repo)
+        assert [(d.article_id, d.coders, d.adjudicated) for d in listed] == \
+            [(aid, ["ana", "ben"], False), (loose, ["cai", "ana"], False)]
+        clash, _ = article_versions(repo, aid, "ana", "ben")
+        adjudicate(repo, clash, {}, adjudicator="lead")
+        assert [d.adjudicated for d in double_coded_articles(repo)] == [True, False]
+    finally:
+        repo.close()
+
+
+def test_a_typed_gold_value_reads_as_the_field_stores_it() -> None:
+    from coding.codebook import default_codebook
+    from services.adjudication import parse_gold_value
+
+    specs = {f.name: f for f in default_codebook().fields}
+    assert parse_gold_value(specs["fatalities"], " 12 ") == 12
+    assert parse_gold_value(specs["event_date"], "2024-08-19") == dt.date(2024, 8, 19)
+    assert parse_gold_value(specs["notes"], "  ") is None
+    with pytest.raises(ValueError, match="not a whole number"):
+        parse_gold_value(specs["fatalities"], "a dozen")

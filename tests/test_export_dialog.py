@@ -30,3 +30,21 @@ def test_dialog_filters_reach_the_export(qtbot, repo: Repository, tmp_path: Path
     header = rows[0]
     assert len(rows) == 2 and rows[1][header.index("event_type")] == "Riots"
     assert "1 event" in summary.describe()
+
+
+def test_dialog_offers_gold_events_only(qtbot, repo: Repository, tmp_path: Path) -> None:
+    a = repo.add_article(ArticleIn(text="Clashes in Goma on Monday killed 4.", title="Goma"))
+    ana = repo.add_event(a, {"event_type": "Battles", "event_date": dt.date(2024, 3, 4)}, coder="ana")
+    repo.create_gold_event(a, {"event_type": "Battles", "event_date": dt.date(2024, 3, 4), "fatalities": 4},
+                           [ana.uid], adjudicator="lead")
+
+    dialog = ExportDialog(str(tmp_path), None, coders=["ana"], codebooks=["acled"])
+    qtbot.addWidget(dialog)
+    dialog.gold_only.setChecked(True)
+    assert dialog.filters() == {"gold_only": True}
+    out = tmp_path / "gold.xlsx"
+    export(repo, out, "xlsx", dialog.statuses(), **dialog.filters())
+    rows = list(load_workbook(out, read_only=True)["Events"].iter_rows(values_only=True))
+    header = rows[0]
+    assert len(rows) == 2 and rows[1][header.index("gold")] in (True, 1, "yes", "TRUE")
+    assert rows[1][header.index("sources")] == ana.uid

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ui.reader.offsets import OffsetMap, display_text
+from ui.offsets import OffsetMap, display_text
 
 TEXTS = {
     "ascii": "Protesters gathered in Kyiv on Tuesday.",

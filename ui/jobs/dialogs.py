@@ -105,6 +105,9 @@ class ExportDialog(QDialog):
         form.addRow("Codebook", self.codebook)
         form.addRow("Event date from", self.date_from)
         form.addRow("Event date to", self.date_to)
+        self.gold_only = QCheckBox("Gold events only (the adjudicated dataset)", events)
+        self.gold_only.setToolTip("Only the events made by adjudicating two coders' versions")
+        form.addRow("", self.gold_only)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Export")
         buttons.accepted.connect(self.accept)
@@ -148,6 +151,8 @@ class ExportDialog(QDialog):
             chosen["date_from"] = self.date_from.text().strip()
         if self.date_to.text().strip():
             chosen["date_to"] = self.date_to.text().strip()
+        if self.gold_only.isChecked():
+            chosen["gold_only"] = True
         return chosen
 
 

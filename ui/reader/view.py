@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
 from storage.models import EntitySpan, SpanState
 from ui.reader.legend import human_name, label_color
-from ui.reader.offsets import OffsetMap, display_text
+from ui.offsets import OffsetMap, display_text
 
 EVIDENCE_COLOR = QColor("#FFD84D")
 EVIDENCE_FLASH_MS = 1800

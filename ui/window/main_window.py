@@ -51,7 +51,7 @@ class MainWindow(QMainWindow):
     status: StatusBar
     changes: ChangePoller  # other programs' edits
     sync: WindowSync
-    team: TeamActions  # Team menu, File > Merge workspaces
+    team: TeamActions  # the Team menu's windows and dialogs, File > Merge workspaces
     undo_action: QAction
     redo_action: QAction
 
@@ -119,8 +119,9 @@ class MainWindow(QMainWindow):
             focus_panel=self.focus_panel, change_font_size=self.change_font_size,
             reset_font_size=lambda: self.apply_font_size(11, save=True), show_cheatsheet=self.show_cheatsheet,
             show_about=self.show_about, change_coder_name=self.change_coder_name, change_model=self.change_model,
-            open_workspace=self.open_workspace,
-            change_codebook=self.change_codebook, merge_workspaces=self.team.merge, team_actions=self.team.actions()))
+            open_workspace=self.open_workspace, change_codebook=self.change_codebook,
+            show_agreement=lambda: self.team.show_report(), show_adjudication=lambda: self.team.show_adjudication(),
+            merge_workspaces=self.team.merge, team_actions=self.team.actions()))
         self.team.watch_menu(self.menus[MENU_TITLES.index("&Team")])
         self.sync = WindowSync(repo, self.codebook, self.signals, self.undo_stack,
                                Parts(self.list_panel, self.reader, self.event_panel, self.status_actions,

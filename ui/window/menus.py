@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QMenu, QMenuBar, QWidget
 
 from ui.actions import make_action
 
-MENU_TITLES = ("&File", "&Edit", "&Article", "E&ntities", "E&vents", "&Team", "&View", "&Help")
+MENU_TITLES = ("&File", "&Edit", "&Article", "E&ntities", "E&vents", "&View", "&Team", "&Help")
 
 
 @dataclass
@@ -40,6 +40,8 @@ class MenuParts:
     change_model: Callable[[], None]
     open_workspace: Callable[[], None]
     change_codebook: Callable[[], None]
+    show_agreement: Callable[[], None]
+    show_adjudication: Callable[[], None]
     merge_workspaces: Callable[[], None]
     team_actions: list[QAction]  # ui.window.team: assignments, blind mode
 
@@ -65,7 +67,7 @@ def window_action(owner: QWidget, *args: Any) -> QAction:
 def build_menus(shell: ShellMenus, owner: QWidget, parts: MenuParts) -> tuple[QAction, QAction]:
     """Fill the shell's menus with every action once the panels and jobs exist; returns the
     undo and redo actions."""
-    file_menu, edit_menu, article_menu, entities_menu, events_menu, team_menu, view_menu, help_menu = shell.menus
+    file_menu, edit_menu, article_menu, entities_menu, events_menu, view_menu, team_menu, help_menu = shell.menus
     for menu in shell.menus:
         menu.setEnabled(True)
     jobs = parts.jobs
@@ -96,8 +98,6 @@ def build_menus(shell: ShellMenus, owner: QWidget, parts: MenuParts) -> tuple[QA
 
     entities_menu.addActions(parts.reader_actions)
     events_menu.addActions(parts.event_actions)
-    team_menu.addActions(parts.team_actions)
-    owner.addActions(parts.team_actions)
 
     view_menu.addAction(window_action(owner, "Focus the article list", "Ctrl+1", lambda: parts.focus_panel(0)))
     view_menu.addAction(window_action(owner, "Focus the reader", "Ctrl+2", lambda: parts.focus_panel(1)))
@@ -106,6 +106,15 @@ def build_menus(shell: ShellMenus, owner: QWidget, parts: MenuParts) -> tuple[QA
     view_menu.addAction(window_action(owner, "Larger text", ["Ctrl++", "Ctrl+="], lambda: parts.change_font_size(+1)))
     view_menu.addAction(window_action(owner, "Smaller text", "Ctrl+-", lambda: parts.change_font_size(-1)))
     view_menu.addAction(window_action(owner, "Normal text size", "Ctrl+0", parts.reset_font_size))
+
+    team_menu.addActions(parts.team_actions)
+    owner.addActions(parts.team_actions)
+    team_menu.addSeparator()
+    team_menu.addActions([
+        window_action(owner, "Agreement &report…", "", parts.show_agreement,
+                      "How far the coders agree: events found by both, Krippendorff's alpha per field"),
+        window_action(owner, "&Adjudicate article…", "", parts.show_adjudication,
+                      "Two coders' versions side by side: take a side per field, save the gold event")])
 
     help_menu.addAction(window_action(owner, "Keyboard &cheat sheet", "F1", parts.show_cheatsheet))
     help_menu.addAction(window_action(owner, "&About Chronicler", "", parts.show_about))

@@ -15,6 +15,7 @@ from storage.repository import Repository
 from ui.actions import make_action
 from ui.team.assign_dialog import AssignDialog, AssignRequest
 from ui.team.merge_dialog import MergeDialog
+from ui.window.team_windows import TeamWindows
 
 
 def merge_for_window(repo: Repository, sources: Sequence[str], progress: Callable[[int, int, str], None],
@@ -28,12 +29,14 @@ def merge_for_window(repo: Repository, sources: Sequence[str], progress: Callabl
 
 
 class TeamActions(QObject):
-    """Team > Assign articles…, Team > Blind double coding, File > Merge workspaces….
+    """Team > Assign articles…, Team > Blind double coding, File > Merge workspaces…, and the
+    agreement report and adjudication windows (ui.window.team_windows).
     `window` is the main window (its repo, jobs, signals, status bar and open article)."""
 
     def __init__(self, window: Any) -> None:
         super().__init__(window)
         self.window = window
+        self.windows = TeamWindows(window)
         self.assign_dialog: Optional[AssignDialog] = None
         self.merge_dialog: Optional[MergeDialog] = None
         self.assign_action = make_action(window, "&Assign articles\u2026", "", self.assign,
@@ -46,6 +49,21 @@ class TeamActions(QObject):
         self.blind_action.toggled.connect(self.set_blind)
         # "My articles" / "All articles": the status bar counts follow the list.
         window.list_panel.show_combo.currentIndexChanged.connect(lambda *_: window.update_counts())
+
+    # ---- the agreement report and adjudication (ui.window.team_windows) ---------------------
+    @property
+    def report(self) -> Any:
+        return self.windows.report
+
+    @property
+    def adjudication(self) -> Any:
+        return self.windows.adjudication
+
+    def show_report(self) -> Any:
+        return self.windows.show_report()
+
+    def show_adjudication(self, article_id: Optional[int] = None, coder_a: str = "", coder_b: str = "") -> Any:
+        return self.windows.show_adjudication(article_id, coder_a, coder_b)
 
     def actions(self) -> list[QAction]:
         return [self.assign_action, self.blind_action]
