@@ -5,11 +5,12 @@ import sqlite3
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Optional, Sequence
 
 from storage.db import WorkspaceError
 from storage.merge import MergeCounts, merge_snapshot, read_snapshot
 from storage.dburl import mask_url
+from storage.progress import Cancelled
 from storage.repository import Repository
 
 
@@ -108,11 +109,18 @@ def merge_one(repo: Repository, source: str) -> MergeCounts:
     return merge_snapshot(repo, snapshot, str(source))
 
 
-def merge_workspaces(repo: Repository, sources: Sequence[str]) -> MergeResult:
+def merge_workspaces(repo: Repository, sources: Sequence[str],
+                     progress: Optional[Callable[[int, int, str], None]] = None,
+                     cancelled: Optional[Callable[[], bool]] = None) -> MergeResult:
     """Merge each source in turn, each in one transaction; a bad source stops the run with
-    its reason (sources merged before it stay merged, as the message says)."""
+    its reason (sources merged before it stay merged, as the message says). `progress`
+    (done, total, source) before each source; `cancelled` stops between sources."""
     result = MergeResult()
-    for source in sources:
+    for n_done, source in enumerate(sources):
+        if cancelled is not None and cancelled():
+            raise Cancelled()
+        if progress is not None:
+            progress(n_done, len(sources), f"merging {mask_url(source) if '://' in source else source}")
         try:
             result.sources.append(merge_one(repo, source))
         except MergeError as exc:
@@ -120,4 +128,6 @@ def merge_workspaces(repo: Repository, sources: Sequence[str]) -> MergeResult:
                 done = ", ".join(c.source for c in result.sources)
                 raise MergeError(f"{exc} (already merged: {done})") from exc
             raise
+    if progress is not None:
+        progress(len(sources), len(sources), "merged")
     return result

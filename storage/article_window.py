@@ -39,10 +39,14 @@ def article_length(repo: Any, article_id: int) -> int:
     return int(found or 0)
 
 
-def read_window(repo: Any, article_id: int, start: int, size: int = WINDOW_CHARS) -> Optional[tuple[ArticleBundle, TextWindow]]:
+def read_window(repo: Any, article_id: int, start: int, size: int = WINDOW_CHARS,
+                viewer: Optional[str] = None) -> Optional[tuple[ArticleBundle, TextWindow]]:
     """The article with `size` code points of its text from `start` (moved back to fit), the
     spans wholly inside that window and the events with the evidence inside it, every offset
-    made relative to the window. Nothing read here is written back: the bundle is for showing."""
+    made relative to the window, as `viewer` may see them (blind mode hides the other coders'
+    work here too). Nothing read here is written back: the bundle is for showing."""
+    from storage.teams import blind_spans
+
     from storage.repository import _events_with_evidence
 
     with read_session(repo.engine) as s:
@@ -60,6 +64,9 @@ def read_window(repo: Any, article_id: int, start: int, size: int = WINDOW_CHARS
                             .order_by(col(EntitySpan.start), col(EntitySpan.end))).all())
         events = _events_with_evidence(s, article_id)
         s.expunge_all()  # detached: the shifted offsets below are never flushed
+    if viewer and repo.hides_others(article_id, viewer):
+        spans = blind_spans(spans, viewer)
+        events = [e for e in events if e.event.coder == viewer]
     window = TextWindow(start, len(piece), int(total))
     article.text = piece
     for span in spans:

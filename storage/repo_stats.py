@@ -1,13 +1,13 @@
 """Counting what a workspace holds: the status bar's cheap counts and the full stats."""
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 
 from sqlalchemy import Engine, func, text
 from sqlmodel import col, select
 
 from storage.db import read_session, write_session
-from storage.models import Article, ArticleStatus, EntitySpan, Event, LearnedPattern, SpanState
+from storage.models import Article, ArticleStatus, Assignment, EntitySpan, Event, LearnedPattern, SpanState
 
 
 class StatsMixin:
@@ -16,12 +16,18 @@ class StatsMixin:
     engine: Engine
     coders: Callable[[], list[str]]  # LookupsMixin's
 
-    def progress_counts(self) -> dict[str, Any]:
+    def progress_counts(self, coder: Optional[str] = None) -> dict[str, Any]:
         """Articles by status and the number of events: what the status bar shows after each
-        edit. Cheap (indexed counts), unlike stats(), which also counts every span."""
+        edit. Cheap (indexed counts), unlike stats(), which also counts every span. `coder`:
+        their own articles by their own status, and their own events (team coding)."""
         with read_session(self.engine) as s:
-            by_status = dict(s.exec(select(Article.status, func.count(col(Article.id))).group_by(Article.status)).all())
-            n_events = int(s.exec(select(func.count(col(Event.id)))).one())
+            if coder:
+                by_status = dict(s.exec(select(Assignment.status, func.count(col(Assignment.id)))
+                                        .where(Assignment.coder == coder).group_by(Assignment.status)).all())
+                n_events = int(s.exec(select(func.count(col(Event.id))).where(Event.coder == coder)).one())
+            else:
+                by_status = dict(s.exec(select(Article.status, func.count(col(Article.id))).group_by(Article.status)).all())
+                n_events = int(s.exec(select(func.count(col(Event.id)))).one())
         return {
             "articles": {"total": sum(by_status.values()), **{k.value: by_status.get(k.value, 0) for k in ArticleStatus}},
             "events": n_events,

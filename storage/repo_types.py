@@ -61,6 +61,9 @@ class ArticleFilter:
     source: str = ""
     search: str = ""  # matched against title and source (and body when search_body)
     search_body: bool = False
+    # A coder's own list: only the articles assigned to them, `statuses` then being their own
+    # status (team coding, DESIGN section 10); "" lists every article by its overall status.
+    coder: str = ""
 
 
 @dataclass

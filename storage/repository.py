@@ -1,11 +1,12 @@
 """The operations the app needs on a workspace, each one short transaction committed at once."""
 from __future__ import annotations
 
-from dataclasses import fields
+from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any, Iterable, Optional, Sequence
 
 from sqlalchemy import Engine, delete, func, insert, or_
+from sqlalchemy import exists as sa_exists
 from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
@@ -15,6 +16,7 @@ from storage.dburl import is_url, mask_url
 from storage.models import (
     Article,
     ArticleStatus,
+    Assignment,
     EntitySpan,
     Event,
     Evidence,
@@ -115,7 +117,12 @@ class Repository(PresenceMixin, StatsMixin, LookupsMixin, TeamsMixin):
     def _filtered(self, stmt, flt: Optional[ArticleFilter]):  # type: ignore[no-untyped-def]
         if flt is None:
             return stmt
-        if flt.statuses:
+        if flt.coder:
+            stmt = stmt.join(Assignment, (col(Assignment.article_id) == col(Article.id))
+                             & (col(Assignment.coder) == flt.coder))
+            if flt.statuses:
+                stmt = stmt.where(col(Assignment.status).in_(list(flt.statuses)))
+        elif flt.statuses:
             stmt = stmt.where(col(Article.status).in_(list(flt.statuses)))
         if flt.source:
             stmt = stmt.where(Article.source == flt.source)
@@ -135,15 +142,38 @@ class Repository(PresenceMixin, StatsMixin, LookupsMixin, TeamsMixin):
 
     def article_ids(self, flt: Optional[ArticleFilter] = None) -> list[int]:
         """Ids in list order (newest publication first, then id) for a lazy list model."""
-        stmt = self._filtered(select(Article.id), flt).order_by(
-            col(Article.published).desc().nulls_last(), col(Article.id)
-        )
-        if flt is not None and (flt.statuses or flt.search) and self._has_list_index():
+        if flt is not None and flt.coder and self._large_share(flt.coder, flt.statuses):
+            # A coder's own list that is a large share of the articles: SQLite walks the list
+            # index in order and checks each article for the coder's assignment (40,000 of
+            # 100,000: ~90 ms, against ~200 ms joining from the assignments and sorting them);
+            # a smaller share joins from their assignments and sorts those rows (20,000 "to
+            # code" of 100,000: ~110 ms against ~250 ms). SQLite has no statistics to choose.
+            mine = (col(Assignment.article_id) == col(Article.id)) & (col(Assignment.coder) == flt.coder)
+            if flt.statuses:
+                mine = mine & col(Assignment.status).in_(list(flt.statuses))
+            stmt = self._filtered(select(Article.id), replace(flt, coder="", statuses=())).where(
+                sa_exists().where(mine))
+        else:
+            stmt = self._filtered(select(Article.id), flt)
+        stmt = stmt.order_by(col(Article.published).desc().nulls_last(), col(Article.id))
+        if flt is not None and (flt.statuses or flt.search) and not flt.coder and self._has_list_index():
             # Walking the list index in order beats the status index plus a sort (100k rows).
             stmt = stmt.with_hint(Article, "INDEXED BY ix_article_list", "sqlite")
         # Rows straight from the driver cursor: ORM rows cost ~4x more for 100,000 ids.
         with self.engine.connect() as conn:
             return [row[0] for row in conn.execute(stmt).cursor.fetchall()]
+
+    def _large_share(self, coder: str, statuses: Sequence[str] = ()) -> bool:
+        """The coder's own list is worth walking the whole list for: a fifth of the articles
+        or more, or half with an own-status filter (each article then costs the assignment's
+        row too). One count on their assignment index and the last article id."""
+        mine = sa_select(func.count()).select_from(Assignment).where(col(Assignment.coder) == coder)
+        if statuses:
+            mine = mine.where(col(Assignment.status).in_(list(statuses)))
+        with self.engine.connect() as conn:
+            n_mine = conn.execute(mine).scalar() or 0
+            last = conn.execute(sa_select(func.max(col(Article.id)))).scalar() or 0
+        return n_mine * (2 if statuses else 5) >= last > 0
 
     def _has_list_index(self) -> bool:
         if self.is_server:

@@ -121,12 +121,58 @@ class TeamsMixin:
     def article_coders(self, article_id: int) -> list[str]:
         return [a.coder for a in self.assignments(article_id=article_id)]
 
+    def has_assignments(self, coder: Optional[str] = None) -> bool:
+        """Whether `coder` (None: anyone) has an article assigned (one indexed row read)."""
+        stmt = select(Assignment.id)
+        if coder is not None:
+            stmt = stmt.where(Assignment.coder == coder)
+        with read_session(self.engine) as s:
+            return s.exec(stmt.limit(1)).first() is not None
+
     def unassigned_article_ids(self) -> list[int]:
         with read_session(self.engine) as s:
             taken = select(Assignment.article_id).distinct()
             # a stored row's id is never None (Optional only before the insert)
             return cast("list[int]", list(s.exec(select(Article.id).where(col(Article.id).not_in(taken))
                                                 .order_by(col(Article.id))).all()))
+
+    @staticmethod
+    def _unstarted() -> Any:
+        """Assigned articles none of whose coders has started them (every coder's own status
+        new, no events, no span decision of anyone's): the lead may spread these again."""
+        started = (select(Assignment.article_id)
+                   .where(col(Assignment.status) != ArticleStatus.NEW.value).distinct())
+        coded = select(Event.article_id).where(col(Event.coder).is_not(None)).distinct()
+        decided = select(EntitySpan.article_id).where(col(EntitySpan.coder).is_not(None)).distinct()
+        return (select(Assignment.article_id).distinct()
+                .where(col(Assignment.article_id).not_in(started), col(Assignment.article_id).not_in(coded),
+                       col(Assignment.article_id).not_in(decided)))
+
+    def unstarted_article_ids(self) -> list[int]:
+        """See _unstarted."""
+        with read_session(self.engine) as s:
+            return list(s.exec(self._unstarted().order_by(col(Assignment.article_id))).all())
+
+    def started_counts(self) -> dict[str, int]:
+        """Coder -> assigned articles begun (not _unstarted): what a re-spread leaves them."""
+        with read_session(self.engine) as s:
+            rows = s.exec(select(Assignment.coder, func.count(col(Assignment.id)))
+                          .where(col(Assignment.article_id).not_in(self._unstarted()))
+                          .group_by(Assignment.coder)).all()
+        return {c: int(n) for c, n in rows}
+
+    def clear_assignments(self, article_ids: Sequence[int]) -> int:
+        """Remove every assignment of these articles (before spreading them again); their
+        overall status goes back to new. Returns how many assignments were removed."""
+        removed = 0
+        ids = sorted(set(int(i) for i in article_ids))
+        with write_session(self.engine) as s:
+            for i in range(0, len(ids), 500):
+                chunk = ids[i:i + 500]
+                for row in s.exec(select(Assignment).where(col(Assignment.article_id).in_(chunk))).all():
+                    s.delete(row)
+                    removed += 1
+        return removed
 
     def assignment_counts(self) -> dict[str, int]:
         """Coder -> number of articles assigned."""
@@ -249,6 +295,18 @@ class TeamsMixin:
             return bundle
         events = [e for e in bundle.events if e.event.coder == viewer]
         return ArticleBundle(bundle.article, blind_spans(bundle.spans, viewer), events)  # type: ignore[arg-type]
+
+    def visible_spans(self, article_id: int, viewer: Optional[str]) -> list[EntitySpan]:
+        """The article's spans as `viewer` may see them (the reader's re-read after an edit)."""
+        spans: list[EntitySpan] = self.spans(article_id)  # type: ignore[attr-defined]
+        return blind_spans(spans, viewer) if viewer and self.hides_others(article_id, viewer) else spans
+
+    def visible_events(self, article_id: int, viewer: Optional[str]) -> list[EventWithEvidence]:
+        """The article's events as `viewer` may see them (the event panel's re-read)."""
+        events: list[EventWithEvidence] = self.article_events(article_id)  # type: ignore[attr-defined]
+        if viewer and self.hides_others(article_id, viewer):
+            return [e for e in events if e.event.coder == viewer]
+        return events
 
     def decide_span(self, span_id: int, coder: str, **changes: Any) -> tuple[int, dict[str, Any]]:
         """A coder's decision (state, label...) on a span. Where blind mode hides others'

@@ -153,3 +153,20 @@ def test_gold_event_records_its_sources_and_ends_blindness(repo: Repository) -> 
     # Deleting a source leaves the record of it.
     repo.delete_event(a.event.id)
     assert [s.event is None for s in repo.gold_sources(stored.event)] == [True, False]
+
+
+def test_blind_mode_hides_the_other_coders_work_in_a_window_of_a_large_article(repo: Repository) -> None:
+    """A very large article is read a window at a time (storage/article_window.py): the window
+    must hide what visible_bundle hides, or blind coding leaks on exactly the longest articles."""
+    from storage.article_window import read_window
+
+    aid, _ = _blind_article(repo)
+    repo.set_blind_mode(True)
+    read = read_window(repo, aid, 0, 60, viewer="ben")
+    assert read is not None
+    ben, _window = read
+    assert [e.event.coder for e in ben.events] == ["ben"]
+    seen = {(s.start, s.end): (s.state, s.coder) for s in ben.spans}
+    assert seen[(0, 6)] == ("suggested", None) and (43, 49) not in seen
+    everything, _window = read_window(repo, aid, 0, 60, viewer="lead")  # type: ignore[misc]
+    assert len(everything.events) == 2

@@ -141,6 +141,34 @@ class _SpanCommand(EditCommand):
             _teach("record_decision" if self.unlearns else "forget_decision", self.repo,
                    self.article_text, self.span, self.decision, self.old_label, self.coder)
 
+    # Blind double coding: a decision on a span that is not this coder's own goes on a copy of
+    # their own (TeamsMixin.decide_span), never over the other coder's; undo deletes the copy
+    # and redo puts the same row back.
+    _copy_id: Optional[int] = None
+    _copy: Optional[EntitySpan] = None
+
+    def _decide_blind(self, changes: dict[str, Any]) -> Optional[dict[str, Any]]:
+        """Apply `changes` as this coder's own decision when blind mode hides the others' on
+        this article: returns the previous values to revert ({} when a copy was made), or None
+        when blind mode is not in force here (the caller takes the usual path)."""
+        if self._copy is not None:
+            self.repo.restore_span(self._copy)
+            return {}
+        if not self.coder or not self.repo.hides_others(self.article_id, self.coder):
+            return None
+        self._expected_once()
+        mine = {k: v for k, v in changes.items() if k != "coder"}
+        new_id, previous = self.repo.decide_span(self.span.id, self.coder, **mine)  # type: ignore[arg-type]
+        if new_id != self.span.id:
+            self._copy_id = new_id
+        return previous
+
+    def _revert_blind(self, previous: dict[str, Any]) -> None:
+        if self._copy_id is not None:
+            self._copy = self.repo.delete_span(self._copy_id)
+        else:
+            self.repo.update_span(self.span.id, **previous)  # type: ignore[arg-type]
+
 
 class SetSpanStateCommand(_SpanCommand):
     """Accept, reject or restore (back to suggested) one span."""
@@ -161,13 +189,15 @@ class SetSpanStateCommand(_SpanCommand):
         changes: dict[str, Any] = {"state": self.state}
         if self.coder:
             changes["coder"] = self.coder
-        self.previous = self.repo.update_span(self.span.id, self._expected_once(), **changes)  # type: ignore[arg-type]
+        blind = self._decide_blind(changes)
+        self.previous = blind if blind is not None else \
+            self.repo.update_span(self.span.id, self._expected_once(), **changes)  # type: ignore[arg-type]
         self.span.state = self.state
         self._learn()
 
     def revert(self) -> None:
         self._forget()
-        self.repo.update_span(self.span.id, **self.previous)  # type: ignore[arg-type]
+        self._revert_blind(self.previous)
         self.span.state = self.previous.get("state", self.span.state)
 
 
@@ -186,13 +216,15 @@ class RelabelSpanCommand(_SpanCommand):
         changes: dict[str, Any] = {"label": self.label, "state": SpanState.ACCEPTED.value}
         if self.coder:
             changes["coder"] = self.coder
-        self.previous = self.repo.update_span(self.span.id, self._expected_once(), **changes)  # type: ignore[arg-type]
+        blind = self._decide_blind(changes)
+        self.previous = blind if blind is not None else \
+            self.repo.update_span(self.span.id, self._expected_once(), **changes)  # type: ignore[arg-type]
         self.span.label, self.span.state = self.label, SpanState.ACCEPTED.value
         self._learn()
 
     def revert(self) -> None:
         self._forget()
-        self.repo.update_span(self.span.id, **self.previous)  # type: ignore[arg-type]
+        self._revert_blind(self.previous)
         self.span.label = self.previous.get("label", self.span.label)
         self.span.state = self.previous.get("state", self.span.state)
 
@@ -229,12 +261,21 @@ class DeleteSpanCommand(_SpanCommand):
                  coder: Optional[str] = None, article_text: Optional[str] = None) -> None:
         super().__init__(repo, signals, span, f"Delete {span.label}", coder, article_text)
         self._saved: Optional[EntitySpan] = None
+        self.previous: Optional[dict[str, Any]] = None  # set when blind mode made it a rejection
 
     def apply(self) -> None:
+        if self.span.coder != self.coder:
+            # Blind mode: deleting a highlight that is not this coder's own is their rejection
+            # of it; the other coder's decision (or the shared suggestion) stays.
+            self.previous = self._decide_blind({"state": SpanState.REJECTED.value})
+            if self.previous is not None:
+                return
         self._saved = self.repo.delete_span(self.span.id, self._expected_once()) or self.span  # type: ignore[arg-type]
 
     def revert(self) -> None:
-        if self._saved is not None:
+        if self.previous is not None:
+            self._revert_blind(self.previous)
+        elif self._saved is not None:
             self.repo.restore_span(self._saved)
 
 
@@ -257,7 +298,30 @@ class SetStatusCommand(EditCommand):
             self.repo.set_status(self.article_id, self.previous)
 
 
+class SetCoderStatusCommand(EditCommand):
+    """Move the coder's own status for an article assigned to them (team coding): the
+    article's overall status follows from its coders' (TeamsMixin.set_coder_status)."""
+
+    touches = frozenset({STATUS})
+
+    def __init__(self, repo: Repository, signals: WorkspaceSignals, article_id: int, coder: str,
+                 status: str) -> None:
+        super().__init__(repo, signals, article_id, f"Mark {status.replace('_', ' ')}")
+        self.coder, self.status = coder, status
+        self.previous: Optional[str] = None
+
+    def apply(self) -> None:
+        self.previous = self.repo.set_coder_status(self.article_id, self.coder, self.status)
+
+    def revert(self) -> None:
+        if self.previous is None:  # it was not assigned to them before: it is not again
+            self.repo.unassign(self.article_id, self.coder)
+        else:
+            self.repo.set_coder_status(self.article_id, self.coder, self.previous)
+
+
 __all__ = [
+    "SetCoderStatusCommand",
     "AddSpanCommand", "DeleteSpanCommand", "EditCommand", "RelabelSpanCommand",
     "SetSpanStateCommand", "SetStatusCommand", "WorkspaceSignals", "Change", "EVERYTHING", "TEXT", "SPANS",
     "EVENTS", "STATUS",

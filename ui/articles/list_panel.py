@@ -27,6 +27,9 @@ STATUS_CHOICES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Flagged for review", (ArticleStatus.FLAGGED.value,)),
 )
 ALL_STATUSES = 1
+# Team coding: a coder with articles assigned sees their own list (their own status); the lead
+# (or the coder, to look around) can show every article.
+MINE, EVERYONE = "mine", "all"
 # Typing pauses this long before the list is filtered: fast enough to feel live, slow enough
 # not to re-query on every key.
 FILTER_DEBOUNCE_MS = 200
@@ -38,10 +41,11 @@ class ArticleListPanel(QWidget):
     articleSelected = Signal(int)
     articleActivated = Signal(int)  # Return or double-click: the coder wants to read it
 
-    def __init__(self, repo: Repository, parent: Optional[QWidget] = None) -> None:
+    def __init__(self, repo: Repository, parent: Optional[QWidget] = None, coder: str = "") -> None:
         super().__init__(parent)
         self.setObjectName("articleList")
         self.repo = repo
+        self.coder = coder
         self.model = ArticleTableModel(repo, self)
         self._current: Optional[int] = None
 
@@ -57,6 +61,12 @@ class ArticleListPanel(QWidget):
         self.source_combo.setObjectName("sourceFilter")
         self.source_combo.setMinimumContentsLength(10)
         self.source_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.show_combo = QComboBox(self)
+        self.show_combo.setObjectName("showFilter")
+        self.show_combo.addItem("My articles", MINE)
+        self.show_combo.addItem("All articles", EVERYONE)
+        self.show_combo.setToolTip("Team coding: the articles assigned to you, with your own status, or every article")
+        self.show_combo.hide()  # shown when this coder has articles assigned
         self.count_label = QLabel(self)
         self.count_label.setObjectName("listCount")
 
@@ -79,10 +89,11 @@ class ArticleListPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 4, 8)
         layout.setSpacing(6)
-        header = QLabel("Articles", self)
-        header.setObjectName("panelTitle")
+        self.header = QLabel("Articles", self)
+        self.header.setObjectName("panelTitle")
         top = QHBoxLayout()
-        top.addWidget(header)
+        top.addWidget(self.header)
+        top.addWidget(self.show_combo)
         top.addStretch(1)
         top.addWidget(self.count_label)
         layout.addLayout(top)
@@ -98,11 +109,13 @@ class ArticleListPanel(QWidget):
         self.search.returnPressed.connect(self._search_entered)
         self.status_combo.currentIndexChanged.connect(self.apply_filter)
         self.source_combo.currentIndexChanged.connect(self.apply_filter)
+        self.show_combo.currentIndexChanged.connect(self.apply_filter)
         self.view.selectionModel().currentRowChanged.connect(self._row_changed)
         self.view.activated.connect(self._activated)
 
         self._actions = self._make_actions()
         self.reload_sources()
+        self.update_team()
         self.apply_filter()
 
     def _setup_view(self) -> None:
@@ -153,7 +166,36 @@ class ArticleListPanel(QWidget):
     def current_filter(self) -> ArticleFilter:
         source = self.source_combo.currentData() or ""
         return ArticleFilter(statuses=tuple(self.status_combo.currentData() or ()), source=source,
-                             search=self.search.text().strip())
+                             search=self.search.text().strip(), coder=self.own_list_coder())
+
+    # ---- team coding ----------------------------------------------------------------------
+    def own_list_coder(self) -> str:
+        """The coder whose own list is shown ("" when the list shows every article)."""
+        return self.coder if self.show_combo.isVisibleTo(self) and self.show_combo.currentData() == MINE else ""
+
+    def update_team(self) -> None:
+        """Offer "My articles" when this coder has articles assigned (their list by default);
+        a coder with none, or a workspace without assignments, sees every article as before."""
+        team = bool(self.coder) and self.repo.has_assignments(self.coder)
+        if team == self.show_combo.isVisibleTo(self):
+            return
+        self.show_combo.blockSignals(True)
+        self.show_combo.setCurrentIndex(0)  # newly assigned: their own list first
+        self.show_combo.blockSignals(False)
+        self.show_combo.setVisible(team)
+        self.header.setVisible(not team)  # the toggle takes the title's place: the panel is narrow
+
+    def set_coder(self, coder: str) -> None:
+        """Another coder name: their own list (or every article when they have none)."""
+        self.coder = coder
+        self.show_combo.hide()
+        self.header.show()
+        self.update_team()
+        self.apply_filter()
+
+    def show_own_list(self, own: bool) -> None:
+        """The "Show" toggle: the coder's own articles, or all (no effect without assignments)."""
+        self.show_combo.setCurrentIndex(0 if own else 1)
 
     def apply_filter(self) -> None:
         """Reload the list for the filters shown, keeping the current article selected."""
@@ -168,14 +210,18 @@ class ArticleListPanel(QWidget):
             self.view.scrollToTop()
 
     def reload(self) -> None:
-        """After an import or other bulk change: new sources, new rows."""
+        """After an import or other bulk change (an assignment too): new sources, new rows."""
         self.reload_sources()
+        self.update_team()
         self.apply_filter()
 
     def refresh_all(self) -> None:
         """Another program changed the workspace: new rows, statuses and sources, keeping the
         selected article and the rows in view (the top row stays on top when it still exists)."""
         self.reload_sources()
+        if self.show_combo.isVisibleTo(self) != (bool(self.coder) and self.repo.has_assignments(self.coder)):
+            self.reload()  # assigned (or unassigned) by another program: the coder's list changes
+            return
         bar = self.view.verticalScrollBar()
         scrolled, top_row = bar.value(), self.view.rowAt(0)
         top_id = self.model.article_id(top_row) if top_row >= 0 else None
@@ -228,9 +274,10 @@ class ArticleListPanel(QWidget):
             self.empty_hint.hide()
             return
         flt = self.current_filter()
-        filtered = bool(flt.search or flt.source or flt.statuses)
+        filtered = bool(flt.search or flt.source or flt.statuses or flt.coder)
         self.empty_hint.setText(
             "No article matches these filters.\n\nShow all articles: Edit › Show all articles."
+            + ("\nArticles not assigned to you: Show › All articles." if flt.coder else "")
             if filtered and self.repo.count_articles() else
             "No articles yet.\n\nImport files or a folder with File › Import (Ctrl+I), or drop them "
             "on this window.")
@@ -271,6 +318,9 @@ class ArticleListPanel(QWidget):
         if row is None:
             self.clear_filters()
             row = self.model.row_of(article_id)
+        if row is None and self.own_list_coder():  # not one of the coder's own articles
+            self.show_own_list(False)
+            row = self.model.row_of(article_id)
         if row is None:
             return False
         if article_id == self._current:
@@ -285,10 +335,12 @@ class ArticleListPanel(QWidget):
     # ---- next uncoded ---------------------------------------------------------------------
     def next_uncoded_id(self) -> Optional[int]:
         """The next new/in-progress article after the current one in list order (wrapping),
-        within the source and text filters shown; None when everything is done."""
+        within the source and text filters shown; None when everything is done. In a coder's
+        own list: the next by their own status (as TeamsMixin.next_for_coder)."""
         flt = self.current_filter()
         wanted = [s for s in (flt.statuses or UNCODED) if s in UNCODED] or list(UNCODED)
-        todo = self.repo.article_ids(ArticleFilter(statuses=wanted, source=flt.source, search=flt.search))
+        todo = self.repo.article_ids(ArticleFilter(statuses=wanted, source=flt.source, search=flt.search,
+                                                   coder=flt.coder))
         if not todo:
             return None
         todo_set = set(todo)

@@ -101,19 +101,25 @@ class ArticleTableModel(QAbstractTableModel):
     def _fetch_page(self, row: int) -> None:
         start = max(0, row - PAGE_SIZE // 4)
         page = [i for i in self._ids[start: start + PAGE_SIZE] if i not in self._cache]
-        for r in self.repo.article_rows(page):
+        for r in self._rows(page):
             self._cache[r.id] = r
         # A deleted article keeps a blank placeholder so it is not asked for again and again.
         for aid in page:
             if aid not in self._cache:
                 self._cache[aid] = ArticleRow(aid, "(deleted)", None, "", "", 0)
 
+    def _rows(self, ids: Sequence[int]) -> list[ArticleRow]:
+        """A coder's own list shows their own status and their own events (team coding)."""
+        if self.filter.coder:
+            return self.repo.coder_article_rows(self.filter.coder, ids)
+        return self.repo.article_rows(ids)
+
     def refresh_article(self, article_id: int) -> None:
         """Re-read one article (its status or events changed) and repaint its row only."""
         row = self.row_of(article_id)
         if row is None:
             return
-        fresh = self.repo.article_rows([article_id])
+        fresh = self._rows([article_id])
         if fresh:
             self._cache[article_id] = fresh[0]
         else:

@@ -15,19 +15,21 @@ from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from storage.models import ArticleStatus
 from storage.repository import Repository
 from ui.actions import make_action
-from ui.undo import EVENTS, SPANS, STATUS, Change, SetStatusCommand, WorkspaceSignals
+from ui.undo import EVENTS, SPANS, STATUS, Change, SetCoderStatusCommand, SetStatusCommand, WorkspaceSignals
 
 
 
 class StatusActions(QObject):
     """The Article menu's status entries. `current` gives the open article id;
-    `go_next` moves to the next uncoded article (after coded/skip)."""
+    `go_next` moves to the next uncoded article (after coded/skip). On an article assigned to
+    `coder` (team coding) the status set is the coder's own."""
 
     def __init__(self, repo: Repository, undo_stack: QUndoStack, signals: WorkspaceSignals,
                  current: Callable[[], Optional[int]], go_next: Callable[[], object],
-                 parent: Optional[QObject] = None) -> None:
+                 parent: Optional[QObject] = None, coder: Callable[[], Optional[str]] = lambda: None) -> None:
         super().__init__(parent)
         self.repo = repo
+        self.coder = coder
         self.undo_stack = undo_stack
         self.signals = signals
         self.current = current
@@ -64,9 +66,15 @@ class StatusActions(QObject):
         if aid is None:
             return False
         status = ArticleStatus(status).value
-        article = self.repo.get_article(aid)
-        if article is not None and article.status != status:
-            self.undo_stack.push(SetStatusCommand(self.repo, self.signals, aid, status))
+        coder = self.coder()
+        own = self.repo.coder_status(aid, coder) if coder else None
+        if own is not None:
+            if own != status:
+                self.undo_stack.push(SetCoderStatusCommand(self.repo, self.signals, aid, coder, status))  # type: ignore[arg-type]
+        else:
+            article = self.repo.get_article(aid)
+            if article is not None and article.status != status:
+                self.undo_stack.push(SetStatusCommand(self.repo, self.signals, aid, status))
         if then_next:
             self.go_next()
         return True
@@ -76,6 +84,13 @@ class StatusActions(QObject):
         """The coder's first highlight or event edit in a new article moves it to "in progress"
         (not an undo step of its own). Opening or passing over an article leaves it new."""
         if not change.by_coder or not change.touches(SPANS, EVENTS):
+            return
+        coder = self.coder()
+        own = self.repo.coder_status(change.article_id, coder) if coder else None
+        if own is not None:  # the coder's own status on an article assigned to them
+            if own == ArticleStatus.NEW.value:
+                self.repo.set_coder_status(change.article_id, coder, ArticleStatus.IN_PROGRESS.value)  # type: ignore[arg-type]
+                self.signals.changed.emit(Change(change.article_id, frozenset({STATUS})))
             return
         article = self.repo.get_article(change.article_id)
         if article is not None and article.status == ArticleStatus.NEW.value:

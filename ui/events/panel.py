@@ -205,7 +205,8 @@ class EventPanel(QWidget):
             QTimer.singleShot(0, lambda: self._changed(change))
             return
         before = self._events_key()
-        self.editor.set_events(self.repo.article_events(change.article_id))
+        # Blind double coding: another coder's events on this article stay hidden.
+        self.editor.set_events(self.repo.visible_events(change.article_id, self.editor.coder))
         self._fill_list(select=self.current.event.id if self.current else None, force=False)
         if self._events_key() != before:
             self.eventsChanged.emit(change.article_id)

@@ -70,10 +70,20 @@ class JobController(QObject):
         self._track(job, title)
         return job
 
-    def job(self, title: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Job:
-        """A job for another part of the window (the team windows): its progress in the status
-        bar and its failure told like every job's; the caller connects its result and starts it."""
-        return self._start(title, fn, *args, **kwargs)
+    def job(self, title: str, fn: Callable[..., Any], *args: Any, report_failure: bool = True, **kwargs: Any) -> Job:
+        """A job for a window's dialog (team work): shown in the status bar with Cancel, not
+        started yet so the dialog connects to it first. `report_failure` False: the dialog
+        tells a failure itself (a bug is still logged)."""
+        job = Job(fn, *args, name=title, pool=self.pool, **kwargs)
+        self.progress.add(job, title)
+        self.jobs.append(job)
+        job.done.connect(lambda j=job: self.jobs.remove(j) if j in self.jobs else None)
+        if report_failure:
+            job.failed.connect(lambda error, t=title: self.failed(t, error))
+        else:
+            job.failed.connect(lambda error, t=title: None if is_users_mistake(error) else
+                               log.error("%s failed with a bug:\n%s", t, bug_details(error)))
+        return job
 
     def failed(self, title: str, error: BaseException) -> None:
         """Tell the user: their mistake as a warning, a bug as a report with its traceback."""

@@ -16,7 +16,7 @@ from ui.reader.label_menu import ask_new_label, choose_label, swatch
 from ui.reader.legend import STANDARD_LABELS, LegendBar, human_name
 from ui.reader.view import ReaderView
 from ui.undo import (AddSpanCommand, DeleteSpanCommand, RelabelSpanCommand, SetSpanStateCommand,
-                     SPANS, TEXT, Change, WorkspaceSignals)
+                     SPANS, STATUS, TEXT, Change, WorkspaceSignals)
 
 _STATUS_NAMES = {"new": "new", "in_progress": "in progress", "coded": "coded",
                  "skipped": "skipped", "flagged": "flagged for review"}
@@ -43,6 +43,10 @@ class ReaderPanel(QWidget):
         self._article: Optional[Article] = None
         self._spans: list[EntitySpan] = []
         self._digit_handler: Optional[Callable[[int], bool]] = None
+        # Team coding: the coder's own status of the article (None: not assigned to them) and
+        # whether blind mode hides another coder's work here; read with the article.
+        self._own_status: Optional[str] = None
+        self._blind = False
 
         self.title = QLabel(self)
         self.title.setTextFormat(Qt.TextFormat.PlainText)  # a title is data, never markup
@@ -102,6 +106,7 @@ class ReaderPanel(QWidget):
         same = (self._article is not None and self._article.id == bundle.article.id
                 and self._article.text == bundle.article.text and self._window is None)
         self._article = bundle.article
+        self._read_team()
         self._spans = sorted(bundle.spans, key=lambda s: (s.start, s.end, s.id or 0))
         if not same:
             self.view.set_text(bundle.article.text)
@@ -176,10 +181,21 @@ class ReaderPanel(QWidget):
         a = self._article
         if a is None:
             return
+        status = self._own_status or a.status
         parts = [a.published.isoformat() if a.published else "no date", a.source or "no source",
-                 _STATUS_NAMES.get(a.status, a.status)]
+                 _STATUS_NAMES.get(status, status)]
         parts.append(f"{len(self._spans)} highlights" + (f", {todo} to review" if todo else ""))
+        if self._blind:
+            parts.append("blind: the other coder's work is hidden")
         self.meta.setText("  \u00b7  ".join(parts))
+
+    def _read_team(self) -> None:
+        aid = self._article.id if self._article is not None else None
+        if aid is None or not self.coder:
+            self._own_status, self._blind = None, False
+            return
+        self._own_status = self.repo.coder_status(aid, self.coder)
+        self._blind = self._own_status is not None and self.repo.hides_others(aid, self.coder)
 
     def _update_enabled(self) -> None:
         has_article = self._article is not None
@@ -191,7 +207,15 @@ class ReaderPanel(QWidget):
     def _changed(self, change: Change) -> None:
         """Only what touched this article's text or highlights re-reads and redraws it."""
         article_id = change.article_id
-        if self._article is None or article_id != self._article.id or not change.touches(TEXT, SPANS):
+        if self._article is None or article_id != self._article.id:
+            return
+        if not change.touches(TEXT, SPANS):
+            if change.touches(STATUS):  # the status in the line under the title
+                fresh_article = self.repo.get_article(article_id)
+                if fresh_article is not None:
+                    self._article = fresh_article
+                    self._read_team()
+                    self._update_meta(sum(s.state == SpanState.SUGGESTED.value for s in self._spans))
             return
         if self._window is not None:  # never the whole text of a very large article
             return
@@ -200,7 +224,8 @@ class ReaderPanel(QWidget):
             self.set_article(None)
             return
         self._article = fresh
-        self._spans = self.repo.spans(article_id)
+        self._read_team()
+        self._spans = self.repo.visible_spans(article_id, self.coder)  # blind mode hides others' decisions
         self._redraw()
 
     def _undo_moved(self, index: int) -> None:

@@ -9,7 +9,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QUn
 from PySide6.QtWidgets import QApplication, QInputDialog, QMainWindow, QMenu, QMessageBox, QStatusBar, QWidget
 
 from ui.settings import MAX_FONT_SIZE, MIN_FONT_SIZE, Settings
-from ui.window.menus import build_menus, make_shell_menus
+from ui.window.menus import MENU_TITLES, build_menus, make_shell_menus
 from ui.window.shell import build_splitter, load_codebook, put_panels
 
 log = logging.getLogger(__name__)
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from ui.window.change_poller import ChangePoller
     from ui.window.status_bar import StatusBar
     from ui.window.sync import WindowSync
-    from ui.window.team_windows import TeamWindows
+    from ui.window.team import TeamActions
 
 
 class MainWindow(QMainWindow):
@@ -51,7 +51,7 @@ class MainWindow(QMainWindow):
     status: StatusBar
     changes: ChangePoller  # other programs' edits
     sync: WindowSync
-    team: TeamWindows  # the agreement report and adjudication windows
+    team: TeamActions  # the Team menu's windows and dialogs, File > Merge workspaces
     undo_action: QAction
     redo_action: QAction
 
@@ -93,14 +93,14 @@ class MainWindow(QMainWindow):
         from ui.window.menus import MenuParts
         from ui.window.status_bar import StatusBar
         from ui.window.sync import Parts, WindowSync
-        from ui.window.team_windows import TeamWindows
+        from ui.window.team import TeamActions
 
         QApplication.setAttribute(Qt.ApplicationAttribute.AA_DontShowIconsInMenus, True)
         self.repo = repo
         self.update_title()
         self.signals = WorkspaceSignals(self)
         self.codebook = codebook if codebook is not None else load_codebook(self.settings.codebook_name, repo)
-        self.list_panel = ArticleListPanel(repo, self)
+        self.list_panel = ArticleListPanel(repo, self, coder=self.coder)
         self.reader = ReaderPanel(repo, self.undo_stack, self.signals, self.coder, self)
         self.event_panel = EventPanel(repo, self.undo_stack, self.signals, self.coder, self)
         self.status = StatusBar(self)
@@ -108,10 +108,10 @@ class MainWindow(QMainWindow):
         self.jobs = JobController(self, repo, self.settings, self.signals, self.status, self.current_article_id)
         self.jobs.suggest_after_import = self._start_jobs
         self.status_actions = StatusActions(repo, self.undo_stack, self.signals, self.current_article_id,
-                                            self.list_panel.go_next_uncoded, self)
+                                            self.list_panel.go_next_uncoded, self, coder=lambda: self.coder)
         put_panels(self.splitter, (self.list_panel, self.reader, self.event_panel))
         self.setAcceptDrops(True)
-        self.team = TeamWindows(self)
+        self.team = TeamActions(self)
         self.undo_action, self.redo_action = build_menus(self.shell_menus, self, MenuParts(
             jobs=self.jobs, list_actions=[self.list_panel.next_uncoded_action, *self.list_panel.actions()[1:]],
             status_actions=self.status_actions.actions(), reader_actions=self.reader.actions(),
@@ -120,11 +120,14 @@ class MainWindow(QMainWindow):
             reset_font_size=lambda: self.apply_font_size(11, save=True), show_cheatsheet=self.show_cheatsheet,
             show_about=self.show_about, change_coder_name=self.change_coder_name, change_model=self.change_model,
             open_workspace=self.open_workspace, change_codebook=self.change_codebook,
-            show_agreement=lambda: self.team.show_report(), show_adjudication=lambda: self.team.show_adjudication()))
+            show_agreement=lambda: self.team.show_report(), show_adjudication=lambda: self.team.show_adjudication(),
+            merge_workspaces=self.team.merge, team_actions=self.team.actions()))
+        self.team.watch_menu(self.menus[MENU_TITLES.index("&Team")])
         self.sync = WindowSync(repo, self.codebook, self.signals, self.undo_stack,
                                Parts(self.list_panel, self.reader, self.event_panel, self.status_actions,
                                      self.status, self.jobs),
-                               focus_reader=lambda: self.focus_panel(1), update_counts=self.update_counts, parent=self)
+                               focus_reader=lambda: self.focus_panel(1), update_counts=self.update_counts, parent=self,
+                               viewer=lambda: self.coder)
         self.apply_panel_fonts(self.settings.font_size)
         self.update_counts()
         self.status_actions.set_enabled(False)
@@ -214,7 +217,8 @@ class MainWindow(QMainWindow):
 
     def update_counts(self) -> None:
         assert self.repo is not None
-        self.status.set_counts(self.repo.progress_counts())
+        own = self.list_panel.own_list_coder()  # a coder's own list: their own progress
+        self.status.set_counts(self.repo.progress_counts(own or None), own=bool(own))
 
     def reload_from_workspace(self) -> None:
         """The workspace changed under us (another program): the list and the open article."""
@@ -272,6 +276,9 @@ class MainWindow(QMainWindow):
             self.update_title()
             self.reader.set_coder(self.coder)
             self.event_panel.set_coder(self.coder)
+            self.list_panel.set_coder(self.coder)  # their own list, when they have one
+            if self.current_article_id() is not None:  # blind mode: what they may see of it
+                self.open_article(self.current_article_id())  # type: ignore[arg-type]
             self.status.showMessage(f"Coding as {self.coder}", 5000)
 
     def change_model(self) -> None:

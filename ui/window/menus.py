@@ -42,6 +42,8 @@ class MenuParts:
     change_codebook: Callable[[], None]
     show_agreement: Callable[[], None]
     show_adjudication: Callable[[], None]
+    merge_workspaces: Callable[[], None]
+    team_actions: list[QAction]  # ui.window.team: assignments, blind mode
 
 
 def make_shell_menus(bar: QMenuBar, owner: QWidget, quit_slot: Callable[[], Any]) -> ShellMenus:
@@ -76,7 +78,9 @@ def build_menus(shell: ShellMenus, owner: QWidget, parts: MenuParts) -> tuple[QA
                     "Import articles (text, HTML, CSV, JSONL, Excel); you can also drop files on the window"),
         window_action(owner, "Import &folder…", "Ctrl+Shift+I", jobs.ask_import_folder),
         window_action(owner, "&Export dataset…", "Ctrl+Shift+X", jobs.ask_export,
-                    "Export events to Excel, CSV or JSON lines")])
+                    "Export events to Excel, CSV or JSON lines"),
+        window_action(owner, "&Merge workspaces…", "", parts.merge_workspaces,
+                      "Bring in the work of coders who coded offline, each in their own workspace")])
     file_menu.insertSeparator(shell.quit_action)
 
     undo_action, redo_action = _build_edit_menu(owner, edit_menu, parts)
@@ -103,6 +107,9 @@ def build_menus(shell: ShellMenus, owner: QWidget, parts: MenuParts) -> tuple[QA
     view_menu.addAction(window_action(owner, "Smaller text", "Ctrl+-", lambda: parts.change_font_size(-1)))
     view_menu.addAction(window_action(owner, "Normal text size", "Ctrl+0", parts.reset_font_size))
 
+    team_menu.addActions(parts.team_actions)
+    owner.addActions(parts.team_actions)
+    team_menu.addSeparator()
     team_menu.addActions([
         window_action(owner, "Agreement &report…", "", parts.show_agreement,
                       "How far the coders agree: events found by both, Krippendorff's alpha per field"),

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Optional
 
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
 
@@ -20,6 +21,7 @@ class StatusBar(QStatusBar):
         self.counts = QLabel("", self)
         self.counts.setObjectName("statusCounts")
         self.addWidget(self.counts)
+        self.counts.installEventFilter(self)
         self.colleagues = QLabel("", self)  # who else has a server workspace open
         self.colleagues.setObjectName("statusColleagues")
         self.addPermanentWidget(self.colleagues)
@@ -28,16 +30,26 @@ class StatusBar(QStatusBar):
         # the message (drawn over each other). Hidden explicitly, they stay hidden.
         self.messageChanged.connect(lambda message: self.counts.setVisible(not message))
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # type: ignore[override]
+        # A job's widget added or removed while a message shows rebuilds the layout, which
+        # shows the counts again under the message (both drawn, unreadable): they stay hidden
+        # until the message ends, as Qt's own message handling has them.
+        if watched is getattr(self, "counts", None) and event.type() == QEvent.Type.Show and self.currentMessage():
+            self.counts.hide()
+            self.counts.setAttribute(Qt.WidgetAttribute.WA_WState_ExplicitShowHide, False)
+        return super().eventFilter(watched, event)
+
     def set_colleagues(self, names: list[str]) -> None:
         shown = ", ".join(dict.fromkeys(n for n in names if n))
         self.colleagues.setText(f"also working here: {shown}" if shown else "")
 
-    def set_counts(self, stats: dict) -> None:
+    def set_counts(self, stats: dict, own: bool = False) -> None:
+        """`own`: the counts are the coder's own (their articles, status and events)."""
         arts = stats.get("articles", {})
         total = arts.get("total", 0)
         todo = arts.get("new", 0) + arts.get("in_progress", 0)
         self.counts.setText(
-            f"{_plural(total, 'article')} · {todo:,} to code · {arts.get('coded', 0):,} coded · "
+            ("Yours: " if own else "") + f"{_plural(total, 'article')} · {todo:,} to code · {arts.get('coded', 0):,} coded · "
             f"{arts.get('flagged', 0):,} flagged · {_plural(stats.get('events', 0), 'event')}"
         )
 

@@ -43,8 +43,9 @@ class WindowSync(QObject):
 
     def __init__(self, repo: Repository, codebook: Any, signals: WorkspaceSignals, undo_stack: QUndoStack,
                  parts: Parts, focus_reader: Callable[[], None], update_counts: Callable[[], None],
-                 parent: QWidget) -> None:
+                 parent: QWidget, viewer: Callable[[], Optional[str]] = lambda: None) -> None:
         super().__init__(parent)
+        self.viewer = viewer  # the coder: in blind mode they see only their own work (visible_bundle)
         self.repo, self.codebook, self.signals, self.undo_stack = repo, codebook, signals, undo_stack
         self.parts, self.focus_reader = parts, focus_reader
         self.bundle: Optional[ArticleBundle] = None
@@ -99,7 +100,7 @@ class WindowSync(QObject):
         if length > self.large_article_chars:
             self.open_window(article_id, 0, length)
             return
-        bundle = self.repo.get_bundle(article_id)
+        bundle = self.repo.visible_bundle(article_id, self.viewer())
         self.bundle = bundle
         self._window_of = None
         self.parts.reader.set_window(None)
@@ -136,7 +137,7 @@ class WindowSync(QObject):
         def failed(error: BaseException) -> None:
             self.parts.status.showMessage(f"The article could not be read: {error}", 10000)
 
-        self._loader.run(lambda: read_window(self.repo, article_id, start, size), shown, failed)
+        self._loader.run(lambda: read_window(self.repo, article_id, start, size, self.viewer()), shown, failed)
 
     def move_window(self, step: int) -> None:
         """The window bar's Earlier / Later: the part before or after, overlapping a tenth."""
@@ -246,7 +247,7 @@ class WindowSync(QObject):
         if aid is not None and aid == self._window_of:
             return  # a window of a very large article: its offsets are its own (moving it re-reads)
         if aid is not None and self.bundle is not None and not self.bundle.spans:
-            spans = self.repo.spans(aid)
+            spans = self.repo.visible_spans(aid, self.viewer())
             if spans:
                 self.bundle.spans = spans
                 self.signals.changed.emit(Change(aid))  # written by the suggest process: tell the panels
@@ -265,7 +266,7 @@ class WindowSync(QObject):
         if aid is not None and aid == self._window_of and window is not None:
             self.open_window(aid, window.start)  # the same part, read again off the GUI thread
         elif aid is not None:
-            fresh = self.repo.get_bundle(aid)
+            fresh = self.repo.visible_bundle(aid, self.viewer())
             self.bundle = fresh
             if fresh is None:  # deleted by the other program
                 self.show_bundle(None)
