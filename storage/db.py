@@ -310,11 +310,6 @@ def migrate(engine: Engine, path: Path) -> Path | None:
         raise WorkspaceError(
             f"{path}: written by a newer Chronicler (schema {version}, this one knows {SCHEMA_VERSION})"
         )
-    from alembic import command
-    from alembic.config import Config
-
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     # The write lock is taken first and the version read again under it: two processes
     # opening a new or old workspace at once must not both migrate (nor fail on upgrade).
     backup = None
@@ -324,6 +319,11 @@ def migrate(engine: Engine, path: Path) -> Path | None:
             "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='article'").scalar())
         if version == SCHEMA_VERSION and has_tables:
             return None
+        if version == 0 and not conn.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar():
+            from storage.fresh_schema import create_from_snapshot
+
+            if create_from_snapshot(conn, SCHEMA_VERSION):  # a new file: no Alembic needed
+                return None
         if has_tables:
             try:
                 backup = backup_file(path, engine, f"v{version}")
@@ -331,6 +331,11 @@ def migrate(engine: Engine, path: Path) -> Path | None:
                 # No backup, no migration: the file is left exactly as it was.
                 raise workspace_error(path, f"cannot be upgraded to this version of Chronicler, the backup "
                                             f"copy could not be written ({explain_error(exc)})") from exc
+        from alembic import command
+        from alembic.config import Config
+
+        cfg = Config()
+        cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
         cfg.attributes["connection"] = conn
         try:
             command.upgrade(cfg, "head")
