@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Optional
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
@@ -80,6 +81,16 @@ def workspace_error(path: Path, problem: str) -> WorkspaceError:
 
 
 _engines: dict[str, Engine] = {}
+
+
+def _sqlite_from_hint(self: Any, table: Any, text: str) -> str:
+    return text
+
+
+# SQLAlchemy renders no table hint for SQLite (its compiler returns None), so a query's
+# with_hint(Article, "INDEXED BY ix_article_list", "sqlite") was silently dropped: the article
+# list of a million rows then sorted the status index's rows instead of walking its own index.
+SQLiteCompiler.get_from_hint_text = _sqlite_from_hint  # type: ignore[method-assign]
 
 
 def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
