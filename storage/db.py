@@ -90,7 +90,7 @@ def _sqlite_from_hint(self: Any, table: Any, text: str) -> str:
 # SQLAlchemy renders no table hint for SQLite (its compiler returns None), so a query's
 # with_hint(Article, "INDEXED BY ix_article_list", "sqlite") was silently dropped: the article
 # list of a million rows then sorted the status index's rows instead of walking its own index.
-SQLiteCompiler.get_from_hint_text = _sqlite_from_hint  # type: ignore[method-assign]
+SQLiteCompiler.get_from_hint_text = _sqlite_from_hint  # type: ignore[method-assign, assignment]
 
 
 def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
