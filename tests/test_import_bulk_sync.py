@@ -17,11 +17,12 @@ def _jsonl(path: Path, n: int) -> Path:
     return path
 
 
-def _pragmas(repo: Repository) -> tuple[int, int]:
+def _pragmas(repo: Repository) -> tuple[int, int, int]:
     with write_session(repo.engine) as s:
         conn = s.connection()
         return (int(conn.exec_driver_sql("PRAGMA synchronous").scalar() or 0),
-                int(conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() or 0))
+                int(conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() or 0),
+                int(conn.exec_driver_sql("PRAGMA cache_size").scalar() or 0))
 
 
 def test_relaxed_commits_do_not_outlive_the_import(tmp_path: Path) -> None:
@@ -29,7 +30,7 @@ def test_relaxed_commits_do_not_outlive_the_import(tmp_path: Path) -> None:
     report = import_paths(repo, [_jsonl(tmp_path / "a.jsonl", 1200)])
     assert report.imported == 1200
     # The pooled connection the import used is FULL again, with the usual checkpoint size.
-    assert _pragmas(repo) == (2, 1000)
+    assert _pragmas(repo) == (2, 1000, -2000)
     # The import's journal was folded into the database when it ended.
     with repo.engine.connect() as conn:
         busy, frames, folded = conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)").one()
@@ -46,5 +47,5 @@ def test_a_relaxed_session_is_reset_even_when_it_fails(tmp_path: Path) -> None:
             raise RuntimeError("refused")
     except RuntimeError:
         pass
-    assert _pragmas(repo) == (2, 1000)
+    assert _pragmas(repo) == (2, 1000, -2000)
     repo.close()
