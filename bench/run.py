@@ -176,6 +176,7 @@ def rewrite_readme(outcomes: list[Outcome], quick: bool, keep_others: bool, path
     if start < 0 or end < start:
         raise SystemExit(f"{path.name}: no benchmark table markers ({BEGIN} ... {END})")
     kept: dict[str, str] = {}
+    notes = [line for line in text[start + len(BEGIN):end].splitlines() if line.startswith("Rows ")]
     for line in text[start + len(BEGIN):end].splitlines():
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
         if line.startswith("|") and cells and cells[0] not in ("benchmark", "---"):
@@ -184,9 +185,13 @@ def rewrite_readme(outcomes: list[Outcome], quick: bool, keep_others: bool, path
     rows = dict(kept) if keep_others else {}
     rows.update(fresh)  # a measured benchmark replaces its row; a new one is added at the end
     stamp = time.strftime("%Y-%m-%d", time.gmtime())
-    note = (f"Rows from `bench/run.py --readme{' --quick' if quick else ''}` of {stamp} "
+    names = ", ".join(dict.fromkeys(name for name, _ in fresh))
+    note = (f"Rows {'of ' + names + ' ' if keep_others else ''}from `bench/run.py --readme{' --quick' if quick else ''}"
+            f"{' --only ...' if keep_others else ''}` of {stamp} "
             f"({os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end of the run).")
-    table = "\n".join([note, "", TABLE_HEAD, *rows.values()])
+    # A partial run adds its line to the earlier runs' (the rows it did not measure are theirs).
+    lines = [*(notes[-3:] if keep_others else []), note]
+    table = "\n".join([*lines, "", TABLE_HEAD, *rows.values()])
     path.write_text(text[:start + len(BEGIN)] + "\n" + table + "\n" + text[end:], encoding="utf-8")
     return len(fresh)
 
