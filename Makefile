@@ -8,7 +8,7 @@ QT_LIBS_OFFSCREEN := libegl1 libgl1 libxkbcommon0 libfontconfig1 libfreetype6 li
 QT_LIBS_X11 := libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 \
 	libxcb-render-util0 libxcb-xinerama0 libxcb-shape0 libxcb-randr0 libxcb-xfixes0 libx11-xcb1
 
-.PHONY: install run test bench lint clean qt-libs qt-libs-x11 gazetteer postgresql
+.PHONY: install run test bench bench-readme lint clean qt-libs qt-libs-x11 gazetteer postgresql sample-suggestions
 
 install: $(STAMP) qt-libs
 
@@ -36,6 +36,11 @@ qt-libs-x11: $(STAMP)
 gazetteer: $(STAMP)
 	@$(PY) -c "from coding.gazetteer import get_gazetteer; get_gazetteer()"
 
+# The sample articles' suggestions ship made (a new user's first article shows its highlights at
+# once); made again here when the samples, the default pipeline or the suggester change.
+sample-suggestions: $(STAMP)
+	$(PY) -m services.sample_suggestions
+
 # The tests and benchmarks start their own throwaway PostgreSQL server from Debian's binaries
 # (tests/pg_server.py); installed here when missing. Nothing is started or left running.
 postgresql:
@@ -52,6 +57,10 @@ test: install postgresql
 
 bench: install postgresql
 	QT_QPA_PLATFORM=offscreen $(PY) bench/run.py
+
+# The README's benchmark table, written from a run (quick sizes), never typed.
+bench-readme: install postgresql
+	QT_QPA_PLATFORM=offscreen $(PY) bench/run.py --quick --readme
 
 lint: install
 	$(VENV)/bin/ruff check --select F,E9 main.py storage coding services ui bench tests

@@ -34,16 +34,18 @@ def build_big_workspace(path: Path, n: int = N_ARTICLES) -> Path:
     repo = Repository(path)
     repo.close()
     start = dt.date(2020, 1, 1)
-    rows = [
+    rows = (  # streamed: a million rows are never all in memory
         (f"Clashes reported in district {i % 977} as {('protest', 'strike', 'raid', 'ambush')[i % 4]} "
          f"number {i} unfolds", f"Body of article {i}.", SOURCES[i % len(SOURCES)], "",
          (start + dt.timedelta(days=i % 1500)).isoformat() if i % 50 else None, "en",
          hashlib.sha256(f"article {i}".encode()).hexdigest(), STATUSES[i % len(STATUSES)],
          "2024-01-01 00:00:00.000000", "{}")
         for i in range(n)
-    ]
+    )
     con = sqlite3.connect(path)
     try:
+        con.execute("PRAGMA synchronous=OFF")  # a throwaway file: no fsync while it is built
+        con.execute("PRAGMA cache_size=-262144")
         con.executemany(
             "INSERT INTO article(title, text, source, url, published, language, sha256, status, "
             "imported_at, meta) VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
@@ -59,8 +61,8 @@ def _app():  # type: ignore[no-untyped-def]
     return QApplication.instance() or QApplication([])
 
 
-def bench_list(quick: bool) -> dict:
-    """Open the panel on 100,000 rows (ids + first screenful painted), then filter by status,
+def bench_list(quick: bool, n: int = N_ARTICLES, name: str = "list", goal: str = LIST_GOAL) -> dict:
+    """Open the panel on n rows (ids + first screenful painted), then filter by status,
     by source and by text (the debounce is skipped: the time is the query and repaint)."""
     from storage.repository import ArticleFilter, Repository
     from ui.articles.list_panel import ArticleListPanel
@@ -68,9 +70,10 @@ def bench_list(quick: bool) -> dict:
     app = _app()
     runs = 3 if quick else 7
     with tempfile.TemporaryDirectory() as tmp:
-        path = build_big_workspace(Path(tmp) / "big.sqlite")
+        path = build_big_workspace(Path(tmp) / "big.sqlite", n)
         repo = Repository(path)
-        timings: dict[str, list[float]] = {"open": [], "status": [], "source": [], "text": [], "all": []}
+        timings: dict[str, list[float]] = {"open": [], "status": [], "source": [], "text": [], "all": [],
+                                           "rare_text": []}
         panel = ArticleListPanel(repo)
         panel.resize(600, 900)
         panel.show()
@@ -96,14 +99,16 @@ def bench_list(quick: bool) -> dict:
             timed("status", ArticleFilter(statuses=("flagged",)))
             timed("source", ArticleFilter(source="AFP"))
             timed("text", ArticleFilter(search="ambush"))
+            timed("rare_text", ArticleFilter(search="no such headline"))  # every title read: a detail
         rows = panel.model.rowCount()
         panel.close()
         panel.deleteLater()
         app.processEvents()
         repo.close()
     med = {k: round(statistics.median(v), 1) for k, v in timings.items()}
-    return {"bench": "list", "value": max(med.values()), "unit": "ms", "goal": LIST_GOAL,
-            "articles": N_ARTICLES, "runs": runs, "last_filter_rows": rows,
+    # A search that matches (almost) nothing reads every title before it can say so: told apart.
+    return {"bench": name, "value": max(v for k, v in med.items() if k != "rare_text"), "unit": "ms", "goal": goal,
+            "articles": n, "runs": runs, "last_filter_rows": rows,
             **{f"{k}_ms": v for k, v in med.items()}}
 
 

@@ -17,7 +17,7 @@ if str(ROOT) not in sys.path:
 from storage.repository import normalized_sha256  # noqa: E402
 
 NAME = "import"
-GOAL = ">= 0.5x raw sqlite3 executemany"
+GOAL = ">= 0.7x raw sqlite3 executemany"
 _WORDS = ("the army said on Tuesday that protesters gathered near the town hall in Kharkiv, "
           "Lagos and São Paulo while police fired tear gas; officials reported 12 people injured "
           "and called for talks — “a first step”").split()

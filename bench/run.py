@@ -2,7 +2,9 @@
 against its goal: a table, or with --json one object a line. Each module runs in its own fresh
 process, so a crash, a hang or a leak in one cannot spoil the others' figures.
 
-  bench/run.py [--quick] [--json | --markdown] [--only NAME ...] [--strict] [--timeout SECONDS]
+  bench/run.py [--quick] [--json | --markdown] [--readme] [--only NAME ...] [--strict] [--timeout SECONDS]
+
+--readme rewrites the README's table (between its bench-table comments) from the run's results.
 
 --only takes a module (bench_gui or gui) or a benchmark name (list); --strict makes a missed
 goal or an error exit 1. Without --strict the exit code is 0 whatever the figures."""
@@ -126,17 +128,72 @@ def print_table(outcomes: list[Outcome]) -> None:
                 print(f"{name}: " + ", ".join(f"{k}={_fmt(v)}" for k, v in d.items()))
 
 
-def print_markdown(outcomes: list[Outcome]) -> None:
-    """The figures as a Markdown table, ready for the README."""
-    print("| benchmark | value | goal | result |")
-    print("|---|---|---|---|")
+def _value(r: dict[str, Any]) -> str:
+    unit = str(r.get("unit", ""))
+    if unit == "ratio":
+        return f"{_fmt(r.get('value'))}x"
+    return f"{_fmt(r.get('value'))} {unit}".strip()
+
+
+def _cell(text: Any) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def markdown_rows(outcomes: list[Outcome]) -> list[tuple[str, str]]:
+    """(benchmark name, its table row) for each result, and a row for each module that failed."""
+    rows = []
     for o in outcomes:
         if o.error:
-            print(f"| {o.module} | - | - | error: {o.error} |")
+            name = o.module.removeprefix("bench_")
+            rows.append((name, f"| {name} | - | - | error: {_cell(o.error)} |"))
         for r in o.results:
             v = verdict(r)
-            value = f"{_fmt(r.get('value'))} {r.get('unit', '')}".strip()
-            print(f"| {r['bench']} | {value} | {r.get('goal', '')} | {'pass' if v else 'FAIL' if v is False else '?'} |")
+            rows.append((str(r["bench"]), f"| {_cell(r['bench'])} | {_cell(_value(r))} | {_cell(r.get('goal', ''))} | "
+                                          f"{'pass' if v else 'FAIL' if v is False else '?'} |"))
+    return rows
+
+
+TABLE_HEAD = "| benchmark | value | goal | result |\n|---|---|---|---|"
+
+
+def print_markdown(outcomes: list[Outcome]) -> None:
+    """The figures as a Markdown table, ready for the README."""
+    print(TABLE_HEAD)
+    for _, row in markdown_rows(outcomes):
+        print(row)
+
+
+README = ROOT / "README.md"
+BEGIN, END = "<!-- bench-table: begin (bench/run.py --readme writes it) -->", "<!-- bench-table: end -->"
+
+
+def rewrite_readme(outcomes: list[Outcome], quick: bool, keep_others: bool, path: Path = README) -> int:
+    """Put this run's figures in the README's table, between the BEGIN and END comments. With
+    keep_others (a run of some benchmarks: --only) the rows of the others stay as they were;
+    else the table is this run's alone. How many rows were written from this run."""
+    text = path.read_text(encoding="utf-8")
+    start, end = text.find(BEGIN), text.find(END)
+    if start < 0 or end < start:
+        raise SystemExit(f"{path.name}: no benchmark table markers ({BEGIN} ... {END})")
+    kept: dict[str, str] = {}
+    notes = [line for line in text[start + len(BEGIN):end].splitlines() if line.startswith("Rows ")]
+    for line in text[start + len(BEGIN):end].splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if line.startswith("|") and cells and cells[0] not in ("benchmark", "---"):
+            kept[cells[0]] = line
+    fresh = markdown_rows(outcomes)
+    rows = dict(kept) if keep_others else {}
+    rows.update(fresh)  # a measured benchmark replaces its row; a new one is added at the end
+    stamp = time.strftime("%Y-%m-%d", time.gmtime())
+    names = ", ".join(dict.fromkeys(name for name, _ in fresh))
+    note = (f"Rows {'of ' + names + ' ' if keep_others else ''}from `bench/run.py --readme{' --quick' if quick else ''}"
+            f"{' --only ...' if keep_others else ''}` of {stamp} "
+            f"({os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end of the run).")
+    # A partial run adds its line to the earlier runs' (the rows it did not measure are theirs).
+    lines = [*(notes[-3:] if keep_others else []), note]
+    table = "\n".join([*lines, "", TABLE_HEAD, *rows.values()])
+    path.write_text(text[:start + len(BEGIN)] + "\n" + table + "\n" + text[end:], encoding="utf-8")
+    return len(fresh)
 
 
 def main(argv: Optional[list[str]] = None) -> int:
@@ -144,6 +201,8 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--quick", action="store_true", help="small sizes: all of it in under three minutes")
     parser.add_argument("--json", action="store_true", help="one JSON object a line")
     parser.add_argument("--markdown", action="store_true", help="a Markdown table (for the README)")
+    parser.add_argument("--readme", action="store_true",
+                        help="rewrite the README's benchmark table with this run's figures (other rows kept)")
     parser.add_argument("--only", action="append", metavar="NAME", help="a module or benchmark name (repeatable)")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a goal is missed or a benchmark fails")
     parser.add_argument("--timeout", type=float, default=None, help="seconds per module (default 600, quick 240)")
@@ -175,6 +234,9 @@ def main(argv: Optional[list[str]] = None) -> int:
                                   "module": outcome.module}), flush=True)
             for r in outcome.results:
                 print(json.dumps({**r, "pass": verdict(r)}, ensure_ascii=False, default=str), flush=True)
+    if args.readme:
+        n = rewrite_readme(outcomes, args.quick, keep_others=bool(args.only))
+        print(f"{README.name}: {n} benchmark rows written", file=sys.stderr)
     if args.markdown:
         print_markdown(outcomes)
     elif not args.json:

@@ -250,11 +250,12 @@ def pending_articles(repo: Any, article_ids: Optional[Sequence[int]], redo: bool
 def run_suggestions(repo: Any, model_name: Optional[str] = None, article_ids: Optional[Sequence[int]] = None,
                     redo: bool = False, progress: ProgressFn = no_progress,
                     cancelled: CancelFn = never_cancel, batch_articles: int = BATCH_ARTICLES,
-                    service: Optional[SuggestionService] = None) -> SuggestResult:
+                    service: Optional[SuggestionService] = None, first_alone: bool = False) -> SuggestResult:
     """Suggest spans for the workspace's articles: those without any span (default), the
     given ones (those without spans unless redo), or all (redo). Saved per batch; a coder's
     accepted, rejected or added spans are never replaced. cancelled() is polled before each
-    batch: a cancelled run keeps the batches done and says cancelled=True."""
+    batch: a cancelled run keeps the batches done and says cancelled=True. `first_alone`: the
+    first article is a batch of its own (the one on screen: saved, and shown, soonest)."""
     ids = pending_articles(repo, article_ids, redo)
     if not ids and service is None and model_name is None:
         return SuggestResult(0, 0, DEFAULT_MODEL)  # nothing to do: spare loading spaCy
@@ -264,18 +265,22 @@ def run_suggestions(repo: Any, model_name: Optional[str] = None, article_ids: Op
     total = len(ids)
     result = SuggestResult(0, 0, f"{service.model_name} {service.nlp.meta.get('version', '')}".strip())
     progress(0, total, "suggesting")
-    for b in range(0, total, batch_articles):
+    head = 1 if first_alone and total > 1 else 0
+    batches = [ids[:head]] if head else []
+    batches += [ids[b: b + batch_articles] for b in range(head, total, batch_articles)]
+    done = 0
+    for batch_ids in batches:
         if cancelled():
             result.cancelled = True
             break
-        batch_ids = ids[b: b + batch_articles]
+        done += len(batch_ids)
         articles = [a for a in (repo.get_article(i) for i in batch_ids) if a is not None]
         suggestions = service.suggest_texts([a.text for a in articles])
         result.cut += sum(1 for a in articles if len(a.text) > MAX_SUGGEST_CHARS)
         for article, spans in zip(articles, suggestions):
             result.spans += repo.replace_suggestions(article.id, spans)  # plain rows: no model object per span
             result.articles += 1
-        progress(min(b + batch_articles, total), total, f"suggested {result.articles} of {total} articles")
+        progress(done, total, f"suggested {result.articles} of {total} articles")
     return result
 
 

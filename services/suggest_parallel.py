@@ -73,14 +73,16 @@ def worker_count() -> int:
 
 def suggest_workspace(repo: Any, model_name: Optional[str] = None, article_ids: Optional[Sequence[int]] = None,
                       redo: bool = False, workers: Optional[int] = None, progress: ProgressFn = no_progress,
-                      cancelled: CancelFn = never_cancel) -> SuggestResult:
+                      cancelled: CancelFn = never_cancel, first_alone: bool = False) -> SuggestResult:
     """run_suggestions (same articles, same result) spread over `workers` processes (default:
-    one per core)."""
+    one per core). `first_alone`: the first article is suggested and saved before any other
+    (the one on screen), here, while the workers start."""
     global _SERVICE
     ids = pending_articles(repo, article_ids, redo)
     workers = workers or worker_count()
     if workers <= 1 or len(ids) < MIN_PARALLEL:
-        return run_suggestions(repo, model_name, ids, redo=True, progress=progress, cancelled=cancelled)
+        return run_suggestions(repo, model_name, ids, redo=True, progress=progress, cancelled=cancelled,
+                               first_alone=first_alone)
     service = SuggestionService(model_name)
     service.nlp  # load now: an unknown model fails here, before any process starts  # noqa: B018
     rows = list(repo.patterns())
@@ -93,7 +95,16 @@ def suggest_workspace(repo: Any, model_name: Optional[str] = None, article_ids: 
     result = SuggestResult(0, 0, f"{service.model_name} {service.nlp.meta.get('version', '')}".strip())
     total = len(ids)
     progress(0, total, "suggesting")
-    batches = [ids[i:i + BATCH] for i in range(0, total, BATCH)]
+    if first_alone and not cancelled():
+        first = repo.get_article(ids[0])
+        if first is not None:
+            found = service.suggest_texts([first.text])[0]
+            result.spans += repo.replace_suggestions(first.id, to_entity_spans(first.id, found))
+            result.articles += 1
+            result.cut += len(first.text) > MAX_SUGGEST_CHARS
+        progress(1, total, f"suggested {result.articles} of {total} articles")
+        ids = ids[1:]
+    batches = [ids[i:i + BATCH] for i in range(0, len(ids), BATCH)]
     try:
         with ProcessPoolExecutor(workers, mp_context=context, initializer=_init,
                                  initargs=(service.model_name, patterns, os.getpid())) as pool:

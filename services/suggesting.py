@@ -51,7 +51,8 @@ def suggest(repo: Repository, model: Optional[str] = None, article_ids: Optional
     try:
         # redo=True: the ids are chosen above already; on every core when there are enough
         result = suggest_workspace(repo, model_name=model or None, article_ids=ids, redo=True,
-                                   progress=progress, cancelled=cancelled)
+                                   progress=progress, cancelled=cancelled,
+                                   first_alone=first is not None and bool(ids) and ids[0] == first)
     except ModelNotFound as exc:
         raise UserError(str(exc)) from exc
     return SuggestOutcome(articles=result.articles, spans=result.spans, model=result.model,

@@ -9,9 +9,10 @@ import sqlite3
 import threading
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator, Optional
+from typing import Any, Callable, Iterator, Optional
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
@@ -82,6 +83,16 @@ def workspace_error(path: Path, problem: str) -> WorkspaceError:
 _engines: dict[str, Engine] = {}
 
 
+def _sqlite_from_hint(self: Any, table: Any, text: str) -> str:
+    return text
+
+
+# SQLAlchemy renders no table hint for SQLite (its compiler returns None), so a query's
+# with_hint(Article, "INDEXED BY ix_article_list", "sqlite") was silently dropped: the article
+# list of a million rows then sorted the status index's rows instead of walking its own index.
+SQLiteCompiler.get_from_hint_text = _sqlite_from_hint  # type: ignore[method-assign, assignment]
+
+
 def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
     # Autocommit at the driver level: SQLAlchemy's "begin" hook below emits BEGIN itself,
     # which is the documented way to get real SQLite transactions from pysqlite.
@@ -101,7 +112,17 @@ def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
 def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
     # Writers take the lock up front (BEGIN IMMEDIATE) so a second process waits for the
     # busy timeout instead of failing with "database is locked" on lock upgrade.
-    if conn.get_execution_options().get("immediate"):
+    options = conn.get_execution_options()
+    if options.get("relaxed") and conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("PRAGMA synchronous=NORMAL")  # refused inside a transaction
+        # Its commits leave the journal to grow this far before folding it into the database
+        # (each fold is two fsyncs): sync_journal folds it when the import ends.
+        conn.exec_driver_sql(f"PRAGMA wal_autocheckpoint={BULK_CHECKPOINT_PAGES}")
+        # The duplicate-key index takes each new text at a random place: with SQLite's 2 MB page
+        # cache a million-article workspace reads its pages back again and again.
+        conn.exec_driver_sql(f"PRAGMA cache_size=-{BULK_CACHE_KB}")
+        conn.info[_RELAXED] = True
+    if options.get("immediate"):
         conn.exec_driver_sql("BEGIN IMMEDIATE")
     else:
         conn.exec_driver_sql("BEGIN")
@@ -193,6 +214,7 @@ def get_engine(path: str | Path) -> Engine:
     )
     event.listen(engine, "connect", _on_connect)
     event.listen(engine, "begin", _on_begin)
+    event.listen(engine, "checkin", _on_checkin)
     try:
         _refuse_triggers(engine, path)
         migrate(engine, path)
@@ -302,11 +324,6 @@ def migrate(engine: Engine, path: Path) -> Path | None:
         raise WorkspaceError(
             f"{path}: written by a newer Chronicler (schema {version}, this one knows {SCHEMA_VERSION})"
         )
-    from alembic import command
-    from alembic.config import Config
-
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     # The write lock is taken first and the version read again under it: two processes
     # opening a new or old workspace at once must not both migrate (nor fail on upgrade).
     backup = None
@@ -316,6 +333,11 @@ def migrate(engine: Engine, path: Path) -> Path | None:
             "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='article'").scalar())
         if version == SCHEMA_VERSION and has_tables:
             return None
+        if version == 0 and not conn.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar():
+            from storage.fresh_schema import create_from_snapshot
+
+            if create_from_snapshot(conn, SCHEMA_VERSION):  # a new file: no Alembic needed
+                return None
         if has_tables:
             try:
                 backup = backup_file(path, engine, f"v{version}")
@@ -323,6 +345,11 @@ def migrate(engine: Engine, path: Path) -> Path | None:
                 # No backup, no migration: the file is left exactly as it was.
                 raise workspace_error(path, f"cannot be upgraded to this version of Chronicler, the backup "
                                             f"copy could not be written ({explain_error(exc)})") from exc
+        from alembic import command
+        from alembic.config import Config
+
+        cfg = Config()
+        cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
         cfg.attributes["connection"] = conn
         try:
             command.upgrade(cfg, "head")
@@ -337,6 +364,42 @@ def migrate(engine: Engine, path: Path) -> Path | None:
     return backup
 
 
+# A bulk import commits its batches without waiting for the disk (write_session(relaxed=True):
+# synchronous=NORMAL, the database stays valid and a power cut can only lose the latest batches
+# of the import in flight) and makes them durable with one fsync of the journal when it ends (sync_journal). The
+# connection is FULL again as it goes back to the pool, so no other write ever runs relaxed.
+_RELAXED = "chronicler_relaxed_sync"
+BULK_CHECKPOINT_PAGES = 8192  # 32 MB of 4 KB pages (SQLite's default: 1,000)
+BULK_CACHE_KB = 65536  # 64 MB while the import's transaction runs (SQLite's default: 2 MB)
+
+
+def _on_checkin(dbapi_conn: Any, record: Any) -> None:
+    if record.info.pop(_RELAXED, False) and dbapi_conn is not None:
+        dbapi_conn.execute("PRAGMA synchronous=FULL")
+        dbapi_conn.execute("PRAGMA wal_autocheckpoint=1000")
+        dbapi_conn.execute("PRAGMA cache_size=-2000")
+
+
+def sync_journal(engine: Engine) -> None:
+    """What FULL commits would have done for the relaxed ones before: the journal (WAL) on the
+    disk, here by folding it into the database (a checkpoint syncs both), so the next coder's
+    edit does not find a large journal to fold on the GUI thread."""
+    if engine.dialect.name != "sqlite":
+        return
+    with engine.connect() as conn:
+        _busy, frames, folded = conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)").one()
+    path = engine.url.database
+    if 0 <= folded < frames and path:  # a reader kept some of it: sync the journal itself
+        try:
+            fd = os.open(path + "-wal", os.O_RDWR)  # Windows flushes only a handle open for writing
+        except FileNotFoundError:
+            return
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
 @contextmanager
 def read_session(engine: Engine) -> Iterator[Session]:
     with Session(engine, expire_on_commit=False) as session:
@@ -344,11 +407,13 @@ def read_session(engine: Engine) -> Iterator[Session]:
 
 
 @contextmanager
-def write_session(engine: Engine) -> Iterator[Session]:
+def write_session(engine: Engine, relaxed: bool = False) -> Iterator[Session]:
     """A short write transaction, committed on exit (rolled back on error). A connection lost
     during the commit itself raises CommitUncertain: the server may or may not have kept it,
-    so it is never retried blindly."""
-    with Session(engine.execution_options(immediate=True), expire_on_commit=False) as session:
+    so it is never retried blindly. `relaxed`: the commit does not wait for the disk (a bulk
+    import, which calls sync_journal when it ends)."""
+    options = dict(immediate=True, relaxed=True) if relaxed else dict(immediate=True)
+    with Session(engine.execution_options(**options), expire_on_commit=False) as session:
         transaction = session.begin()
         try:
             yield session

@@ -38,10 +38,13 @@ def default_workspace_path() -> Path:
     return data_dir() / "workspace.sqlite"
 
 
-def open_workspace(path: Optional[str | Path] = None, create: bool = True) -> Repository:
+def open_workspace(path: Optional[str | Path] = None, create: bool = True,
+                   model: Optional[str] = None) -> Repository:
     """Open (creating if needed) a workspace: a file path, or a postgresql:// URL (never taken
     for a path; the database must exist, its tables are created). The default one is filled
-    with the sample articles the first time it is created, so a new user has something to code.
+    with the sample articles the first time it is created, so a new user has something to code,
+    with their shipped suggestions when `model` (None: the default pipeline) made them at the
+    version installed here (storage.sample_suggestions); else the suggester does them.
 
     Only the default workspace is created with its folder: a path given whose folder does not
     exist is a typing mistake, and so is a missing file when `create` is False (commands that
@@ -64,5 +67,8 @@ def open_workspace(path: Optional[str | Path] = None, create: bool = True) -> Re
     if is_default and fresh and SAMPLES_FILE.is_file():
         from storage.importers import import_paths
 
+        from storage.sample_suggestions import load_shipped_suggestions
+
         import_paths(repo, [SAMPLES_FILE])
+        load_shipped_suggestions(repo, model or None)
     return repo

@@ -28,10 +28,14 @@ def make_application(argv: Optional[list[str]] = None) -> QApplication:
     QCoreApplication.setOrganizationName(ORGANIZATION)
     QCoreApplication.setApplicationName(APPLICATION)
     app = QApplication.instance()
+    # Fusion: the same look on every platform; the sheet only refines it. Asked for on the
+    # command line Qt reads, not with setStyle(): that returns the style to Python, and wrapping
+    # a QStyle builds its twenty enums (800 members), a tenth of a bare window's start.
     if not isinstance(app, QApplication):
-        app = QApplication(argv if argv is not None else sys.argv[:1])
+        app = QApplication([*(argv if argv is not None else sys.argv[:1]), "-style", "Fusion"])
+    elif app.style().name().lower() != "fusion":
+        app.setStyle("Fusion")
     app.setApplicationDisplayName("Chronicler")
-    app.setStyle("Fusion")  # the same look on every platform; the sheet only refines it
     icon = RESOURCES / "icons" / "chronicler.png"
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
@@ -113,16 +117,16 @@ def explain_workspace_error(exc: "WorkspaceError", db: Optional[str],
 
 
 def open_for_window(db: Optional[str], coder: str, codebook_name: str, progress: Any = None,
-                    cancelled: Any = None) -> Any:
+                    cancelled: Any = None, model: str = "") -> Any:
     """Runs on a worker thread (ui.jobs.job.Job): opens the workspace (importing SQLModel, migrating,
-    seeding the samples), records the coder and loads the codebook. Returns (repo, codebook),
-    or the WorkspaceError for the GUI thread to explain."""
+    seeding the samples with the suggestions shipped for `model`), records the coder and loads
+    the codebook. Returns (repo, codebook), or the WorkspaceError for the GUI thread to explain."""
     from storage.db import WorkspaceError
     from storage.workspace import open_workspace
     from ui.window.main_window import load_codebook
 
     try:
-        repo = open_workspace(db)
+        repo = open_workspace(db, model=model or None)
     except WorkspaceError as exc:
         return exc
     try:
@@ -178,7 +182,7 @@ def start_opening(window: "MainWindow", db: Optional[str]) -> Any:
         give_up()
 
     runner = Job(open_for_window, db, window.coder, window.settings.codebook_name,
-                        name="open workspace", parent=window)
+                 name="open workspace", parent=window, model=window.settings.model_name)
     runner.finished.connect(opened)
     runner.failed.connect(failed)
     window.opening = runner

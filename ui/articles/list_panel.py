@@ -1,6 +1,7 @@
 """The article list panel: the lazy table, status/source/text filters and "next uncoded"."""
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Optional
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Signal
@@ -10,6 +11,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
+from storage.article_pages import id_page, list_key
 from storage.models import ArticleStatus
 from storage.repository import ArticleFilter, Repository
 from ui.actions import make_action
@@ -269,7 +271,10 @@ class ArticleListPanel(QWidget):
 
     def _update_count(self) -> None:
         n = self.model.rowCount()
-        self.count_label.setText(f"{n:,} article{'s' if n != 1 else ''}")
+        if self.model.is_complete():
+            self.count_label.setText(f"{n:,} article{'s' if n != 1 else ''}")
+        else:  # a long list is read as it scrolls: its count is not known yet
+            self.count_label.setText(f"over {n:,} articles")
         if n:
             self.empty_hint.hide()
             return
@@ -336,27 +341,17 @@ class ArticleListPanel(QWidget):
     def next_uncoded_id(self) -> Optional[int]:
         """The next new/in-progress article after the current one in list order (wrapping),
         within the source and text filters shown; None when everything is done. In a coder's
-        own list: the next by their own status (as TeamsMixin.next_for_coder)."""
+        own list: the next by their own status (as TeamsMixin.next_for_coder), the filter's
+        coder carried along. Two short queries of a page each, however long the list."""
         flt = self.current_filter()
-        wanted = [s for s in (flt.statuses or UNCODED) if s in UNCODED] or list(UNCODED)
-        todo = self.repo.article_ids(ArticleFilter(statuses=wanted, source=flt.source, search=flt.search,
-                                                   coder=flt.coder))
-        if not todo:
-            return None
-        todo_set = set(todo)
-        todo_set.discard(self._current)  # type: ignore[arg-type]
-        if not todo_set:
-            return None
-        ids = self.model.ids()
-        start = self.model.row_of(self._current) if self._current is not None else None
-        start = -1 if start is None else start
-        for i in range(start + 1, len(ids)):
-            if ids[i] in todo_set:
-                return ids[i]
-        for i in range(0, max(0, start)):
-            if ids[i] in todo_set:
-                return ids[i]
-        return next((i for i in todo if i in todo_set), None)
+        wanted = tuple(s for s in (flt.statuses or UNCODED) if s in UNCODED) or UNCODED
+        todo = replace(flt, statuses=wanted)
+        here = list_key(self.repo, None, self._current) if self._current is not None else None
+        after = id_page(self.repo, todo, here, 1) if here is not None else []
+        if after:
+            return after[0].id
+        top = [k.id for k in id_page(self.repo, todo, None, 2) if k.id != self._current]
+        return top[0] if top else None
 
     def go_next_uncoded(self) -> Optional[int]:
         aid = self.next_uncoded_id()

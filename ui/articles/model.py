@@ -7,6 +7,7 @@ from typing import Any, Optional, Sequence
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
+from storage.article_pages import ListKey, id_page, list_key, rows_up_to
 from storage.models import STATUS_LABELS, ArticleStatus
 from storage.repository import ArticleFilter, ArticleRow, Repository
 
@@ -17,6 +18,9 @@ N_COLUMNS = len(COLUMNS)
 TITLE, DATE, SOURCE, STATUS, EVENTS = range(N_COLUMNS)
 # Rows are read in pages around the one asked for: one short query per screenful.
 PAGE_SIZE = 200
+# Ids are read this many at a time as the list scrolls (Qt's fetchMore): a list of a million
+# articles opens and filters by reading its first ids only.
+ID_CHUNK = 2000
 
 # Muted colours that stay readable on the light list background (contrast >= 4.5:1).
 STATUS_COLOURS = {
@@ -43,6 +47,8 @@ class ArticleTableModel(QAbstractTableModel):
         self.repo = repo
         self.filter = ArticleFilter()
         self._ids: list[int] = []
+        self._last: Optional[ListKey] = None  # the last id's place in list order
+        self._more = False  # ids past _last not read yet
         self._n_rows = 0
         self._row_of: Optional[dict[int, int]] = None
         self._cache: dict[int, ArticleRow] = {}
@@ -56,19 +62,68 @@ class ArticleTableModel(QAbstractTableModel):
         if flt is not None:
             self.filter = flt
         self.beginResetModel()
-        self._ids = self.repo.article_ids(self.filter)
-        self._n_rows = len(self._ids)
+        self._ids, self._last, self._more = [], None, True
         self._row_of = None
         self._cache.clear()
+        self._read_ids(ID_CHUNK)
         self.endResetModel()
 
     reload = set_filter
 
+    def _read_ids(self, n: int) -> int:
+        """Read up to n more ids in list order (no model signals: the callers send them)."""
+        if not self._more:
+            return 0
+        page = id_page(self.repo, self.filter, self._last, n + 1)
+        self._more = len(page) > n
+        return self._take(page[:n])
+
+    def _take(self, page: list[ListKey]) -> int:
+        if page:
+            self._last = page[-1]
+            first = len(self._ids)
+            self._ids.extend(k.id for k in page)
+            if self._row_of is not None:
+                self._row_of.update((k.id, first + i) for i, k in enumerate(page))
+        self._n_rows = len(self._ids)
+        return len(page)
+
+    def canFetchMore(self, parent: ModelIndex = QModelIndex()) -> bool:  # noqa: N802 - Qt override
+        return not parent.isValid() and self._more
+
+    def fetchMore(self, parent: ModelIndex = QModelIndex()) -> None:  # noqa: N802 - Qt override
+        if not parent.isValid():
+            self._grow(lambda: self._read_ids(ID_CHUNK))
+
+    def _grow(self, read: Any) -> None:
+        """Read more ids off the model (read() returns the new ids' count), then announce them."""
+        ids, last, more, n_rows = list(self._ids), self._last, self._more, self._n_rows
+        read()
+        added = self._ids[len(ids):]
+        if not added:
+            return
+        # Announce the rows as Qt wants: before they exist (the state is put back meanwhile).
+        new_state = (self._ids, self._last, self._more, self._n_rows)
+        self._ids, self._last, self._more, self._n_rows = ids, last, more, n_rows
+        self.beginInsertRows(QModelIndex(), len(ids), len(ids) + len(added) - 1)
+        self._ids, self._last, self._more, self._n_rows = new_state
+        self.endInsertRows()
+
+    def load_all(self) -> None:
+        """Read every id of the filter (the callers that need the whole list)."""
+        if self._more:
+            self._grow(lambda: [self._read_ids(50_000) for _ in iter(lambda: self._more, False)])
+
+    def is_complete(self) -> bool:
+        """Every id of the filter has been read (rowCount is then the filter's count)."""
+        return not self._more
+
     def refresh_rows(self) -> bool:
-        """Re-read the ids and drop the cached rows; the model is reset only when the ids changed
-        (True), else the rows just repaint, so selection and scrolling stay untouched."""
-        ids = self.repo.article_ids(self.filter)
-        if ids != self._ids:
+        """Re-read the ids read so far and drop the cached rows; the model is reset only when
+        they changed (True), else the rows just repaint, so selection and scrolling stay."""
+        n = len(self._ids)
+        page = id_page(self.repo, self.filter, None, n + 1)
+        if [k.id for k in page[:n]] != self._ids or (len(page) > n) != self._more:
             self.set_filter()
             return True
         self._cache.clear()
@@ -77,15 +132,30 @@ class ArticleTableModel(QAbstractTableModel):
         return False
 
     def ids(self) -> Sequence[int]:
+        """Every id of the filter, in list order (read to the end first)."""
+        self.load_all()
+        return self._ids
+
+    def loaded_ids(self) -> Sequence[int]:
+        """The ids read so far (the top of the list): cheap."""
         return self._ids
 
     def article_id(self, row: int) -> Optional[int]:
         return self._ids[row] if 0 <= row < len(self._ids) else None
 
     def row_of(self, article_id: int) -> Optional[int]:
+        """The article's row, reading the list down to it when it is further than read so far;
+        None when the filter leaves it out."""
         if self._row_of is None:
             self._row_of = {aid: i for i, aid in enumerate(self._ids)}
-        return self._row_of.get(article_id)
+        row = self._row_of.get(article_id)
+        if row is not None or not self._more:
+            return row
+        key = list_key(self.repo, self.filter, article_id)
+        if key is None:
+            return None
+        self._grow(lambda: self._take(rows_up_to(self.repo, self.filter, self._last, key)))
+        return self._row_of.get(article_id) if self._row_of is not None else None
 
     def article_row(self, row: int) -> Optional[ArticleRow]:
         """The cached details of a row, reading its page when needed."""

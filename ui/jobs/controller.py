@@ -10,9 +10,6 @@ from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QStatusBar, QWidget
 
 from services.errors import UserError
-from services.exporting import export, export_format
-from services.importing import import_articles
-from services.suggesting import SuggestOutcome
 from storage.db import WorkspaceError
 from storage.repository import Repository
 from ui.jobs.dialogs import ExportDialog, JobSummaryDialog
@@ -141,6 +138,8 @@ class JobController(QObject):
             return None
         self.settings.last_folder = str(Path(paths[0]).parent if Path(paths[0]).is_file() else Path(paths[0]))
         what = Path(paths[0]).name + (f" and {len(paths) - 1} more" if len(paths) > 1 else "")
+        from services.importing import import_articles  # imported on first use: the window shows sooner
+
         job = self._start(f"Importing {what}", import_articles, self.repo, paths)
         job.finished.connect(lambda report: self._imported(report, suggest))
         job.stopped.connect(self.signals.articlesChanged.emit)
@@ -192,12 +191,15 @@ class JobController(QObject):
         job = ProcessJob(SUGGEST_WORKER, args, name="Suggesting highlights", env=env)
         self._track(job, "Suggesting highlights")
         job.progress.connect(lambda *_: self.suggestProgress.emit())
-        job.finished.connect(lambda result: self._suggested(SuggestOutcome(**result)))
+        job.finished.connect(self._suggested)
         job.stopped.connect(lambda: self._suggest_ended("Suggesting stopped; Article > Suggest highlights finishes the rest"))
         self.suggest_job = job
         return job.start()
 
-    def _suggested(self, outcome: SuggestOutcome) -> None:
+    def _suggested(self, result: dict[str, Any]) -> None:
+        from services.suggesting import SuggestOutcome  # its multiprocessing imports: not before the window
+
+        outcome = SuggestOutcome(**result)
         if not outcome.nothing_to_do:
             self._suggest_ended(f"Suggested {outcome.spans:,} highlights in {outcome.articles:,} articles"
                                 + (f" ({outcome.model})" if outcome.model else ""))
@@ -235,6 +237,8 @@ class JobController(QObject):
         if dialog.exec() != ExportDialog.DialogCode.Accepted:
             return None
         out = dialog.out_path()
+        from services.exporting import export_format
+
         try:
             fmt = export_format(out, dialog.fmt())
         except UserError:  # the dialog has no format choice: the file name decides
@@ -247,6 +251,8 @@ class JobController(QObject):
         """Export in a worker; `filters` are the export's other keywords (coders, date_from,
         date_to, codebook), as the export dialog gives them."""
         self.settings.last_export_folder = str(out.parent)
+        from services.exporting import export  # with openpyxl's import: on first use
+
         job = self._start(f"Exporting {out.name}", export, self.repo, out, fmt, tuple(statuses), **(filters or {}))
         job.finished.connect(self._exported)
         job.stopped.connect(lambda: self.status_bar.showMessage(f"Export to {out.name} cancelled; nothing written", 10000))

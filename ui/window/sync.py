@@ -84,7 +84,7 @@ class WindowSync(QObject):
     def after_show(self) -> None:
         """The first article on screen (the next uncoded one), then suggestions for the rest."""
         list_panel = self.parts.list_panel
-        ids = list_panel.model.ids()
+        ids = list_panel.model.loaded_ids()  # the top of the list: a long one is not read whole
         if list_panel.current_article_id() is None and ids:
             list_panel.go_next_uncoded() or list_panel.select_article(ids[0])
         self.parts.jobs.start_suggest(None)
