@@ -99,7 +99,7 @@ def suggest_workspace(repo: Any, model_name: Optional[str] = None, article_ids: 
         first = repo.get_article(ids[0])
         if first is not None:
             found = service.suggest_texts([first.text])[0]
-            result.spans += repo.replace_suggestions(first.id, to_entity_spans(first.id, found))
+            result.spans += sum(repo.replace_suggestions_many([(first.id, found)]))
             result.articles += 1
             result.cut += len(first.text) > MAX_SUGGEST_CHARS
         progress(1, total, f"suggested {result.articles} of {total} articles")
