@@ -84,6 +84,13 @@ def _nlp():  # type: ignore[no-untyped-def]
         return None
 
 
+def warm_up() -> bool:
+    """Load the lemmatizer now (about a second of CPU), off the GUI thread, so the first actor a
+    coder fills does not freeze the window while spaCy loads. False when the pipeline is missing."""
+    with _NLP_LOCK:
+        return _nlp() is not None
+
+
 @lru_cache(maxsize=4096)
 def lemmas(text: str) -> tuple[str, ...]:
     """The lemmas of a short text's words, lower case ("striking teachers" -> strike, teacher)."""

@@ -118,3 +118,19 @@ def test_typing_is_never_overwritten_by_the_reload(qtbot, window, small_repo: Re
     bundle = small_repo.get_bundle(target)
     assert bundle is not None and bundle.article.status == "coded"
     assert any(typed == (e.event.notes or "") for e in bundle.events)
+
+
+def test_the_actor_lemmatizer_loads_off_the_gui_thread(qtbot, window, monkeypatch) -> None:
+    """The first actor filled used to load spaCy on the GUI thread (about a second frozen): the
+    window loads it in the background a moment after showing, so the fill finds it ready."""
+    import threading
+
+    import coding.actor_inter as actor_inter
+
+    loaded_on: list[str] = []
+    monkeypatch.setattr(actor_inter, "_nlp", lambda: loaded_on.append(threading.current_thread().name))
+    assert window.sync.lemma_warm_up.isSingleShot() and window.sync.lemma_warm_up.interval() > 0
+    window.sync.lemma_warm_up.setInterval(0)
+    window.sync.lemma_warm_up.start()
+    qtbot.waitUntil(lambda: bool(loaded_on), timeout=5000)
+    assert loaded_on[0] != threading.main_thread().name

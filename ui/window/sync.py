@@ -11,6 +11,9 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from storage.models import SpanState
 from ui.undo import Change, WorkspaceSignals
 
+# After the first paint and the first article are on screen, and before a coder's first actor.
+LEMMA_WARM_UP_MS = 2500
+
 if TYPE_CHECKING:
     from storage.repository import ArticleBundle, Repository
     from ui.articles.list_panel import ArticleListPanel
@@ -56,6 +59,8 @@ class WindowSync(QObject):
         self.large_article_chars, self.window_chars = LARGE_ARTICLE_CHARS, WINDOW_CHARS
         self._window_of: Optional[int] = None
         self._loader: Any = None  # ui.tasks.TaskRunner, made on the first large article
+        self._warmer: Any = None  # ui.tasks.TaskRunner loading the actor lemmatizer
+        self.lemma_warm_up = QTimer(self, singleShot=True, interval=LEMMA_WARM_UP_MS, timeout=self.warm_up_lemmas)
         self.counts_timer = QTimer(self, singleShot=True, interval=400, timeout=update_counts)
         self.suggest_refresh = QTimer(self, singleShot=True, interval=SUGGEST_REFRESH_MS,
                                       timeout=self.refresh_open_article_spans)
@@ -88,6 +93,18 @@ class WindowSync(QObject):
         if list_panel.current_article_id() is None and ids:
             list_panel.go_next_uncoded() or list_panel.select_article(ids[0])
         self.parts.jobs.start_suggest(None)
+        self.lemma_warm_up.start()
+
+    def warm_up_lemmas(self) -> None:
+        """The actor field's inter-code guess lemmatizes with spaCy (coding/actor_inter.py):
+        loaded here in the background a moment after the first paint, not on the GUI thread at
+        the first actor filled (about a second frozen)."""
+        from coding.actor_inter import warm_up
+        from ui.tasks import TaskRunner
+
+        if self._warmer is None:
+            self._warmer = TaskRunner(self)
+            self._warmer.run(warm_up, lambda _loaded: None, lambda _error: None)  # a missing model: plain words
 
     # ---- the open article -----------------------------------------------------------------
     def open_article(self, article_id: int) -> None:
