@@ -1,6 +1,7 @@
 """The operations the app needs on a workspace, each one short transaction committed at once."""
 from __future__ import annotations
 
+import threading
 from dataclasses import fields
 from pathlib import Path
 from typing import Any, Iterable, Optional, Sequence
@@ -37,6 +38,10 @@ from storage.repo_types import (  # re-exported: callers import these from here
     set_event_field,
 )
 
+# Rows whose latest own edits are remembered (a long session must not grow without bound);
+# a row edited again after thousands of others was re-read in between anyway.
+OWN_VERSIONS_KEPT = 4096
+
 
 def _text(value: Any) -> str:
     if value is None or value.__class__ is str:
@@ -63,12 +68,36 @@ def _locked(s: Any, model: Any, row_id: int) -> Any:
     return s.exec(select(model).where(model.id == row_id).with_for_update(key_share=True)).first()
 
 
-def _next_version(row: Any, kind: str, expected: Optional[int], coder: Optional[str]) -> None:
-    """Refuse an edit made from a stale read; otherwise count the edit and say who made it."""
+def _next_version(row: Any, kind: str, expected: Optional[int], coder: Optional[str],
+                  own: Optional[tuple[int, int]] = None) -> tuple[int, int]:
+    """Refuse an edit made from a stale read; otherwise count the edit and say who made it.
+    `own`: (first, last) versions of an unbroken run of this thread's own edits of the row;
+    a read from inside that run is not stale: only this coder's own edits, still on their way
+    when the read was made, came since (the window writes them in order, off the GUI thread).
+    Returns (version before, version after)."""
     if expected is not None and row.version != expected:
-        raise Conflict(kind, int(row.id), expected, int(row.version), row.updated_by)
+        if own is None or not (own[0] <= expected < own[1] == row.version):
+            raise Conflict(kind, int(row.id), expected, int(row.version), row.updated_by)
+    before = int(row.version)
     row.version += 1
     row.updated_by = coder
+    return before, int(row.version)
+
+
+def _put_evidence(s: Any, event_id: int, field_name: str, start: Optional[int],
+                  end: Optional[int]) -> Optional[tuple[int, int]]:
+    """Set (or clear, with None) a field's evidence inside a write session; the previous span."""
+    current = s.exec(select(Evidence).where(Evidence.event_id == event_id, Evidence.field == field_name)).first()
+    previous = (current.start, current.end) if current else None
+    if start is None or end is None:
+        if current:
+            s.delete(current)
+    elif current:
+        current.start, current.end = start, end
+        s.add(current)
+    else:
+        s.add(Evidence(event_id=event_id, field=field_name, start=start, end=end))
+    return previous
 
 
 @with_retries
@@ -92,6 +121,28 @@ class Repository(PresenceMixin, StatsMixin, LookupsMixin, TeamsMixin):
         self.is_server = is_server(self.engine)
         # Named on every edit (updated_by) and in conflicts; the app sets it to the coder's name.
         self.coder: Optional[str] = None
+        # Per thread, (kind, row id) -> (first, last) version of that thread's latest run of
+        # edits of the row (see _next_version), written after the commit. Per thread: a window
+        # writes from its one writer thread, while threads sharing a repository are coders of
+        # their own, each other's "someone else".
+        self._own_local = threading.local()
+
+    def _own_versions(self) -> dict[tuple[str, int], tuple[int, int]]:
+        versions = getattr(self._own_local, "versions", None)
+        if versions is None:
+            versions = self._own_local.versions = {}
+        return versions
+
+    def _own(self, kind: str, row_id: int) -> Optional[tuple[int, int]]:
+        return self._own_versions().get((kind, row_id))
+
+    def _stored_own(self, kind: str, row_id: int, versions: tuple[int, int]) -> None:
+        own = self._own_versions()
+        before, after = versions
+        run = own.pop((kind, row_id), None)  # re-inserted last: the oldest go first
+        own[(kind, row_id)] = (run[0] if run is not None and run[1] == before else before, after)
+        if len(own) > OWN_VERSIONS_KEPT:
+            del own[next(iter(own))]
 
     # ---- articles -------------------------------------------------------------------------
     def add_articles(self, batch: Iterable[ArticleIn]) -> AddResult:
@@ -212,10 +263,11 @@ class Repository(PresenceMixin, StatsMixin, LookupsMixin, TeamsMixin):
             article = _locked(s, Article, article_id)
             if article is None:
                 raise KeyError(article_id)
-            _next_version(article, "article", expected_version, self.coder)
+            versions = _next_version(article, "article", expected_version, self.coder, self._own("article", article_id))
             previous = article.status
             article.status = status
             s.add(article)
+        self._stored_own("article", article_id, versions)
         return previous
 
     def next_article_id(self, after_id: Optional[int] = None, statuses: Sequence[str] = ("new", "in_progress")) -> Optional[int]:
@@ -254,12 +306,13 @@ class Repository(PresenceMixin, StatsMixin, LookupsMixin, TeamsMixin):
             span = _locked(s, EntitySpan, span_id)
             if span is None:
                 raise KeyError(span_id)
-            _next_version(span, "span", expected_version, self.coder)
+            versions = _next_version(span, "span", expected_version, self.coder, self._own("span", span_id))
             previous = {k: getattr(span, k) for k in changes}
             for k, v in changes.items():
                 setattr(span, k, v)
             span.updated_at = utcnow()
             s.add(span)
+        self._stored_own("span", span_id, versions)
         return previous
 
     def delete_span(self, span_id: int, expected_version: Optional[int] = None) -> Optional[EntitySpan]:
@@ -268,7 +321,7 @@ class Repository(PresenceMixin, StatsMixin, LookupsMixin, TeamsMixin):
             span = _locked(s, EntitySpan, span_id)
             if span is None:
                 return None
-            _next_version(span, "span", expected_version, self.coder)
+            _next_version(span, "span", expected_version, self.coder, self._own("span", span_id))
             s.delete(span)
         return span
 
@@ -307,7 +360,9 @@ class Repository(PresenceMixin, StatsMixin, LookupsMixin, TeamsMixin):
     # ---- events and evidence --------------------------------------------------------------
     def add_event(self, article_id: int, values: dict[str, Any], coder: Optional[str] = None,
                   codebook_name: str = "acled", codebook_version: str = "1",
-                  uid: Optional[str] = None) -> Event:
+                  uid: Optional[str] = None, evidence: Optional[dict[str, tuple[int, int]]] = None) -> Event:
+        """A new event; with `evidence` (field -> span) in the same transaction: a kill never
+        leaves the event without the evidence it was made with."""
         event = Event(article_id=article_id, coder=coder, codebook_name=codebook_name,
                       codebook_version=codebook_version, updated_by=coder or self.coder)
         if uid:
@@ -318,6 +373,8 @@ class Repository(PresenceMixin, StatsMixin, LookupsMixin, TeamsMixin):
             s.add(event)
             s.flush()
             s.refresh(event)
+            for name, (start, end) in (evidence or {}).items():
+                _put_evidence(s, int(event.id), name, start, end)  # type: ignore[arg-type]
         return event
 
     def get_event(self, event_id: int) -> Optional[Event]:
@@ -332,18 +389,31 @@ class Repository(PresenceMixin, StatsMixin, LookupsMixin, TeamsMixin):
                      expected_version: Optional[int] = None) -> dict[str, Any]:
         """Set fields; returns their previous values (for undo). With the version read, an event
         changed since raises Conflict; the event's version is then expected_version + 1."""
+        return self.update_event_with_evidence(event_id, values, expected_version)[0]
+
+    def update_event_with_evidence(self, event_id: int, values: dict[str, Any], expected_version: Optional[int] = None,
+                                   evidence: Optional[tuple[str, Optional[tuple[int, int]]]] = None
+                                   ) -> tuple[dict[str, Any], Optional[tuple[int, int]]]:
+        """update_event, and with `evidence` (field, span or None to clear) that field's evidence
+        in the same transaction (one edit is stored whole or not at all). Returns the previous
+        values and the previous evidence span."""
         with write_session(self.engine) as s:
             event = _locked(s, Event, event_id)
             if event is None:
                 raise KeyError(event_id)
-            _next_version(event, "event", expected_version, self.coder)
+            versions = _next_version(event, "event", expected_version, self.coder, self._own("event", event_id))
             current = event_fields(event)
             previous = {k: current.get(k) for k in values}
             for k, v in values.items():
                 set_event_field(event, k, v)
             event.updated_at = utcnow()
             s.add(event)
-        return previous
+            previous_span = None
+            if evidence is not None:
+                name, span = evidence
+                previous_span = _put_evidence(s, event_id, name, *(span if span else (None, None)))
+        self._stored_own("event", event_id, versions)
+        return previous, previous_span
 
     def delete_event(self, event_id: int, expected_version: Optional[int] = None) -> Optional[EventWithEvidence]:
         """Delete an event with its evidence; returns both so undo can restore them."""
@@ -351,7 +421,7 @@ class Repository(PresenceMixin, StatsMixin, LookupsMixin, TeamsMixin):
             event = _locked(s, Event, event_id)
             if event is None:
                 return None
-            _next_version(event, "event", expected_version, self.coder)
+            _next_version(event, "event", expected_version, self.coder, self._own("event", event_id))
             evidence = {e.field: e for e in s.exec(select(Evidence).where(Evidence.event_id == event_id)).all()}
             s.delete(event)
         return EventWithEvidence(event, evidence)
@@ -368,17 +438,7 @@ class Repository(PresenceMixin, StatsMixin, LookupsMixin, TeamsMixin):
     def set_evidence(self, event_id: int, field_name: str, start: Optional[int], end: Optional[int]) -> Optional[tuple[int, int]]:
         """Set (or clear, with None) a field's evidence span; returns the previous one."""
         with write_session(self.engine) as s:
-            current = s.exec(select(Evidence).where(Evidence.event_id == event_id, Evidence.field == field_name)).first()
-            previous = (current.start, current.end) if current else None
-            if start is None or end is None:
-                if current:
-                    s.delete(current)
-            elif current:
-                current.start, current.end = start, end
-                s.add(current)
-            else:
-                s.add(Evidence(event_id=event_id, field=field_name, start=start, end=end))
-        return previous
+            return _put_evidence(s, event_id, field_name, start, end)
 
     def events(self, article_ids: Optional[Sequence[int]] = None) -> list[Event]:
         stmt = select(Event).order_by(col(Event.id))

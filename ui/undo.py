@@ -1,15 +1,17 @@
-"""Undoable edits: each is a QUndoCommand whose apply/revert are repository calls, committed at once."""
+"""Undoable edits: each is a QUndoCommand whose apply/revert are repository calls, each committed
+at once by the window's one writer (ui.writer), in the order they were done on screen."""
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
-from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QUndoCommand
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from storage.models import EntitySpan, SpanOrigin, SpanState
 from storage.repository import Repository
+from ui.writer import DatabaseWriter, WriteJob
 
 log = logging.getLogger(__name__)
 
@@ -32,17 +34,123 @@ class Change:
 
 
 class WorkspaceSignals(QObject):
-    """What the panels listen to after an edit hits the database."""
+    """What the panels listen to after an edit hits the database. With a writer (the window's)
+    edits are written on its thread and `changed` comes when the write is acknowledged; without
+    one (tools, some tests) they are written at once on the caller's thread."""
 
     changed = Signal(object)  # a Change: that article's text/spans/events/status in the DB
     articlesChanged = Signal()  # the article list must reload (import, bulk status ...)
     writeFailed = Signal(str)  # an edit could not be saved: the message names file and reason
     retrying = Signal(str)  # a lost connection or a deadlock: the edit is being tried again
+    # An edit is on its way to the database: (command, True for redo / False for undo). Panels
+    # that can show its result before the write is acknowledged do so (the reader's highlights).
+    previewed = Signal(object, bool)
+
+    def __init__(self, parent: Optional[QObject] = None, writer: Optional[DatabaseWriter] = None,
+                 undo_stack: Optional[QUndoStack] = None) -> None:
+        super().__init__(parent)
+        self.writer, self.undo_stack = writer, undo_stack
+        self.dropping = False  # failed edits are being taken off the undo stack (not the coder's undo)
+        self._parts: dict[int, set[str]] = {}
+        self._drop_due = False
+
+    def write(self, article_id: int, run: Callable[[], Any], parts: frozenset[str]) -> None:
+        """A write outside the undo stack (the automatic new -> in progress), in order with the
+        edits; the panels hear of it when it is stored. A failure is logged, not shown."""
+        if self.writer is None:
+            run()
+            self.changed.emit(Change(article_id, parts))
+            return
+
+        def written(job: WriteJob) -> None:
+            if job.error is not None:
+                log.error("automatic write failed", exc_info=job.error)
+            self._note(article_id, parts, by_coder=False)
+
+        self.writer.submit(run, article_id, written)
+
+    def in_order(self, run: Callable[[], Any]) -> None:
+        """Run `run` after every write queued so far (on the writer's thread when there is one)."""
+        if self.writer is None:
+            run()
+        else:
+            self.writer.submit(run)
+
+    def write_edit(self, command: "EditCommand", step: Callable[[], Any], verb: str) -> None:
+        """Queue an undo command's apply/revert; its Change (or its failure) comes when written."""
+        assert self.writer is not None
+        what, touches = command.text(), command.touches
+
+        def written(job: WriteJob) -> None:
+            owner = job.owner  # the command that survived a merge, when this one was merged into it
+            if job in owner.jobs:
+                owner.jobs.remove(job)
+            if not job.ok:
+                owner.setObsolete(True)
+                self._drop_obsolete_soon()
+            if job.error is not None:
+                log.error("%s of %r failed", verb, what, exc_info=job.error)
+                message = _failure_message(owner.repo, what, verb, job.error)
+                later = self.writer.pending() if self.writer is not None else 0
+                if later:
+                    message += (f" The {later} edit{'s' if later != 1 else ''} made after it and not saved yet "
+                                "were not saved either; the window shows what the workspace holds.")
+                self.writeFailed.emit(message)
+            self._note(job.article_id, touches, by_coder=True)
+
+        command.jobs.append(self.writer.submit(step, command.article_id, written, owner=command))
+
+    def _note(self, article_id: Optional[int], parts: frozenset[str], by_coder: bool) -> None:
+        """Tell the panels once the article's last queued write is stored: re-reading after an
+        earlier one would take back, for a moment, what the later ones already show."""
+        if article_id is None:
+            return
+        self._parts.setdefault(article_id, set()).update(parts)
+        if self.writer is not None and self.writer.pending_for(article_id):
+            return
+        touched = frozenset(self._parts.pop(article_id))
+        self.changed.emit(Change(article_id, touched, by_coder=by_coder))
+
+    def _drop_obsolete_soon(self) -> None:
+        if not self._drop_due:
+            self._drop_due = True
+            QTimer.singleShot(0, self._drop_obsolete)
+
+    def _drop_obsolete(self) -> None:
+        """Take failed (obsolete) commands off the stack around its index: QUndoStack deletes an
+        obsolete command on undo/redo without running it. Later commands queued after a failure
+        were dropped with it, so they sit next to it."""
+        self._drop_due = False
+        stack = self.undo_stack
+        if stack is None:
+            return
+        self.dropping = True
+        try:
+            for i in range(stack.count()):
+                command = stack.command(i)
+                if not command.isObsolete() and _has_obsolete_child(command):
+                    command.setObsolete(True)  # a macro with a failed step goes whole
+            while True:
+                index = stack.index()
+                if index > 0 and stack.command(index - 1).isObsolete():
+                    stack.undo()
+                elif index < stack.count() and stack.command(index).isObsolete():
+                    stack.redo()
+                else:
+                    break
+        finally:
+            self.dropping = False
+
+
+def _has_obsolete_child(command: QUndoCommand) -> bool:
+    return any(command.child(i).isObsolete() or _has_obsolete_child(command.child(i))
+               for i in range(command.childCount()))
 
 
 class EditCommand(QUndoCommand):
     """Base of every edit. Subclasses implement apply() and revert() with repository calls;
-    redo()/undo() run them and tell the panels which article changed, and which of its parts."""
+    redo()/undo() run them (on the window's writer thread, in order) and tell the panels which
+    article changed, and which of its parts, when the write is stored."""
 
     touches: frozenset[str] = EVERYTHING
 
@@ -51,6 +159,7 @@ class EditCommand(QUndoCommand):
         self.repo = repo
         self.signals = signals
         self.article_id = article_id
+        self.jobs: list[WriteJob] = []  # queued and not yet acknowledged
 
     def apply(self) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -59,16 +168,20 @@ class EditCommand(QUndoCommand):
         raise NotImplementedError
 
     def redo(self) -> None:
-        self._run(self.apply, "save")
+        self._run(self.apply, "save", True)
 
     def undo(self) -> None:
-        self._run(self.revert, "undo")
+        self._run(self.revert, "undo", False)
 
-    def _run(self, step, verb: str) -> None:  # type: ignore[no-untyped-def]
-        """Run apply/revert. If the database refuses (disk full, read-only, damaged), the
-        command is made obsolete so QUndoStack drops it: a failed edit must never stay on the
+    def _run(self, step, verb: str, forward: bool) -> None:  # type: ignore[no-untyped-def]
+        """Run apply/revert. If the database refuses (disk full, read-only, damaged, a conflict),
+        the command is made obsolete so QUndoStack drops it: a failed edit must never stay on the
         stack, where a later undo/redo would replay half of it. The panels reload what the
         database really holds and the window tells the coder."""
+        self.signals.previewed.emit(self, forward)
+        if self.signals.writer is not None:
+            self.signals.write_edit(self, step, verb)
+            return
         try:
             step()
         except Exception as exc:  # a failed write must not take the window down
@@ -76,6 +189,25 @@ class EditCommand(QUndoCommand):
             self.setObsolete(True)
             self.signals.writeFailed.emit(_failure_message(self.repo, self.text(), verb, exc))
         self.signals.changed.emit(Change(self.article_id, self.touches, by_coder=True))
+
+    def take_over(self, other: "EditCommand") -> None:
+        """`other` is merged into this command (and deleted by the stack): its writes still in
+        the queue report to this one."""
+        for job in other.jobs:
+            job.owner = self
+        self.jobs.extend(other.jobs)
+        other.jobs = []
+
+    def wait_written(self, timeout: float = 60.0) -> bool:
+        """Block until this command's writes are stored: only for the few edits whose result the
+        screen needs at once (a new event's or span's id). True when they were stored."""
+        writer = self.signals.writer
+        if writer is None:
+            return not self.isObsolete()
+        jobs = list(self.jobs)
+        for job in jobs:
+            writer.wait_for(job, timeout)
+        return all(job.ok for job in jobs)
 
 
 def _failure_message(repo: Repository, what: str, verb: str, exc: BaseException) -> str:
@@ -122,6 +254,12 @@ class _SpanCommand(EditCommand):
         # The version the coder saw: checked on the first apply only (another coder's change
         # since is a conflict, not overwritten); undo and redo are this coder's own steps.
         self._expected: Optional[int] = getattr(span, "version", None) if span.id is not None else None
+        self._before = {"state": span.state, "label": span.label}  # as shown when the coder acted
+
+    def preview(self, forward: bool) -> Optional[dict[str, Any]]:
+        """How the span looks once this step is stored, for a panel to show before that
+        (None: nothing to show until then; {"gone": True}: it disappears)."""
+        return None
 
     def _expected_once(self) -> Optional[int]:
         expected, self._expected = self._expected, None
@@ -157,6 +295,9 @@ class SetSpanStateCommand(_SpanCommand):
             self.decision, self.unlearns = "reject", True
         self.previous: dict[str, Any] = {}
 
+    def preview(self, forward: bool) -> Optional[dict[str, Any]]:
+        return {"state": self.state} if forward else dict(self._before)
+
     def apply(self) -> None:
         changes: dict[str, Any] = {"state": self.state}
         if self.coder:
@@ -181,6 +322,9 @@ class RelabelSpanCommand(_SpanCommand):
         self.old_label = span.label
         self.decision = "relabel"
         self.previous: dict[str, Any] = {}
+
+    def preview(self, forward: bool) -> Optional[dict[str, Any]]:
+        return {"label": self.label, "state": SpanState.ACCEPTED.value} if forward else dict(self._before)
 
     def apply(self) -> None:
         changes: dict[str, Any] = {"label": self.label, "state": SpanState.ACCEPTED.value}
@@ -230,6 +374,9 @@ class DeleteSpanCommand(_SpanCommand):
         super().__init__(repo, signals, span, f"Delete {span.label}", coder, article_text)
         self._saved: Optional[EntitySpan] = None
 
+    def preview(self, forward: bool) -> Optional[dict[str, Any]]:
+        return {"gone": True} if forward else None
+
     def apply(self) -> None:
         self._saved = self.repo.delete_span(self.span.id, self._expected_once()) or self.span  # type: ignore[arg-type]
 
@@ -244,13 +391,16 @@ class SetStatusCommand(EditCommand):
     touches = frozenset({STATUS})
 
     def __init__(self, repo: Repository, signals: WorkspaceSignals, article_id: int, status: str,
-                 text: Optional[str] = None) -> None:
+                 text: Optional[str] = None, expected_version: Optional[int] = None) -> None:
         super().__init__(repo, signals, article_id, text or f"Mark {status.replace('_', ' ')}")
         self.status = status
         self.previous: Optional[str] = None
+        # The article's version the coder saw: checked on the first apply only, like span edits.
+        self._expected = expected_version
 
     def apply(self) -> None:
-        self.previous = self.repo.set_status(self.article_id, self.status)
+        expected, self._expected = self._expected, None
+        self.previous = self.repo.set_status(self.article_id, self.status, expected)
 
     def revert(self) -> None:
         if self.previous is not None:

@@ -66,7 +66,8 @@ class StatusActions(QObject):
         status = ArticleStatus(status).value
         article = self.repo.get_article(aid)
         if article is not None and article.status != status:
-            self.undo_stack.push(SetStatusCommand(self.repo, self.signals, aid, status))
+            self.undo_stack.push(SetStatusCommand(self.repo, self.signals, aid, status,
+                                                  expected_version=getattr(article, "version", None)))
         if then_next:
             self.go_next()
         return True
@@ -79,8 +80,10 @@ class StatusActions(QObject):
             return
         article = self.repo.get_article(change.article_id)
         if article is not None and article.status == ArticleStatus.NEW.value:
-            self.repo.set_status(change.article_id, ArticleStatus.IN_PROGRESS.value)
-            self.signals.changed.emit(Change(change.article_id, frozenset({STATUS})))
+            aid = change.article_id
+            # In order with the edits, by the window's writer (never waiting on the GUI thread).
+            self.signals.write(aid, lambda: self.repo.set_status(aid, ArticleStatus.IN_PROGRESS.value),
+                               frozenset({STATUS}))
 
 
 __all__ = ["StatusActions"]
