@@ -4,6 +4,7 @@ the GUI thread never waits for a lock another program holds or for a server's ro
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 import time
 from collections import deque
@@ -64,6 +65,9 @@ class DatabaseWriter(QObject):
         self._bridge = _Bridge()
         self._bridge.finished.connect(self.deliver)
         self._stopped = False
+        # The writer's Python (SQLAlchemy) holds the GIL in turns with the GUI thread: Python's
+        # default 5 ms turns would make a key wait up to that long for each of them.
+        sys.setswitchinterval(min(sys.getswitchinterval(), 0.001))
         self._thread = threading.Thread(target=self._work, args=(self._bridge,), name=name, daemon=True)
         self._thread.start()
 
