@@ -322,3 +322,16 @@ def test_a_status_change_names_the_version_seen(repo: Repository) -> None:
     stack.push(SetStatusCommand(repo, signals, aid, "in_progress", expected_version=version))
     assert failures and "changed by" in failures[0]
     assert repo.get_article(aid).status == "skipped"
+
+
+def test_a_long_session_keeps_bounded_undo_steps(qtbot, window, small_repo: Repository) -> None:
+    """Memory per article visited: the undo stack keeps UNDO_LIMIT steps, and a span step keeps
+    the text around its span for learning, not the whole article."""
+    from ui.undo import UNDO_LIMIT
+
+    assert window.undo_stack.undoLimit() == UNDO_LIMIT
+    aid = small_repo.article_ids()[0]
+    text = small_repo.get_article(aid).text * 200
+    span = EntitySpan(id=None, article_id=aid, start=len(text) // 2, end=len(text) // 2 + 5, label="GPE")
+    command = SetSpanStateCommand(small_repo, WorkspaceSignals(), span, "accepted", "ana", text)
+    assert len(command.article_text) <= 5 + 2 * 80 and command.article_text[80:85] == text[span.start:span.end]

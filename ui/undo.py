@@ -218,16 +218,36 @@ def _failure_message(repo: Repository, what: str, verb: str, exc: BaseException)
 
 
 # ---- learning hook ------------------------------------------------------------------------
+# Learning reads the span's text and the word on each side (coding.learned.context_of looks
+# 60 characters away): a command keeps this much of the article around its span, not the whole
+# text, so a long session's undo stack does not hold every article visited.
+LEARNING_CONTEXT = 80
+# Steps the undo stack keeps (each holds a few KB): a day's coding is far fewer undos than this.
+UNDO_LIMIT = 1000
+
+
+@dataclass(frozen=True)
+class _Shifted:
+    """A span's position inside the piece of text a command kept (coding.learned.SpanLike)."""
+
+    start: int
+    end: int
+    label: str
+    id: Optional[int]
+
+
 def _teach(fn_name: str, repo: Repository, article_text: Optional[str], span: EntitySpan,
-           decision: str, old_label: Optional[str], coder: Optional[str]) -> None:
+           decision: str, old_label: Optional[str], coder: Optional[str], offset: int = 0) -> None:
     """Call coding.learned.record_decision / forget_decision. Looked up at call time (tests
-    swap the module); a learning failure is logged and the coder's edit stands."""
+    swap the module); a learning failure is logged and the coder's edit stands. `article_text`
+    may be a piece of the article starting at `offset`."""
     if article_text is None:
         return
     try:
         from coding import learned
 
-        getattr(learned, fn_name)(repo, article_text, span, decision, old_label=old_label, coder=coder)
+        where = _Shifted(span.start - offset, span.end - offset, span.label, span.id) if offset else span
+        getattr(learned, fn_name)(repo, article_text, where, decision, old_label=old_label, coder=coder)
     except Exception:
         log.exception("coding.learned.%s failed for span %s", fn_name, span.id)
 
@@ -249,7 +269,9 @@ class _SpanCommand(EditCommand):
         super().__init__(repo, signals, span.article_id, text)
         self.span = detached(span)
         self.coder = coder
-        self.article_text = article_text
+        # Only the text around the span (LEARNING_CONTEXT): enough for learning, a few hundred bytes.
+        self._offset = max(0, span.start - LEARNING_CONTEXT)
+        self.article_text = article_text[self._offset: span.end + LEARNING_CONTEXT] if article_text else article_text
         self.old_label: Optional[str] = None
         # The version the coder saw: checked on the first apply only (another coder's change
         # since is a conflict, not overwritten); undo and redo are this coder's own steps.
@@ -272,12 +294,12 @@ class _SpanCommand(EditCommand):
     def _learn(self) -> None:
         if self.decision:
             _teach("forget_decision" if self.unlearns else "record_decision", self.repo,
-                   self.article_text, self.span, self.decision, self.old_label, self.coder)
+                   self.article_text, self.span, self.decision, self.old_label, self.coder, self._offset)
 
     def _forget(self) -> None:
         if self.decision:
             _teach("record_decision" if self.unlearns else "forget_decision", self.repo,
-                   self.article_text, self.span, self.decision, self.old_label, self.coder)
+                   self.article_text, self.span, self.decision, self.old_label, self.coder, self._offset)
 
 
 class SetSpanStateCommand(_SpanCommand):
@@ -410,5 +432,5 @@ class SetStatusCommand(EditCommand):
 __all__ = [
     "AddSpanCommand", "DeleteSpanCommand", "EditCommand", "RelabelSpanCommand",
     "SetSpanStateCommand", "SetStatusCommand", "WorkspaceSignals", "Change", "EVERYTHING", "TEXT", "SPANS",
-    "EVENTS", "STATUS",
+    "EVENTS", "STATUS", "UNDO_LIMIT",
 ]

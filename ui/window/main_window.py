@@ -64,6 +64,7 @@ class MainWindow(QMainWindow):
         self._start_jobs = start_jobs
         self._attached = False
         self.undo_stack = QUndoStack(self)
+        self.undo_stack.setUndoLimit(1000)  # ui.undo.UNDO_LIMIT (not imported here: cold start)
         self.codebook: Any = None
         self.opening: Any = None  # the Job opening the workspace (ui.app.start_opening)
         self.setWindowTitle("Opening workspace… — Chronicler")
