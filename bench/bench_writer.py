@@ -83,7 +83,8 @@ def _import_file(folder: Path, n: int) -> Path:
     return path
 
 
-def _code_during(app: Any, window: Any, busy: Callable[[], bool], min_edits: int, max_s: float) -> dict[str, Any]:
+def _code_during(app: Any, window: Any, busy: Callable[[], bool], min_edits: int, max_s: float,
+                 coding: bool = True) -> dict[str, Any]:
     """Edits at a coder's pace (accept, reject, fill a field) while `busy()`, with a
     10 ms probe timer on the GUI thread; the longest gap is the longest the window did not answer."""
     from PySide6.QtCore import QElapsedTimer, Qt, QTimer
@@ -107,6 +108,9 @@ def _code_during(app: Any, window: Any, busy: Callable[[], bool], min_edits: int
 
     def edit() -> None:
         nonlocal step
+        if not coding:  # the baseline: the same window and import, no keys
+            step += 1
+            return
         kind, span = step % 3, reader._spans[(step // 3) % len(reader._spans)]
         t0 = time.perf_counter()
         if kind == 0:
@@ -164,14 +168,21 @@ def bench_stall_import(quick: bool) -> dict[str, Any]:
         row: dict[str, Any] = {"bench": "stall_import", "value": queued["max_gap_ms"], "unit": "ms", "goal": STALL_GOAL,
                                "import_articles": IMPORT_ARTICLES, "import_s": round(import_s, 1),
                                **{k: v for k, v in queued.items() if k != "max_gap_ms"}}
-        # The same edits written on the GUI thread (the window before its writer), for comparison:
-        # a second import of the same size, as it waits for the import's write lock.
+        # Baselines in the same run, each with an import of the same size: the window with no
+        # keys pressed (what the machine's load alone costs the GUI thread), and (full run) the
+        # same edits written on the GUI thread, as before the writer, waiting for the import's lock.
+        def again(tag: str) -> subprocess.Popen:
+            text = incoming.read_text(encoding="utf-8").replace("Item ", f"{tag} ")
+            incoming.write_text(text, encoding="utf-8")
+            return run_import()
+
+        proc = again("Idle")
+        idle = _code_during(app, window, lambda: proc.poll() is None, 0, 600, coding=False)
+        proc.communicate(timeout=600)
+        row.update(import_only_max_gap_ms=idle["max_gap_ms"], import_only_p99_gap_ms=idle["p99_gap_ms"])
         if not quick:
-            incoming.unlink()
-            incoming = _import_file(folder, IMPORT_ARTICLES)
-            incoming.write_text(incoming.read_text(encoding="utf-8").replace("Item ", "Again "), encoding="utf-8")
             writer, window.signals.writer = window.signals.writer, None
-            proc = run_import()
+            proc = again("Direct")
             direct = _code_during(app, window, lambda: proc.poll() is None, 8, 600)
             proc.communicate(timeout=600)
             window.signals.writer = writer
@@ -186,7 +197,7 @@ def bench_soak(quick: bool) -> dict[str, Any]:
     """Visits articles one after another, accepting a highlight in each (the undo stack grows as
     it does in a session); RSS every 100 articles, the slope after the first 300 by least squares."""
     app = _app()
-    n = 1200 if quick else 2000
+    n = 800 if quick else 2000
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         repo = _workspace(folder / "ws.sqlite", n, repeat=12)
