@@ -197,7 +197,7 @@ def bench_soak(quick: bool) -> dict[str, Any]:
     """Visits articles one after another, accepting a highlight in each (the undo stack grows as
     it does in a session); RSS every 100 articles, the slope after the first 300 by least squares."""
     app = _app()
-    n = 800 if quick else 2000
+    n = 600 if quick else 2000
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         repo = _workspace(folder / "ws.sqlite", n, repeat=12)
