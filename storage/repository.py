@@ -1,7 +1,6 @@
 """The operations the app needs on a workspace, each one short transaction committed at once."""
 from __future__ import annotations
 
-import threading
 from dataclasses import fields
 from pathlib import Path
 from typing import Any, Iterable, Optional, Sequence
@@ -10,7 +9,7 @@ from sqlalchemy import Engine, delete, func, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
-from storage.concurrency import Conflict, with_retries
+from storage.concurrency import with_retries
 from storage.db import get_engine, is_server, read_session, write_session
 from storage.dburl import is_url, mask_url
 from storage.models import (
@@ -25,6 +24,7 @@ from storage.models import (
 from storage.presence import PresenceMixin
 from storage.repo_lookups import LookupsMixin
 from storage.repo_stats import StatsMixin
+from storage.repo_versions import OwnVersionsMixin, next_version
 from storage.teams import TeamsMixin
 from storage.repo_types import (  # re-exported: callers import these from here
     AddResult,
@@ -37,11 +37,6 @@ from storage.repo_types import (  # re-exported: callers import these from here
     normalized_sha256,
     set_event_field,
 )
-
-# Rows whose latest own edits are remembered (a long session must not grow without bound);
-# a row edited again after thousands of others was re-read in between anyway.
-OWN_VERSIONS_KEPT = 4096
-
 
 def _text(value: Any) -> str:
     if value is None or value.__class__ is str:
@@ -68,22 +63,6 @@ def _locked(s: Any, model: Any, row_id: int) -> Any:
     return s.exec(select(model).where(model.id == row_id).with_for_update(key_share=True)).first()
 
 
-def _next_version(row: Any, kind: str, expected: Optional[int], coder: Optional[str],
-                  own: Optional[tuple[int, int]] = None) -> tuple[int, int]:
-    """Refuse an edit made from a stale read; otherwise count the edit and say who made it.
-    `own`: (first, last) versions of an unbroken run of this thread's own edits of the row;
-    a read from inside that run is not stale: only this coder's own edits, still on their way
-    when the read was made, came since (the window writes them in order, off the GUI thread).
-    Returns (version before, version after)."""
-    if expected is not None and row.version != expected:
-        if own is None or not (own[0] <= expected < own[1] == row.version):
-            raise Conflict(kind, int(row.id), expected, int(row.version), row.updated_by)
-    before = int(row.version)
-    row.version += 1
-    row.updated_by = coder
-    return before, int(row.version)
-
-
 def _put_evidence(s: Any, event_id: int, field_name: str, start: Optional[int],
                   end: Optional[int]) -> Optional[tuple[int, int]]:
     """Set (or clear, with None) a field's evidence inside a write session; the previous span."""
@@ -101,7 +80,7 @@ def _put_evidence(s: Any, event_id: int, field_name: str, start: Optional[int],
 
 
 @with_retries
-class Repository(PresenceMixin, StatsMixin, LookupsMixin, TeamsMixin):
+class Repository(OwnVersionsMixin, PresenceMixin, StatsMixin, LookupsMixin, TeamsMixin):
     """A workspace (a file, or a database on a PostgreSQL server) and what can be done with it.
     Safe to share between threads. Edits of articles' status, spans and events take the version
     the caller read (`expected_version`): a row changed since raises Conflict, never overwritten.
@@ -121,28 +100,6 @@ class Repository(PresenceMixin, StatsMixin, LookupsMixin, TeamsMixin):
         self.is_server = is_server(self.engine)
         # Named on every edit (updated_by) and in conflicts; the app sets it to the coder's name.
         self.coder: Optional[str] = None
-        # Per thread, (kind, row id) -> (first, last) version of that thread's latest run of
-        # edits of the row (see _next_version), written after the commit. Per thread: a window
-        # writes from its one writer thread, while threads sharing a repository are coders of
-        # their own, each other's "someone else".
-        self._own_local = threading.local()
-
-    def _own_versions(self) -> dict[tuple[str, int], tuple[int, int]]:
-        versions = getattr(self._own_local, "versions", None)
-        if versions is None:
-            versions = self._own_local.versions = {}
-        return versions
-
-    def _own(self, kind: str, row_id: int) -> Optional[tuple[int, int]]:
-        return self._own_versions().get((kind, row_id))
-
-    def _stored_own(self, kind: str, row_id: int, versions: tuple[int, int]) -> None:
-        own = self._own_versions()
-        before, after = versions
-        run = own.pop((kind, row_id), None)  # re-inserted last: the oldest go first
-        own[(kind, row_id)] = (run[0] if run is not None and run[1] == before else before, after)
-        if len(own) > OWN_VERSIONS_KEPT:
-            del own[next(iter(own))]
 
     # ---- articles -------------------------------------------------------------------------
     def add_articles(self, batch: Iterable[ArticleIn]) -> AddResult:
@@ -263,7 +220,7 @@ class Repository(PresenceMixin, StatsMixin, LookupsMixin, TeamsMixin):
             article = _locked(s, Article, article_id)
             if article is None:
                 raise KeyError(article_id)
-            versions = _next_version(article, "article", expected_version, self.coder, self._own("article", article_id))
+            versions = next_version(article, "article", expected_version, self.coder, self._own("article", article_id))
             previous = article.status
             article.status = status
             s.add(article)
@@ -306,7 +263,7 @@ class Repository(PresenceMixin, StatsMixin, LookupsMixin, TeamsMixin):
             span = _locked(s, EntitySpan, span_id)
             if span is None:
                 raise KeyError(span_id)
-            versions = _next_version(span, "span", expected_version, self.coder, self._own("span", span_id))
+            versions = next_version(span, "span", expected_version, self.coder, self._own("span", span_id))
             previous = {k: getattr(span, k) for k in changes}
             for k, v in changes.items():
                 setattr(span, k, v)
@@ -321,7 +278,7 @@ class Repository(PresenceMixin, StatsMixin, LookupsMixin, TeamsMixin):
             span = _locked(s, EntitySpan, span_id)
             if span is None:
                 return None
-            _next_version(span, "span", expected_version, self.coder, self._own("span", span_id))
+            next_version(span, "span", expected_version, self.coder, self._own("span", span_id))
             s.delete(span)
         return span
 
@@ -401,7 +358,7 @@ class Repository(PresenceMixin, StatsMixin, LookupsMixin, TeamsMixin):
             event = _locked(s, Event, event_id)
             if event is None:
                 raise KeyError(event_id)
-            versions = _next_version(event, "event", expected_version, self.coder, self._own("event", event_id))
+            versions = next_version(event, "event", expected_version, self.coder, self._own("event", event_id))
             current = event_fields(event)
             previous = {k: current.get(k) for k in values}
             for k, v in values.items():
@@ -421,7 +378,7 @@ class Repository(PresenceMixin, StatsMixin, LookupsMixin, TeamsMixin):
             event = _locked(s, Event, event_id)
             if event is None:
                 return None
-            _next_version(event, "event", expected_version, self.coder, self._own("event", event_id))
+            next_version(event, "event", expected_version, self.coder, self._own("event", event_id))
             evidence = {e.field: e for e in s.exec(select(Evidence).where(Evidence.event_id == event_id)).all()}
             s.delete(event)
         return EventWithEvidence(event, evidence)
