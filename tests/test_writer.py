@@ -50,14 +50,13 @@ class Lock:
             import psycopg
 
             url = self.repo.engine.url.set(drivername="postgresql")
-            conn = psycopg.connect(url.render_as_string(hide_password=False))
-            # Every row the window may write, locked as a writer would: its UPDATEs wait.
-            for table in ("article", "entityspan", "event"):
-                conn.execute(f"SELECT id FROM {table} FOR UPDATE")
-            self._held.set()
-            self._release.wait(60)
-            conn.rollback()
-            conn.close()
+            with psycopg.connect(url.render_as_string(hide_password=False)) as conn:
+                # Every row the window may write, locked as a writer would: its UPDATEs wait.
+                for table in ("article", "entityspan", "event"):
+                    conn.execute(f"SELECT id FROM {table} FOR UPDATE")
+                self._held.set()
+                self._release.wait(60)
+                conn.rollback()
             return
         conn = sqlite3.connect(str(self.repo.path), timeout=30)
         conn.isolation_level = None
@@ -91,6 +90,7 @@ def coder_window(qtbot, workspace: Repository, settings):  # type: ignore[no-unt
     yield w
     w.writer.wait_idle(30)
     w.close()  # its change watch's connection (LISTEN on a server) closes with it
+    w.writer.stop(10)  # its thread ends before the workspace's engine is disposed
 
 
 def _shown(window: Any) -> dict[int, str]:

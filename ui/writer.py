@@ -144,10 +144,14 @@ class DatabaseWriter(QObject):
             self._stopped = True
             with self._ready:
                 if discard:
-                    dropped = sum(1 for item in self._queue if isinstance(item, WriteJob))
+                    dropped = [item for item in self._queue if isinstance(item, WriteJob)]
                     self._queue.clear()
+                    for job in dropped:  # done, never run: nobody waits for them
+                        job.skipped = True
+                        self._finished.append(job)
+                        job.done.set()
                     if dropped:
-                        log.warning("closed with %d edits not saved", dropped)
+                        log.warning("closed with %d edits not saved", len(dropped))
                 self._queue.append(_STOP)
                 self._ready.notify()
         self._thread.join(timeout)
