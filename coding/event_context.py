@@ -52,6 +52,8 @@ class ArticleCountries:
     """The countries of an article's place highlights (computed once per article and set of
     highlights), then of its coded events."""
 
+    KEPT = 256  # articles remembered; the oldest is computed again if the coder goes back
+
     def __init__(self) -> None:
         self._by_article: dict[int, list[str]] = {}
 
@@ -67,6 +69,8 @@ class ArticleCountries:
             places = [text[s.start:s.end] for s in bundle.spans
                       if s.state != SpanState.REJECTED.value and book.role_of_label(s.label) == "place"]
             self._by_article[aid] = article_countries(places)
+            if len(self._by_article) > self.KEPT:  # a long session visits thousands of articles
+                del self._by_article[next(iter(self._by_article))]
         known = self._by_article[aid]
         coded = [str(e.event.country) for e in bundle.events if e.event.country]
         return [*known, *[c for c in coded if c not in known]]

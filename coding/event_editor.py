@@ -111,6 +111,27 @@ class EventEditor:
             if self.current is not None:
                 self.select(self.current.event.id)
 
+    def preview(self, edit: Any) -> bool:
+        """Show an edit of the selected event before it is stored (the window writes it off the
+        GUI thread): the next key works on the values the coder sees, and the re-read after the
+        write replaces this copy. True when the selected event changed."""
+        item = self.current
+        if not isinstance(edit, SetFields) or item is None or item.event.id != edit.event_id:
+            return False
+        from storage.models import Evidence
+        from storage.repo_types import set_event_field
+
+        for name, value in edit.values.items():
+            set_event_field(item.event, name, value)
+        if edit.set_evidence:
+            if edit.evidence is None:
+                item.evidence.pop(edit.field, None)
+            else:
+                item.evidence[edit.field] = Evidence(event_id=edit.event_id, field=edit.field,
+                                                     start=edit.evidence[0], end=edit.evidence[1])
+        self.select(item.event.id)
+        return True
+
     def select(self, event_id: Optional[int]) -> bool:
         """Show an event of the article (None: no event); True when a different event is now shown."""
         events = self.bundle.events if self.bundle else []

@@ -85,19 +85,16 @@ EventEdit = Union[SetFields, AddEvent, DeleteEvent, RestoreEvent]
 
 def apply_edit(repo: Repository, edit: EventEdit) -> EventEdit:
     """Write `edit` to the workspace (each call commits at once) and return its inverse."""
+    # Each edit is one transaction: a kill stores it whole or not at all.
     if isinstance(edit, SetFields):
-        previous = repo.update_event(edit.event_id, edit.values, expected_version=edit.expected_version)
-        previous_span = None
-        if edit.set_evidence:
-            start, end = edit.evidence if edit.evidence else (None, None)
-            previous_span = repo.set_evidence(edit.event_id, edit.field, start, end)
+        evidence = (edit.field, edit.evidence) if edit.set_evidence else None
+        previous, previous_span = repo.update_event_with_evidence(edit.event_id, edit.values,
+                                                                  edit.expected_version, evidence)
         return replace(edit, values=previous, evidence=previous_span, expected_version=None)
     if isinstance(edit, AddEvent):
         event = repo.add_event(edit.article_id, edit.values, coder=edit.coder, codebook_name=edit.codebook_name,
-                               codebook_version=edit.codebook_version)
+                               codebook_version=edit.codebook_version, evidence=dict(edit.evidence))
         assert event.id is not None
-        for name, (start, end) in edit.evidence.items():
-            repo.set_evidence(event.id, name, start, end)
         return DeleteEvent(edit.article_id, event.id, edit.text)
     if isinstance(edit, DeleteEvent):
         saved = repo.delete_event(edit.event_id, expected_version=edit.expected_version)

@@ -11,7 +11,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
 from storage.article_pages import DISTINCT_SOURCES
-from storage.concurrency import Conflict, with_retries
+from storage.concurrency import with_retries
 from storage.db import get_engine, is_server, read_session, write_session
 from storage.dburl import is_url, mask_url
 from storage.models import (
@@ -27,6 +27,7 @@ from storage.models import (
 from storage.presence import PresenceMixin
 from storage.repo_lookups import LookupsMixin
 from storage.repo_stats import StatsMixin
+from storage.repo_versions import OwnVersionsMixin, next_version
 from storage.teams import TeamsMixin
 from storage.repo_types import (  # re-exported: callers import these from here
     AddResult,
@@ -39,7 +40,6 @@ from storage.repo_types import (  # re-exported: callers import these from here
     normalized_sha256,
     set_event_field,
 )
-
 
 def _text(value: Any) -> str:
     if value is None or value.__class__ is str:
@@ -66,16 +66,24 @@ def _locked(s: Any, model: Any, row_id: int) -> Any:
     return s.exec(select(model).where(model.id == row_id).with_for_update(key_share=True)).first()
 
 
-def _next_version(row: Any, kind: str, expected: Optional[int], coder: Optional[str]) -> None:
-    """Refuse an edit made from a stale read; otherwise count the edit and say who made it."""
-    if expected is not None and row.version != expected:
-        raise Conflict(kind, int(row.id), expected, int(row.version), row.updated_by)
-    row.version += 1
-    row.updated_by = coder
+def _put_evidence(s: Any, event_id: int, field_name: str, start: Optional[int],
+                  end: Optional[int]) -> Optional[tuple[int, int]]:
+    """Set (or clear, with None) a field's evidence inside a write session; the previous span."""
+    current = s.exec(select(Evidence).where(Evidence.event_id == event_id, Evidence.field == field_name)).first()
+    previous = (current.start, current.end) if current else None
+    if start is None or end is None:
+        if current:
+            s.delete(current)
+    elif current:
+        current.start, current.end = start, end
+        s.add(current)
+    else:
+        s.add(Evidence(event_id=event_id, field=field_name, start=start, end=end))
+    return previous
 
 
 @with_retries
-class Repository(PresenceMixin, StatsMixin, LookupsMixin, TeamsMixin):
+class Repository(OwnVersionsMixin, PresenceMixin, StatsMixin, LookupsMixin, TeamsMixin):
     """A workspace (a file, or a database on a PostgreSQL server) and what can be done with it.
     Safe to share between threads. Edits of articles' status, spans and events take the version
     the caller read (`expected_version`): a row changed since raises Conflict, never overwritten.
@@ -243,10 +251,11 @@ class Repository(PresenceMixin, StatsMixin, LookupsMixin, TeamsMixin):
             article = _locked(s, Article, article_id)
             if article is None:
                 raise KeyError(article_id)
-            _next_version(article, "article", expected_version, self.coder)
+            versions = next_version(article, "article", expected_version, self.coder, self._own("article", article_id))
             previous = article.status
             article.status = status
             s.add(article)
+        self._stored_own("article", article_id, versions)
         return previous
 
     def next_article_id(self, after_id: Optional[int] = None, statuses: Sequence[str] = ("new", "in_progress")) -> Optional[int]:
@@ -285,12 +294,13 @@ class Repository(PresenceMixin, StatsMixin, LookupsMixin, TeamsMixin):
             span = _locked(s, EntitySpan, span_id)
             if span is None:
                 raise KeyError(span_id)
-            _next_version(span, "span", expected_version, self.coder)
+            versions = next_version(span, "span", expected_version, self.coder, self._own("span", span_id))
             previous = {k: getattr(span, k) for k in changes}
             for k, v in changes.items():
                 setattr(span, k, v)
             span.updated_at = utcnow()
             s.add(span)
+        self._stored_own("span", span_id, versions)
         return previous
 
     def delete_span(self, span_id: int, expected_version: Optional[int] = None) -> Optional[EntitySpan]:
@@ -299,7 +309,7 @@ class Repository(PresenceMixin, StatsMixin, LookupsMixin, TeamsMixin):
             span = _locked(s, EntitySpan, span_id)
             if span is None:
                 return None
-            _next_version(span, "span", expected_version, self.coder)
+            next_version(span, "span", expected_version, self.coder, self._own("span", span_id))
             s.delete(span)
         return span
 
@@ -355,7 +365,9 @@ class Repository(PresenceMixin, StatsMixin, LookupsMixin, TeamsMixin):
     # ---- events and evidence --------------------------------------------------------------
     def add_event(self, article_id: int, values: dict[str, Any], coder: Optional[str] = None,
                   codebook_name: str = "acled", codebook_version: str = "1",
-                  uid: Optional[str] = None) -> Event:
+                  uid: Optional[str] = None, evidence: Optional[dict[str, tuple[int, int]]] = None) -> Event:
+        """A new event; with `evidence` (field -> span) in the same transaction: a kill never
+        leaves the event without the evidence it was made with."""
         event = Event(article_id=article_id, coder=coder, codebook_name=codebook_name,
                       codebook_version=codebook_version, updated_by=coder or self.coder)
         if uid:
@@ -366,6 +378,8 @@ class Repository(PresenceMixin, StatsMixin, LookupsMixin, TeamsMixin):
             s.add(event)
             s.flush()
             s.refresh(event)
+            for name, (start, end) in (evidence or {}).items():
+                _put_evidence(s, int(event.id), name, start, end)  # type: ignore[arg-type]
         return event
 
     def get_event(self, event_id: int) -> Optional[Event]:
@@ -380,18 +394,31 @@ class Repository(PresenceMixin, StatsMixin, LookupsMixin, TeamsMixin):
                      expected_version: Optional[int] = None) -> dict[str, Any]:
         """Set fields; returns their previous values (for undo). With the version read, an event
         changed since raises Conflict; the event's version is then expected_version + 1."""
+        return self.update_event_with_evidence(event_id, values, expected_version)[0]
+
+    def update_event_with_evidence(self, event_id: int, values: dict[str, Any], expected_version: Optional[int] = None,
+                                   evidence: Optional[tuple[str, Optional[tuple[int, int]]]] = None
+                                   ) -> tuple[dict[str, Any], Optional[tuple[int, int]]]:
+        """update_event, and with `evidence` (field, span or None to clear) that field's evidence
+        in the same transaction (one edit is stored whole or not at all). Returns the previous
+        values and the previous evidence span."""
         with write_session(self.engine) as s:
             event = _locked(s, Event, event_id)
             if event is None:
                 raise KeyError(event_id)
-            _next_version(event, "event", expected_version, self.coder)
+            versions = next_version(event, "event", expected_version, self.coder, self._own("event", event_id))
             current = event_fields(event)
             previous = {k: current.get(k) for k in values}
             for k, v in values.items():
                 set_event_field(event, k, v)
             event.updated_at = utcnow()
             s.add(event)
-        return previous
+            previous_span = None
+            if evidence is not None:
+                name, span = evidence
+                previous_span = _put_evidence(s, event_id, name, *(span if span else (None, None)))
+        self._stored_own("event", event_id, versions)
+        return previous, previous_span
 
     def delete_event(self, event_id: int, expected_version: Optional[int] = None) -> Optional[EventWithEvidence]:
         """Delete an event with its evidence; returns both so undo can restore them."""
@@ -399,7 +426,7 @@ class Repository(PresenceMixin, StatsMixin, LookupsMixin, TeamsMixin):
             event = _locked(s, Event, event_id)
             if event is None:
                 return None
-            _next_version(event, "event", expected_version, self.coder)
+            next_version(event, "event", expected_version, self.coder, self._own("event", event_id))
             evidence = {e.field: e for e in s.exec(select(Evidence).where(Evidence.event_id == event_id)).all()}
             s.delete(event)
         return EventWithEvidence(event, evidence)
@@ -416,17 +443,7 @@ class Repository(PresenceMixin, StatsMixin, LookupsMixin, TeamsMixin):
     def set_evidence(self, event_id: int, field_name: str, start: Optional[int], end: Optional[int]) -> Optional[tuple[int, int]]:
         """Set (or clear, with None) a field's evidence span; returns the previous one."""
         with write_session(self.engine) as s:
-            current = s.exec(select(Evidence).where(Evidence.event_id == event_id, Evidence.field == field_name)).first()
-            previous = (current.start, current.end) if current else None
-            if start is None or end is None:
-                if current:
-                    s.delete(current)
-            elif current:
-                current.start, current.end = start, end
-                s.add(current)
-            else:
-                s.add(Evidence(event_id=event_id, field=field_name, start=start, end=end))
-        return previous
+            return _put_evidence(s, event_id, field_name, start, end)
 
     def events(self, article_ids: Optional[Sequence[int]] = None) -> list[Event]:
         stmt = select(Event).order_by(col(Event.id))

@@ -273,3 +273,105 @@ def test_kill_during_suggest_then_resume(tmp_path: Path) -> None:
     assert _count(ws, f"SELECT count(*) FROM entityspan WHERE article_id = {coded} AND origin = 'coder' "
                       "AND state = 'accepted'") == 1
     assert integrity_check(ws) == "ok"
+
+
+# The window's way: edits pushed much faster than they are written, the writer thread working
+# through its queue; one line printed per edit once its write is acknowledged.
+QUEUED_EDITOR = r'''
+import json, sys
+sys.path.insert(0, sys.argv[2])
+if sys.version_info < (3, 12):  # the PySide6 6.12 / Python 3.11 None refcount bug (see conftest)
+    import ctypes
+    ctypes.c_ssize_t.from_address(id(None)).value += 1 << 40
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QUndoStack
+from storage.event_edits import AddEvent, SetFields
+from storage.repository import Repository
+from ui.events.commands import EventEditCommand
+from ui.undo import SetSpanStateCommand, SetStatusCommand, WorkspaceSignals
+from ui.writer import DatabaseWriter
+
+app = QCoreApplication([])
+repo = Repository(sys.argv[1])
+stack = QUndoStack()
+writer = DatabaseWriter()
+signals = WorkspaceSignals(None, writer, stack)
+waiting = []
+for k, aid in enumerate(sorted(repo.article_ids())):
+    bundle = repo.get_bundle(aid)
+    span, event = bundle.spans[0], bundle.events[0].event
+    edits = [
+        (SetSpanStateCommand(repo, signals, span, "accepted", "ana", None), {"span": span.id}),
+        (EventEditCommand(repo, signals, SetFields(aid, event.id, "notes", {"notes": f"edit {k}", "fatalities": k},
+                                                   "Set notes", evidence=(k % 20, k % 20 + 5), set_evidence=True,
+                                                   expected_version=event.version)),
+         {"event": event.id, "notes": f"edit {k}"}),
+        (EventEditCommand(repo, signals, AddEvent(aid, {"notes": f"new {k}"}, "ana", "acled", "1",
+                                                  evidence={"notes": (1, 6)})), {"added": f"new {k}"}),
+        (SetStatusCommand(repo, signals, aid, "coded", expected_version=bundle.article.version), {"status": "coded"}),
+    ]
+    for command, exp in edits:
+        stack.push(command)
+        waiting.append((list(command.jobs), {"article": aid, **exp}))
+print("queued", writer.pending(), flush=True)
+while waiting:
+    app.processEvents()
+    writer.wait_idle(0.01)
+    while waiting and all(job.delivered for job in waiting[0][0]):
+        jobs, exp = waiting.pop(0)
+        assert all(job.ok for job in jobs), [job.error for job in jobs]
+        print(json.dumps({**exp, "pending": writer.pending()}), flush=True)
+print("done", flush=True)
+'''
+
+NOTES = "Protesters gathered in Lagos and Abuja on Friday, police said."
+
+
+@pytest.mark.slow
+def test_kill_with_writes_queued_keeps_each_acknowledged_edit_whole(tmp_path: Path) -> None:
+    ws = tmp_path / "ws.sqlite"
+    repo = Repository(ws)
+    ids = repo.add_articles([ArticleIn(text=NOTES + f" Report {i}.", title=f"Report {i}") for i in range(300)]).added_ids
+    repo.add_spans([EntitySpan(article_id=aid, start=32, end=37, label="GPE") for aid in ids])
+    for aid in ids:
+        repo.add_event(aid, {"notes": "first"}, coder="ana")
+    repo.close()
+    script = tmp_path / "queued_editor.py"
+    script.write_text(QUEUED_EDITOR, encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, str(script), str(ws), str(ROOT)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    edits = _kill_after_lines(proc, 120)
+    assert edits[-1]["pending"] > 0, "the kill should come with writes still queued"
+
+    assert integrity_check(ws) == "ok"
+    dispose_engine(ws)
+    repo = Repository(ws)
+    try:
+        for e in edits:
+            bundle = repo.get_bundle(e["article"])
+            assert bundle is not None
+            if "span" in e:
+                assert {s.id: s.state for s in bundle.spans}[e["span"]] == "accepted", e
+            if "event" in e:
+                assert [x.event.notes for x in bundle.events if x.event.id == e["event"]] == [e["notes"]], e
+            if "added" in e:
+                assert [x.event.notes for x in bundle.events].count(e["added"]) == 1, e
+            if "status" in e:
+                assert bundle.article.status == "coded", e
+        # Each edit stored is stored whole, acknowledged or not: values with their evidence.
+        written = 0
+        for aid in ids:
+            for item in repo.get_bundle(aid).events:
+                notes = item.event.notes or ""
+                if notes.startswith("edit "):
+                    k = int(notes.split()[1])
+                    assert item.event.fatalities == k and item.evidence["notes"].start == k % 20, notes
+                    written += 1
+                elif notes.startswith("new "):
+                    assert (item.evidence["notes"].start, item.evidence["notes"].end) == (1, 6), notes
+                else:
+                    assert notes == "first" and not item.evidence and item.event.fatalities is None, notes
+        assert written >= sum(1 for e in edits if "event" in e)
+        assert written < len(ids), "the editor should have been killed well before the end"
+    finally:
+        repo.close()

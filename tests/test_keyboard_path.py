@@ -51,6 +51,7 @@ def _reader_keys(window, *keys: Qt.Key) -> None:  # type: ignore[no-untyped-def]
     deadline = time.monotonic() + 10
     while window.event_panel.lookups_pending() and time.monotonic() < deadline:
         QTest.qWait(5)
+    window.writer.wait_idle(30)  # what the keys did is written off the GUI thread
 
 
 def test_space_fills_by_kind_accepts_the_highlight_in_one_undo_step(window, repo: Repository) -> None:
@@ -67,6 +68,7 @@ def test_space_fills_by_kind_accepts_the_highlight_in_one_undo_step(window, repo
     assert all(s.state == SpanState.ACCEPTED.value for s in repo.spans(aid)[:3])  # used as evidence: accepted
     steps = window.undo_stack.count()
     window.undo_action.trigger()  # the last fill and its acceptance go back together
+    window.writer.wait_idle(30)
     assert window.undo_stack.count() == steps and window.undo_stack.index() == steps - 1
     assert "event_date" not in _event(repo)[1]
     assert repo.spans(aid)[2].state == SpanState.SUGGESTED.value
@@ -108,6 +110,7 @@ def test_ctrl_z_in_a_form_field_undoes_the_last_saved_edit(window, repo: Reposit
     editor = form.widgets["notes"].editor()
     qtbot.waitUntil(editor.hasFocus)
     QTest.keyClick(editor, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    window.writer.wait_idle(30)
     assert not _event(repo)[0]["actor1"]  # the window's undo, not the empty field's own
 
 
@@ -157,6 +160,7 @@ def test_an_edit_to_an_event_another_coder_changed_is_shown_as_a_conflict(window
     window.signals.writeFailed.connect(messages.append)
     assert panel.editor.edited("fatalities", 3, merge=False) is not None
     panel._push(panel.editor.edited("fatalities", 3, merge=False))
+    window.writer.wait_idle(30)
     assert messages and "changed by ben" in messages[0]
     values = event_fields(repo.article_events(repo.article_ids()[0])[0].event)
     assert values["notes"] == "ben's note" and values["fatalities"] is None  # nothing overwritten
@@ -173,5 +177,6 @@ def test_a_highlight_another_coder_decided_since_is_a_conflict_too(window, repo:
     window.signals.writeFailed.disconnect()
     window.signals.writeFailed.connect(messages.append)
     reader.accept_span(span)
+    window.writer.wait_idle(30)
     assert messages and "changed by ben" in messages[0]
     assert other.spans(span.article_id)[0].state == SpanState.REJECTED.value  # ben's decision stands

@@ -23,14 +23,17 @@ def test_status_change_updates_list_and_db_and_undo_restores(status_text, window
     assert window.current_article_id() == first
 
     window.status_actions.flag.trigger()
+    window.writer.wait_idle(30)  # the edit is written off the GUI thread
     assert small_repo.get_article(first).status == ArticleStatus.FLAGGED.value
     assert status_text(window, first) == STATUS_LABELS["flagged"]
 
     window.undo_action.trigger()
+    window.writer.wait_idle(30)
     assert small_repo.get_article(first).status == ArticleStatus.NEW.value
     assert status_text(window, first) == STATUS_LABELS["new"]
 
     window.redo_action.trigger()
+    window.writer.wait_idle(30)
     assert small_repo.get_article(first).status == ArticleStatus.FLAGGED.value
     assert status_text(window, first) == STATUS_LABELS["flagged"]
 
@@ -43,10 +46,12 @@ def test_mark_coded_opens_next_uncoded_and_undo_navigates_back(window, small_rep
     small_repo.set_status(ids[1], ArticleStatus.CODED.value)  # the next one is done already
 
     window.status_actions.coded_next.trigger()
+    window.writer.wait_idle(30)  # the edit is written off the GUI thread
     assert small_repo.get_article(ids[0]).status == ArticleStatus.CODED.value
     assert window.current_article_id() == ids[2]  # skipped the coded article
 
     window.undo_action.trigger()  # the edit was in another article: it comes back on screen
+    window.writer.wait_idle(30)
     assert small_repo.get_article(ids[0]).status == ArticleStatus.NEW.value
     assert window.current_article_id() == ids[0]
 
@@ -64,10 +69,12 @@ def test_passing_over_articles_leaves_them_new_the_first_edit_moves_to_in_progre
     aid = ids[3]
     span = small_repo.add_span(EntitySpan(article_id=aid, start=0, end=4, label="GPE"))
     window.reader.accept_span(span)
+    window.writer.wait_idle(30)  # the edit, then the status move it causes, written off the GUI thread
     assert small_repo.get_article(aid).status == ArticleStatus.IN_PROGRESS.value
     assert status_text(window, aid) == STATUS_LABELS["in_progress"]
     assert window.undo_stack.count() == 1  # the acceptance only; the status move is not a step
     window.undo_stack.undo()
+    window.writer.wait_idle(30)
     assert small_repo.get_article(aid).status == ArticleStatus.IN_PROGRESS.value
 
 
@@ -348,12 +355,14 @@ def test_activating_a_highlight_fills_the_active_event_field(qtbot, window, smal
     form.focus_field("notes")
     assert window.event_panel.has_active_field()
     window.reader.highlightActivated.emit(span)
+    window.writer.wait_idle(30)  # the edit is written off the GUI thread
     bundle = small_repo.get_bundle(aid)
     assert len(bundle.events) == 1
     event = bundle.events[0]
     assert "Kyiv" in (event.event.notes or "")
     assert (event.evidence["notes"].start, event.evidence["notes"].end) == (start, start + 4)
     window.undo_action.trigger()  # one undo step takes the fill back, in the DB too
+    window.writer.wait_idle(30)
     assert not (small_repo.get_bundle(aid).events[0].event.notes or "")
 
 
@@ -422,6 +431,7 @@ def test_first_click_on_a_highlight_fills_the_focused_field(qtbot, window, small
     else:
         qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
     qtbot.waitUntil(lambda: window.event_panel.lookups_pending() == 0)  # a place: looked up off the GUI thread
+    window.writer.wait_idle(30)  # the edit is written off the GUI thread
     event = small_repo.get_bundle(aid).events[0]
     assert field in event.evidence, "the first click did not fill the field"
     assert (event.evidence[field].start, event.evidence[field].end) == (start, start + len(word))
@@ -440,9 +450,11 @@ def test_typed_text_is_saved_before_undo_and_on_close(qtbot, window, small_repo:
     form.focus_field("notes")
     qtbot.keyClicks(form.widgets["notes"].editor(), "first words")
     window.undo_action.trigger()  # saves the typing, then takes it back: one step
+    window.writer.wait_idle(30)
     assert not small_repo.get_bundle(aid).events[0].event.notes
     assert len(small_repo.get_bundle(aid).events) == 1
     window.redo_action.trigger()
+    window.writer.wait_idle(30)
     assert small_repo.get_bundle(aid).events[0].event.notes == "first words"
     form.focus_field("notes")
     qtbot.keyClick(form.widgets["notes"].editor(), Qt.Key.Key_End)

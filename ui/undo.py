@@ -1,48 +1,26 @@
-"""Undoable edits: each is a QUndoCommand whose apply/revert are repository calls, committed at once."""
+"""Undoable edits: each is a QUndoCommand whose apply/revert are repository calls, each committed
+at once by the window's one writer (ui.writer), in the order they were done on screen."""
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand
 
 from storage.models import EntitySpan, SpanOrigin, SpanState
 from storage.repository import Repository
+from ui.signals import (EVENTS, EVERYTHING, SPANS, STATUS, TEXT, Change, WorkspaceSignals,  # re-exported
+                        failure_message)
+from ui.writer import WriteJob
 
 log = logging.getLogger(__name__)
 
 
-TEXT, SPANS, EVENTS, STATUS = "text", "spans", "events", "status"
-EVERYTHING = frozenset({TEXT, SPANS, EVENTS, STATUS})
-
-
-@dataclass(frozen=True)
-class Change:
-    """What changed in one article, so each panel re-reads only its part: saving one field of
-    an event must not make the reader re-read and redraw the whole article."""
-
-    article_id: int
-    parts: frozenset[str] = EVERYTHING
-    by_coder: bool = False  # an edit of the coder's in this window (not a reload, not the suggester)
-
-    def touches(self, *parts: str) -> bool:
-        return not self.parts.isdisjoint(parts)
-
-
-class WorkspaceSignals(QObject):
-    """What the panels listen to after an edit hits the database."""
-
-    changed = Signal(object)  # a Change: that article's text/spans/events/status in the DB
-    articlesChanged = Signal()  # the article list must reload (import, bulk status ...)
-    writeFailed = Signal(str)  # an edit could not be saved: the message names file and reason
-    retrying = Signal(str)  # a lost connection or a deadlock: the edit is being tried again
-
-
 class EditCommand(QUndoCommand):
     """Base of every edit. Subclasses implement apply() and revert() with repository calls;
-    redo()/undo() run them and tell the panels which article changed, and which of its parts."""
+    redo()/undo() run them (on the window's writer thread, in order) and tell the panels which
+    article changed, and which of its parts, when the write is stored."""
 
     touches: frozenset[str] = EVERYTHING
 
@@ -51,6 +29,7 @@ class EditCommand(QUndoCommand):
         self.repo = repo
         self.signals = signals
         self.article_id = article_id
+        self.jobs: list[WriteJob] = []  # queued and not yet acknowledged
 
     def apply(self) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -59,43 +38,79 @@ class EditCommand(QUndoCommand):
         raise NotImplementedError
 
     def redo(self) -> None:
-        self._run(self.apply, "save")
+        self._run(self.apply, "save", True)
 
     def undo(self) -> None:
-        self._run(self.revert, "undo")
+        self._run(self.revert, "undo", False)
 
-    def _run(self, step, verb: str) -> None:  # type: ignore[no-untyped-def]
-        """Run apply/revert. If the database refuses (disk full, read-only, damaged), the
-        command is made obsolete so QUndoStack drops it: a failed edit must never stay on the
+    def _run(self, step, verb: str, forward: bool) -> None:  # type: ignore[no-untyped-def]
+        """Run apply/revert. If the database refuses (disk full, read-only, damaged, a conflict),
+        the command is made obsolete so QUndoStack drops it: a failed edit must never stay on the
         stack, where a later undo/redo would replay half of it. The panels reload what the
         database really holds and the window tells the coder."""
+        self.signals.previewed.emit(self, forward)
+        if self.signals.writer is not None:
+            self.signals.write_edit(self, step, verb)
+            return
         try:
             step()
         except Exception as exc:  # a failed write must not take the window down
             log.exception("%s of %r failed", verb, self.text())
             self.setObsolete(True)
-            self.signals.writeFailed.emit(_failure_message(self.repo, self.text(), verb, exc))
+            self.signals.writeFailed.emit(failure_message(self.repo, self.text(), verb, exc))
         self.signals.changed.emit(Change(self.article_id, self.touches, by_coder=True))
 
+    def take_over(self, other: "EditCommand") -> None:
+        """`other` is merged into this command (and deleted by the stack): its writes still in
+        the queue report to this one."""
+        for job in other.jobs:
+            job.owner = self
+        self.jobs.extend(other.jobs)
+        other.jobs = []
 
-def _failure_message(repo: Repository, what: str, verb: str, exc: BaseException) -> str:
-    from storage.db import explain_error
-
-    return (f"Could not {verb} \u201c{what}\u201d in {repo.location}: {explain_error(exc)}. "
-            "Everything saved before this edit is kept.")
+    def wait_written(self, timeout: float = 60.0) -> bool:
+        """Block until this command's writes are stored: only for the few edits whose result the
+        screen needs at once (a new event's or span's id). True when they were stored."""
+        writer = self.signals.writer
+        if writer is None:
+            return not self.isObsolete()
+        jobs = list(self.jobs)
+        for job in jobs:
+            writer.wait_for(job, timeout)
+        return all(job.ok for job in jobs)
 
 
 # ---- learning hook ------------------------------------------------------------------------
+# Learning reads the span's text and the word on each side (coding.learned.context_of looks
+# 60 characters away): a command keeps this much of the article around its span, not the whole
+# text, so a long session's undo stack does not hold every article visited.
+LEARNING_CONTEXT = 80
+# Steps the undo stack keeps (each holds a few KB): a day's coding is far fewer undos than this.
+UNDO_LIMIT = 1000
+
+
+@dataclass(frozen=True)
+class _Shifted:
+    """A span's position inside the piece of text a command kept (coding.learned.SpanLike)."""
+
+    start: int
+    end: int
+    label: str
+    id: Optional[int]
+
+
 def _teach(fn_name: str, repo: Repository, article_text: Optional[str], span: EntitySpan,
-           decision: str, old_label: Optional[str], coder: Optional[str]) -> None:
+           decision: str, old_label: Optional[str], coder: Optional[str], offset: int = 0) -> None:
     """Call coding.learned.record_decision / forget_decision. Looked up at call time (tests
-    swap the module); a learning failure is logged and the coder's edit stands."""
+    swap the module); a learning failure is logged and the coder's edit stands. `article_text`
+    may be a piece of the article starting at `offset`."""
     if article_text is None:
         return
     try:
         from coding import learned
 
-        getattr(learned, fn_name)(repo, article_text, span, decision, old_label=old_label, coder=coder)
+        where = _Shifted(span.start - offset, span.end - offset, span.label, span.id) if offset else span
+        getattr(learned, fn_name)(repo, article_text, where, decision, old_label=old_label, coder=coder)
     except Exception:
         log.exception("coding.learned.%s failed for span %s", fn_name, span.id)
 
@@ -117,11 +132,19 @@ class _SpanCommand(EditCommand):
         super().__init__(repo, signals, span.article_id, text)
         self.span = detached(span)
         self.coder = coder
-        self.article_text = article_text
+        # Only the text around the span (LEARNING_CONTEXT): enough for learning, a few hundred bytes.
+        self._offset = max(0, span.start - LEARNING_CONTEXT)
+        self.article_text = article_text[self._offset: span.end + LEARNING_CONTEXT] if article_text else article_text
         self.old_label: Optional[str] = None
         # The version the coder saw: checked on the first apply only (another coder's change
         # since is a conflict, not overwritten); undo and redo are this coder's own steps.
         self._expected: Optional[int] = getattr(span, "version", None) if span.id is not None else None
+        self._before = {"state": span.state, "label": span.label}  # as shown when the coder acted
+
+    def preview(self, forward: bool) -> Optional[dict[str, Any]]:
+        """How the span looks once this step is stored, for a panel to show before that
+        (None: nothing to show until then; {"gone": True}: it disappears)."""
+        return None
 
     def _expected_once(self) -> Optional[int]:
         expected, self._expected = self._expected, None
@@ -134,12 +157,12 @@ class _SpanCommand(EditCommand):
     def _learn(self) -> None:
         if self.decision:
             _teach("forget_decision" if self.unlearns else "record_decision", self.repo,
-                   self.article_text, self.span, self.decision, self.old_label, self.coder)
+                   self.article_text, self.span, self.decision, self.old_label, self.coder, self._offset)
 
     def _forget(self) -> None:
         if self.decision:
             _teach("record_decision" if self.unlearns else "forget_decision", self.repo,
-                   self.article_text, self.span, self.decision, self.old_label, self.coder)
+                   self.article_text, self.span, self.decision, self.old_label, self.coder, self._offset)
 
     # Blind double coding: a decision on a span that is not this coder's own goes on a copy of
     # their own (TeamsMixin.decide_span), never over the other coder's; undo deletes the copy
@@ -185,6 +208,9 @@ class SetSpanStateCommand(_SpanCommand):
             self.decision, self.unlearns = "reject", True
         self.previous: dict[str, Any] = {}
 
+    def preview(self, forward: bool) -> Optional[dict[str, Any]]:
+        return {"state": self.state} if forward else dict(self._before)
+
     def apply(self) -> None:
         changes: dict[str, Any] = {"state": self.state}
         if self.coder:
@@ -211,6 +237,9 @@ class RelabelSpanCommand(_SpanCommand):
         self.old_label = span.label
         self.decision = "relabel"
         self.previous: dict[str, Any] = {}
+
+    def preview(self, forward: bool) -> Optional[dict[str, Any]]:
+        return {"label": self.label, "state": SpanState.ACCEPTED.value} if forward else dict(self._before)
 
     def apply(self) -> None:
         changes: dict[str, Any] = {"label": self.label, "state": SpanState.ACCEPTED.value}
@@ -263,6 +292,9 @@ class DeleteSpanCommand(_SpanCommand):
         self._saved: Optional[EntitySpan] = None
         self.previous: Optional[dict[str, Any]] = None  # set when blind mode made it a rejection
 
+    def preview(self, forward: bool) -> Optional[dict[str, Any]]:
+        return {"gone": True} if forward else None
+
     def apply(self) -> None:
         if self.span.coder != self.coder:
             # Blind mode: deleting a highlight that is not this coder's own is their rejection
@@ -285,13 +317,16 @@ class SetStatusCommand(EditCommand):
     touches = frozenset({STATUS})
 
     def __init__(self, repo: Repository, signals: WorkspaceSignals, article_id: int, status: str,
-                 text: Optional[str] = None) -> None:
+                 text: Optional[str] = None, expected_version: Optional[int] = None) -> None:
         super().__init__(repo, signals, article_id, text or f"Mark {status.replace('_', ' ')}")
         self.status = status
         self.previous: Optional[str] = None
+        # The article's version the coder saw: checked on the first apply only, like span edits.
+        self._expected = expected_version
 
     def apply(self) -> None:
-        self.previous = self.repo.set_status(self.article_id, self.status)
+        expected, self._expected = self._expected, None
+        self.previous = self.repo.set_status(self.article_id, self.status, expected)
 
     def revert(self) -> None:
         if self.previous is not None:
@@ -324,5 +359,5 @@ __all__ = [
     "SetCoderStatusCommand",
     "AddSpanCommand", "DeleteSpanCommand", "EditCommand", "RelabelSpanCommand",
     "SetSpanStateCommand", "SetStatusCommand", "WorkspaceSignals", "Change", "EVERYTHING", "TEXT", "SPANS",
-    "EVENTS", "STATUS",
+    "EVENTS", "STATUS", "UNDO_LIMIT",
 ]

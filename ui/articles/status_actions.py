@@ -74,7 +74,8 @@ class StatusActions(QObject):
         else:
             article = self.repo.get_article(aid)
             if article is not None and article.status != status:
-                self.undo_stack.push(SetStatusCommand(self.repo, self.signals, aid, status))
+                self.undo_stack.push(SetStatusCommand(self.repo, self.signals, aid, status,
+                                                      expected_version=getattr(article, "version", None)))
         if then_next:
             self.go_next()
         return True
@@ -89,13 +90,17 @@ class StatusActions(QObject):
         own = self.repo.coder_status(change.article_id, coder) if coder else None
         if own is not None:  # the coder's own status on an article assigned to them
             if own == ArticleStatus.NEW.value:
-                self.repo.set_coder_status(change.article_id, coder, ArticleStatus.IN_PROGRESS.value)  # type: ignore[arg-type]
-                self.signals.changed.emit(Change(change.article_id, frozenset({STATUS})))
+                aid, who = change.article_id, coder
+                # In order with the edits, by the window's writer, as below.
+                self.signals.write(aid, lambda: self.repo.set_coder_status(aid, who, ArticleStatus.IN_PROGRESS.value),  # type: ignore[arg-type]
+                                   frozenset({STATUS}))
             return
         article = self.repo.get_article(change.article_id)
         if article is not None and article.status == ArticleStatus.NEW.value:
-            self.repo.set_status(change.article_id, ArticleStatus.IN_PROGRESS.value)
-            self.signals.changed.emit(Change(change.article_id, frozenset({STATUS})))
+            aid = change.article_id
+            # In order with the edits, by the window's writer (never waiting on the GUI thread).
+            self.signals.write(aid, lambda: self.repo.set_status(aid, ArticleStatus.IN_PROGRESS.value),
+                               frozenset({STATUS}))
 
 
 __all__ = ["StatusActions"]

@@ -57,10 +57,18 @@ class EventEditCommand(EditCommand):
         if other.isObsolete():  # its save failed: nothing of it may join a saved step
             return False
         assert isinstance(other, EventEditCommand)
-        # `other` has been applied already; the values before us win in the merged inverse.
-        if isinstance(self.backward, SetFields) and isinstance(other.backward, SetFields):
-            self.backward = other.backward.undone_by(self.backward)
-        self.forward = mine.merged(theirs)
+        # Its write may still be queued (and fail: it then reports to this command, which goes).
+        self.take_over(other)
+
+        def merge() -> None:
+            # After `other` has been applied (the writer's order); the values before us win in
+            # the merged inverse.
+            if isinstance(self.backward, SetFields) and isinstance(other.backward, SetFields):
+                self.backward = other.backward.undone_by(self.backward)
+            assert isinstance(self.forward, SetFields)
+            self.forward = self.forward.merged(theirs)
+
+        self.signals.in_order(merge)
         return True
 
 

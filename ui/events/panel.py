@@ -60,6 +60,7 @@ class EventPanel(QWidget):
         self._build()
         self._make_actions()
         signals.changed.connect(self._changed)
+        signals.previewed.connect(self._previewed)
         self._update_actions()
         self.lookups.build_index_if_missing()
 
@@ -211,6 +212,15 @@ class EventPanel(QWidget):
         if self._events_key() != before:
             self.eventsChanged.emit(change.article_id)
 
+    def _previewed(self, command: Any, forward: bool) -> None:
+        """An event edit is on its way to the workspace: the form shows it now (see _changed)."""
+        edit = getattr(command, "forward" if forward else "backward", None)
+        if isinstance(command, EventEditCommand) and self.editor.preview(edit):
+            form = self.current_form()
+            if form is not None:
+                form.set_values(self.editor.values)
+            self._refresh_form_details(form)
+
     def _events_key(self) -> tuple[Any, ...]:
         """What the list and form show, to skip rebuilding them when nothing changed."""
         if self.bundle is None:
@@ -338,6 +348,7 @@ class EventPanel(QWidget):
         command = self._push(self.editor.new_event())
         if command is None:
             return None
+        command.wait_written()  # the form needs the new row's id (the one edit that waits)
         self.select_event(command.event_id)
         form = self.current_form()
         if form is not None:
@@ -349,6 +360,7 @@ class EventPanel(QWidget):
         command = self._push(self.editor.duplicate())
         if command is None:
             return None
+        command.wait_written()
         self.select_event(command.event_id)
         return command.event_id
 

@@ -87,6 +87,7 @@ class ReaderPanel(QWidget):
         self.view.spanClicked.connect(self._clicked)
         self.view.customContextMenuRequested.connect(self._context_menu)
         self.signals.changed.connect(self._changed)
+        self.signals.previewed.connect(self._previewed)
         self._undo_index = undo_stack.index()
         undo_stack.indexChanged.connect(self._undo_moved)
         self.set_article(None)
@@ -228,10 +229,30 @@ class ReaderPanel(QWidget):
         self._spans = self.repo.visible_spans(article_id, self.coder)  # blind mode hides others' decisions
         self._redraw()
 
+    def _previewed(self, command: Any, forward: bool) -> None:
+        """A span edit is on its way to the workspace: show its result now (the Change re-reads
+        what was stored once it is written)."""
+        preview = getattr(command, "preview", None)
+        span = getattr(command, "span", None)
+        if preview is None or span is None or self._article is None or span.article_id != self._article.id:
+            return
+        shown = preview(forward)
+        mine = next((s for s in self._spans if s.id == span.id), None)
+        if shown is None or mine is None:
+            return
+        if shown.get("gone"):
+            self._spans = [s for s in self._spans if s is not mine]
+        else:
+            for name, value in shown.items():
+                setattr(mine, name, value)
+        self._redraw()
+
     def _undo_moved(self, index: int) -> None:
         """After undo or redo of a span edit, the span it touched becomes the current one,
         so the coder sees what changed back."""
         previous, self._undo_index = self._undo_index, index
+        if self.signals.dropping:  # failed edits leaving the stack: not the coder's undo
+            return
         try:
             cmd = self.undo_stack.command(index if index < previous else index - 1)
         except RuntimeError:  # the stack is being destroyed (clearing emits indexChanged)
@@ -444,6 +465,7 @@ class ReaderPanel(QWidget):
             self.undo_stack.endMacro()
         else:
             self.undo_stack.push(add)
+        add.wait_written()  # the new highlight's id (to make it the current one)
         self._set_current(add.span)
         return add.span
 

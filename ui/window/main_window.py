@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from ui.window.status_bar import StatusBar
     from ui.window.sync import WindowSync
     from ui.window.team import TeamActions
+    from ui.writer import DatabaseWriter
 
 
 class MainWindow(QMainWindow):
@@ -50,6 +51,7 @@ class MainWindow(QMainWindow):
     status_actions: StatusActions
     status: StatusBar
     changes: ChangePoller  # other programs' edits
+    writer: DatabaseWriter  # the one thread that writes this window's edits
     sync: WindowSync
     team: TeamActions  # the Team menu's windows and dialogs, File > Merge workspaces
     undo_action: QAction
@@ -64,6 +66,7 @@ class MainWindow(QMainWindow):
         self._start_jobs = start_jobs
         self._attached = False
         self.undo_stack = QUndoStack(self)
+        self.undo_stack.setUndoLimit(1000)  # ui.undo.UNDO_LIMIT (not imported here: cold start)
         self.codebook: Any = None
         self.opening: Any = None  # the Job opening the workspace (ui.app.start_opening)
         self.setWindowTitle("Opening workspace… — Chronicler")
@@ -89,6 +92,7 @@ class MainWindow(QMainWindow):
         from ui.jobs.controller import JobController
         from ui.reader.panel import ReaderPanel
         from ui.undo import WorkspaceSignals
+        from ui.writer import DatabaseWriter
         from ui.window.change_poller import ChangePoller
         from ui.window.menus import MenuParts
         from ui.window.status_bar import StatusBar
@@ -98,13 +102,16 @@ class MainWindow(QMainWindow):
         QApplication.setAttribute(Qt.ApplicationAttribute.AA_DontShowIconsInMenus, True)
         self.repo = repo
         self.update_title()
-        self.signals = WorkspaceSignals(self)
+        # Every edit is written by this one writer, off the GUI thread, in the order made.
+        self.writer = DatabaseWriter(self)
+        self.signals = WorkspaceSignals(self, self.writer, self.undo_stack)
         self.codebook = codebook if codebook is not None else load_codebook(self.settings.codebook_name, repo)
         self.list_panel = ArticleListPanel(repo, self, coder=self.coder)
         self.reader = ReaderPanel(repo, self.undo_stack, self.signals, self.coder, self)
         self.event_panel = EventPanel(repo, self.undo_stack, self.signals, self.coder, self)
         self.status = StatusBar(self)
         self.setStatusBar(self.status)
+        self.status.watch_writer(self.writer)
         self.jobs = JobController(self, repo, self.settings, self.signals, self.status, self.current_article_id)
         self.jobs.suggest_after_import = self._start_jobs
         self.status_actions = StatusActions(repo, self.undo_stack, self.signals, self.current_article_id,
@@ -151,7 +158,7 @@ class MainWindow(QMainWindow):
 
     def shutdown_half_built(self) -> None:
         """attach() failed midway (ui.app.attach_whole): stop what it had started (the change
-        poller, the heartbeat, jobs, place lookups) so that closing this window leaves nothing
+        poller, the heartbeat, jobs, place lookups, the writer) so that closing this window leaves nothing
         running; the window is never shown half-built to a coder."""
         self._attached = False
         self.hide()
@@ -166,6 +173,9 @@ class MainWindow(QMainWindow):
         panel = getattr(self, "event_panel", None)
         if panel is not None and hasattr(panel, "shutdown"):
             panel.shutdown()
+        writer = getattr(self, "writer", None)
+        if writer is not None:
+            writer.stop()  # nothing was edited in a window never shown: its thread just ends
 
     def is_attached(self) -> bool:
         """The workspace is open and the panels are built (False while it is still opening)."""
@@ -365,6 +375,9 @@ class MainWindow(QMainWindow):
             self.opening.wait(60)  # a migration or the sample import in flight: let it end cleanly
         if self.is_attached():
             self.flush_edits()
+            if not self.wait_for_writes():
+                event.ignore()  # the coder chose to keep waiting for the workspace
+                return
             self.changes.close()
             if self.repo is not None and self.repo.path is None:
                 from storage.concurrency import remove_retry_listener
@@ -376,7 +389,16 @@ class MainWindow(QMainWindow):
                     log.warning("could not say goodbye to the server", exc_info=True)
             self.jobs.cancel_all(wait_ms=3000)
             self.event_panel.shutdown()  # a place lookup (or the index build) in flight stops
+            self.writer.stop()
         super().closeEvent(event)
+
+    def wait_for_writes(self) -> bool:
+        """Closing: the edits still on their way are written first (the status bar says so).
+        If the workspace does not answer within QUIT_WAIT_S (a server gone, a file locked by
+        another program), the coder chooses: keep waiting, or close and lose those edits."""
+        from ui.window.quitting import wait_for_writes
+
+        return wait_for_writes(self, self.writer, self.status, self.repo.location if self.repo else "")
 
 
 # load_codebook: ui.app's background opener imports it from here.

@@ -1,10 +1,17 @@
 """The status bar: workspace counts on the left, messages (the jobs add their progress: ui.jobs.progress)."""
 from __future__ import annotations
 
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+
+if TYPE_CHECKING:
+    from ui.writer import DatabaseWriter
+
+# Edits stored within this are not worth a word; waiting longer, the status bar says how many
+# are not saved yet (another program holds the workspace, or the server is slow).
+UNSAVED_AFTER_MS = 300
 
 
 def _plural(n: int, word: str) -> str:
@@ -22,6 +29,13 @@ class StatusBar(QStatusBar):
         self.counts.setObjectName("statusCounts")
         self.addWidget(self.counts)
         self.counts.installEventFilter(self)
+        self.unsaved = QLabel("", self)  # edits waiting for the workspace longer than a moment
+        self.unsaved.setObjectName("statusUnsaved")
+        self.unsaved.setStyleSheet("color: #8a6100;")
+        self.unsaved.hide()
+        self.addPermanentWidget(self.unsaved)
+        self._writer: Optional[DatabaseWriter] = None
+        self._unsaved_timer = QTimer(self, interval=100, timeout=self._show_unsaved)
         self.colleagues = QLabel("", self)  # who else has a server workspace open
         self.colleagues.setObjectName("statusColleagues")
         self.addPermanentWidget(self.colleagues)
@@ -39,6 +53,28 @@ class StatusBar(QStatusBar):
             self.counts.setAttribute(Qt.WidgetAttribute.WA_WState_ExplicitShowHide, False)
         return super().eventFilter(watched, event)
 
+    def watch_writer(self, writer: DatabaseWriter) -> None:
+        """Say "Saving… N unsaved" while some edits wait longer than UNSAVED_AFTER_MS."""
+        self._writer = writer
+        writer.pendingChanged.connect(self._pending_changed)
+
+    def _pending_changed(self, pending: int) -> None:
+        if pending and not self._unsaved_timer.isActive():
+            self._unsaved_timer.start()
+        self._show_unsaved()
+
+    def _show_unsaved(self) -> None:
+        writer = self._writer
+        pending = writer.pending() if writer is not None else 0
+        if not pending:
+            self._unsaved_timer.stop()
+            self.unsaved.hide()
+        elif writer is not None and writer.oldest_wait_s() * 1000 >= UNSAVED_AFTER_MS:
+            self.unsaved.setText(f"Saving… {pending:,} unsaved")
+            self.unsaved.setToolTip("Edits waiting for the workspace (another program is writing to it, "
+                                    "or the server is slow); they are written in order, nothing is lost.")
+            self.unsaved.show()
+
     def set_colleagues(self, names: list[str]) -> None:
         shown = ", ".join(dict.fromkeys(n for n in names if n))
         self.colleagues.setText(f"also working here: {shown}" if shown else "")
@@ -54,4 +90,4 @@ class StatusBar(QStatusBar):
         )
 
 
-__all__ = ["StatusBar"]
+__all__ = ["StatusBar", "UNSAVED_AFTER_MS"]

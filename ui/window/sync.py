@@ -245,6 +245,8 @@ class WindowSync(QObject):
     def undo_moved(self, index: int) -> None:
         """Undo/redo of an edit made in another article brings that article back on screen."""
         previous, self._undo_index = self._undo_index, index
+        if self.signals.dropping:  # failed edits leaving the stack: not the coder's undo
+            return
         try:
             cmd = self.undo_stack.command(index if index < previous else index - 1)
         except RuntimeError:  # the stack is being destroyed with the window (clearing emits indexChanged)
@@ -271,7 +273,10 @@ class WindowSync(QObject):
 
     # ---- other programs' edits ------------------------------------------------------------
     def typing_unsaved(self) -> bool:
-        return self.parts.event_panel.has_pending_edit()
+        """Typed text not saved yet, or edits still on their way: a reload now would show the
+        workspace without them for a moment."""
+        writer = self.signals.writer
+        return self.parts.event_panel.has_pending_edit() or (writer is not None and writer.pending() > 0)
 
     def reload_from_workspace(self) -> None:
         """The workspace changed under us: the list (same article selected, same scroll) and the
