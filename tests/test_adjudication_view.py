@@ -109,10 +109,12 @@ def test_keyboard_choices_make_the_gold_event_and_undo_removes_it(window, qtbot)
 
     # Undo (here or in the main window) deletes the gold event and unmarks the article.
     window.undo_stack.undo()
+    window.writer.wait_idle(30)  # undo is written off the GUI thread; the view follows when stored
     assert repo.gold_events(ids["clash"]) == [] and not repo.is_adjudicated(ids["clash"])
-    assert "gold saved" not in view.version_list.item(0).text()
+    qtbot.waitUntil(lambda: "gold saved" not in view.version_list.item(0).text())
     assert "not adjudicated" in view.article_list.currentItem().text()
     window.undo_stack.redo()
+    window.writer.wait_idle(30)
     (again,) = repo.gold_events(ids["clash"])
     assert again.event.sources == gold.sources and again.event.fatalities == 5
 

@@ -35,6 +35,12 @@ def _team_action(window: MainWindow, text: str) -> Any:
 
 
 # ---- 1. the lead's assignment dialog --------------------------------------------------------
+
+def _stored(w, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Edits are written off the GUI thread: wait until they are stored and the window heard so."""
+    w.writer.wait_idle(30)
+    qtbot.waitUntil(lambda: w.writer.pending() == 0)
+
 def test_preview_matches_what_the_plan_draws() -> None:
     for n, coders, overlap in ((6, ["ana", "ben"], 0.5), (101, ["a", "b", "c"], 0.2), (7, ["solo"], 0.0)):
         gets, double = preview(n, coders, overlap)
@@ -131,12 +137,14 @@ def test_a_coders_list_shows_their_own_articles_and_status(qtbot, window, small_
     panel.select_article(ids[2])
     assert window.current_article_id() == ids[2]
     window.status_actions.set_status("flagged")
+    _stored(window, qtbot)
     assert small_repo.coder_status(ids[2], "tester") == "flagged"
     assert small_repo.coder_status(ids[2], "ana") == "coded"
     assert small_repo.get_article(ids[2]).status == "flagged"  # the overall status from both
     assert status_text(window, ids[2]) == "Flagged"
     assert "flagged for review" in window.reader.meta.text()  # the reader says the coder's own too
     window.undo_stack.undo()
+    _stored(window, qtbot)
     assert small_repo.coder_status(ids[2], "tester") == "new"
     assert status_text(window, ids[2]) == "New"
     # The lead's view: every article with its overall status (ana coded, tester new: in progress).
@@ -154,6 +162,7 @@ def test_a_coders_list_shows_their_own_articles_and_status(qtbot, window, small_
     assert nxt == small_repo.next_for_coder("tester", after_id=mine[0]) == mine[2]
     # Mark coded and next: the own status, then the own list's next.
     window.status_actions.coded_next.trigger()
+    _stored(window, qtbot)
     assert small_repo.coder_status(mine[2], "tester") == "coded"
     assert small_repo.get_article(mine[2]).status == "coded"
     assert window.current_article_id() == small_repo.next_for_coder("tester", after_id=mine[2]) == mine[0]
@@ -165,6 +174,7 @@ def test_the_first_edit_moves_the_coders_own_status_to_in_progress(qtbot, window
     window.signals.articlesChanged.emit()
     window.list_panel.select_article(aid)
     window.event_panel.add_event()
+    _stored(window, qtbot)
     assert small_repo.coder_status(aid, "tester") == "in_progress"
     assert small_repo.coder_status(aid, "ana") == "new"
 
@@ -226,25 +236,31 @@ def test_blind_mode_hides_the_other_coders_work_in_the_window(qtbot, repo: Repos
     reader = ben.reader
     reader._set_current(next(s for s in reader._spans if (s.start, s.end) == (0, 6)))
     reader.reject_current()
+    _stored(ben, qtbot)
     stored = {(s.coder, s.state) for s in repo.spans(aid) if (s.start, s.end) == (0, 6)}
     assert stored == {("ana", "accepted"), ("ben", "rejected")}
     assert _seen(ben)[1][(0, 6)] == ("rejected", "ben")
     # Undo takes ben's copy away, redo puts it back; ana's never moves.
     ben.undo_stack.undo()
+    _stored(ben, qtbot)
     assert {(s.coder, s.state) for s in repo.spans(aid) if (s.start, s.end) == (0, 6)} == {("ana", "accepted")}
     assert _seen(ben)[1][(0, 6)] == ("suggested", None)
     ben.undo_stack.redo()
+    _stored(ben, qtbot)
     assert {(s.coder, s.state) for s in repo.spans(aid) if (s.start, s.end) == (0, 6)} == \
         {("ana", "accepted"), ("ben", "rejected")}
     # Deleting a suggestion in blind mode is ben's rejection: the shared suggestion stays.
     reader._set_current(next(s for s in reader._spans if (s.start, s.end) == (34, 38)))
     reader.delete_current()
+    _stored(ben, qtbot)
     assert {(s.coder, s.state) for s in repo.spans(aid) if (s.start, s.end) == (34, 38)} == {("ben", "rejected")}
     ben.undo_stack.undo()
+    _stored(ben, qtbot)
     assert {(s.coder, s.state) for s in repo.spans(aid) if (s.start, s.end) == (34, 38)} == {(None, "suggested")}
 
     # Ben's own event is his; ana (another window) does not see it, nor his rejection.
     ben.event_panel.add_event()
+    _stored(ben, qtbot)
     assert [e.event.coder for e in repo.article_events(aid)] == ["ana", "ben"]
     assert _seen(ben)[0] == ["ben"]
     ana = _window(qtbot, repo, settings, "ana")

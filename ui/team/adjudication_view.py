@@ -351,6 +351,7 @@ class AdjudicationWindow(QWidget):
         command = SaveGoldCommand(self.repo, self.signals, version, self.choices.get(self.key(version), {}),
                                   self.adjudicator)
         self.undo_stack.push(command)
+        command.wait_written()  # the new gold event's id, as adding an event in the form waits for it
         if command.gold_id is not None:
             self.saved.emit(self.repo.get_event(command.gold_id))
             self.go_on()
@@ -359,7 +360,9 @@ class AdjudicationWindow(QWidget):
         """The last open version dropped and no gold event made: mark the article adjudicated."""
         assert self.article_id is not None
         if all(self.state(v) != "open" for v in self.versions) and not self.repo.is_adjudicated(self.article_id):
-            self.undo_stack.push(MarkAdjudicatedCommand(self.repo, self.signals, self.article_id, self.adjudicator))
+            mark = MarkAdjudicatedCommand(self.repo, self.signals, self.article_id, self.adjudicator)
+            self.undo_stack.push(mark)
+            mark.wait_written()  # the article list below shows it adjudicated at once
 
     def go_on(self) -> None:
         """The next open version of this article, else the next article not adjudicated."""
