@@ -564,7 +564,8 @@ def test_a_failed_exports_message_takes_the_counts_place_and_names_the_file(qtbo
     out = tmp_path / "out.xlsx"
     out.mkdir()  # a folder where the workbook should go: writing it fails at the end
     window.jobs.start_export(out, "xlsx")
-    qtbot.waitUntil(lambda: not window.jobs.busy(), timeout=60000)
+    # The job may not have started yet when this returns (its service is imported on first use).
+    qtbot.waitUntil(lambda: "failed" in window.status.currentMessage(), timeout=60000)
     message = window.status.currentMessage()
     assert "failed" in message and str(out) in message
     assert ".part" not in message and message.count(str(tmp_path)) == 1  # no private temp path

@@ -227,6 +227,8 @@ class MainWindow(QMainWindow):
 
     def update_counts(self) -> None:
         assert self.repo is not None
+        if not self.is_attached():
+            return  # closed meanwhile
         own = self.list_panel.own_list_coder()  # a coder's own list: their own progress
         self.status.set_counts(self.repo.progress_counts(own or None), own=bool(own))
 
@@ -390,6 +392,13 @@ class MainWindow(QMainWindow):
             self.jobs.cancel_all(wait_ms=3000)
             self.event_panel.shutdown()  # a place lookup (or the index build) in flight stops
             self.writer.stop()
+            # Closed: no timer of the window reads the workspace any more (a server may be
+            # gone by the time a pending count or refresh would fire).
+            self.sync.stop_timers()
+            presence = getattr(self, "presence", None)
+            if presence is not None:
+                presence.stop()
+            self._attached = False
         super().closeEvent(event)
 
     def wait_for_writes(self) -> bool:

@@ -95,6 +95,11 @@ class WindowSync(QObject):
         self.parts.jobs.start_suggest(None)
         self.lemma_warm_up.start()
 
+    def stop_timers(self) -> None:
+        """The window closes: nothing scheduled here may read the workspace afterwards."""
+        for timer in (self.counts_timer, self.suggest_refresh, self.lemma_warm_up):
+            timer.stop()
+
     def warm_up_lemmas(self) -> None:
         """The actor field's inter-code guess lemmatizes with spaCy (coding/actor_inter.py):
         loaded here in the background a moment after the first paint, not on the GUI thread at
