@@ -117,6 +117,7 @@ def code_main_event(window: Any, keys: Keyboard) -> None:
     go_to_field("fatalities")
     keys.type("0")
     window.flush_edits()  # what the idle timer does a moment later
+    window.writer.wait_idle(30)  # edits are written off the GUI thread, in order: the last one stored
 
 
 def check_event(repo: Any, aid: int) -> list[str]:
