@@ -8,12 +8,13 @@ from typing import Any, Callable, Optional
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QHeaderView,
+    QAbstractItemView, QCheckBox, QDialog, QFormLayout, QHBoxLayout, QHeaderView,
     QLabel, QLineEdit, QProgressBar, QPushButton, QSpinBox, QTableWidget, QTableWidgetItem,
-    QVBoxLayout, QWidget,
+    QWidget,
 )
 
 from services.assign import AssignFacts, preview
+from ui.team.dialog_parts import close_and_action, padded_column
 
 # A job runner the window hands in: returns a ui.jobs Job, not started yet (so the dialog
 # connects its signals first), whose function runs off the GUI thread.
@@ -120,17 +121,8 @@ class AssignDialog(QDialog):
         self.progress.setRange(0, 0)
         self.progress.setTextVisible(False)
         self.progress.hide()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        self.assign_button = self.buttons.addButton("A&ssign", QDialogButtonBox.ButtonRole.ApplyRole)
-        self.assign_button.setObjectName("assignButton")
-
-        # Enter adds what is typed in the box: it must not also press a button (a dialog's default).
-        for button in self.findChildren(QPushButton):
-            button.setAutoDefault(False)
-            button.setDefault(False)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(20, 18, 20, 14)
-        layout.setSpacing(10)
+        self.buttons, self.assign_button = close_and_action(self, "A&ssign", "assignButton")
+        layout = padded_column(self)
         layout.addWidget(intro)
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)

@@ -6,12 +6,12 @@ from typing import Any, Callable, Optional, Sequence
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel,
-    QLineEdit, QListWidget, QListWidgetItem, QProgressBar, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout,
-    QWidget,
+    QAbstractItemView, QDialog, QFileDialog, QHBoxLayout, QHeaderView, QLabel,
+    QLineEdit, QListWidget, QListWidgetItem, QProgressBar, QPushButton, QTableWidget, QTableWidgetItem, QWidget,
 )
 
 from storage.dburl import mask_url
+from ui.team.dialog_parts import close_and_action, padded_column
 
 WORKSPACE_FILTERS = "Chronicler workspaces (*.sqlite);;All files (*)"
 CONFLICT_COLUMNS = ("Source", "Article", "Event", "Fields: here \u2192 in the source")
@@ -89,17 +89,8 @@ class MergeDialog(QDialog):
             hh.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
         hh.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.conflicts.hide()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        self.merge_button = self.buttons.addButton("&Merge", QDialogButtonBox.ButtonRole.ApplyRole)
-        self.merge_button.setObjectName("mergeButton")
-
-        # Enter adds what is typed in the box: it must not also press a button (a dialog's default).
-        for button in self.findChildren(QPushButton):
-            button.setAutoDefault(False)
-            button.setDefault(False)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(20, 18, 20, 14)
-        layout.setSpacing(10)
+        self.buttons, self.merge_button = close_and_action(self, "&Merge", "mergeButton")
+        layout = padded_column(self)
         layout.addWidget(intro)
         layout.addWidget(QLabel("Workspaces to merge into this one (Add files…, or type a server's address below):", self))
         layout.addWidget(self.sources, 1)
