@@ -152,14 +152,27 @@ class AgreementView:
     report: AgreementReport
     disagreements: dict[tuple[str, str], list[Disagreement]] = field(default_factory=dict)
     titles: dict[int, str] = field(default_factory=dict)
+    # Blind mode: the viewer codes some of these articles and may not see the other coder's
+    # values there before adjudication: their disagreements are left out (counted here).
+    hidden: int = 0
+    blind: bool = False
 
 
 def agreement_view(repo: Any, coders: Optional[Sequence[str]] = None, codebook: Optional[str] = None,
-                   progress: Any = None, cancelled: Any = None) -> AgreementView:
+                   progress: Any = None, cancelled: Any = None, viewer: Optional[str] = None) -> AgreementView:
     """agreement_report and its disagreements, as one background job (progress and cancel
-    are accepted for the job runner; the work is one step)."""
+    are accepted for the job runner; the work is one step). With `viewer` in blind mode, the
+    disagreements on articles that viewer codes blind are left out: the figures stay (they name
+    no value), the other coder's values do not."""
     report = agreement_report(repo, coders, codebook)
     view = AgreementView(report, {p.coders: pair_disagreements(report, p) for p in report.pairs})
     ids = sorted({a for p in report.pairs for a in p.articles})
     view.titles = {row.id: row.title for row in repo.article_rows(ids)} if ids else {}
+    if viewer and ids and repo.blind_mode:
+        blind = {a for a in ids if repo.hides_others(a, viewer)}
+        view.blind = bool(blind)
+        for key, rows in view.disagreements.items():
+            kept = [d for d in rows if d.article_id not in blind]
+            view.hidden += len(rows) - len(kept)
+            view.disagreements[key] = kept
     return view

@@ -138,3 +138,36 @@ def test_report_without_double_coding_says_so(window, qtbot) -> None:
     qtbot.waitUntil(lambda: report.view is not None, timeout=15000)
     assert "nothing to compare" in report.summary.text()
     assert report.fields_model.rowCount() == 0 and not report.save_button.isEnabled()
+
+
+def test_blind_mode_keeps_the_other_coders_values_out_of_a_coders_report(window, qtbot, settings) -> None:
+    """A coder still coding blind sees the figures (they name no value) but not the other
+    coder's values on the articles they code, nor the workbook that lists them side by side."""
+    from services.agreement import agreement_view
+    from ui.window.main_window import MainWindow
+
+    repo = window.repo
+    ids = team_workspace(repo)
+    everything = agreement_view(repo)
+    rows = sum(len(r) for r in everything.disagreements.values())
+    assert rows and not everything.blind
+    assert agreement_view(repo, viewer="ana").hidden == 0  # blind mode off: nothing held back
+
+    repo.set_blind_mode(True)
+    ana = agreement_view(repo, viewer="ana")
+    assert ana.blind and ana.hidden == rows and not any(ana.disagreements.values())
+    assert ana.report.pairs == everything.report.pairs  # the figures are the same
+    lead = agreement_view(repo, viewer="lead")  # not coding any of them: sees everything
+    assert not lead.blind and sum(len(r) for r in lead.disagreements.values()) == rows
+    repo.mark_adjudicated(ids["riot"], "lead")  # adjudicated: no longer blind there
+    assert agreement_view(repo, viewer="ana").hidden < rows
+
+    coder = MainWindow(repo, "ana", settings, start_jobs=False)
+    coder.jobs.show_dialogs = False
+    qtbot.addWidget(coder)
+    coder.show()
+    qtbot.waitUntil(coder.is_attached, timeout=15000)
+    report = coder.team.show_report()
+    qtbot.waitUntil(lambda: report.view is not None and not report.job.is_running(), timeout=15000)
+    assert report.view.blind and "hidden: blind mode" in report.disagreements_title.text()
+    assert not report.save_button.isEnabled() and report.save_workbook() is None

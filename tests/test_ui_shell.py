@@ -579,3 +579,21 @@ def test_a_failed_exports_message_takes_the_counts_place_and_names_the_file(qtbo
     assert window.status.currentMessage() == message and not window.status.counts.isVisible()
     window.status.clearMessage()
     assert window.status.counts.isVisible()
+
+
+def test_a_job_ending_after_its_window_closed_is_quiet(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Closing waits a bounded time for jobs: one that ends later finds its status bar gone, and
+    must not raise into the event loop (it did, into whatever test or window came next)."""
+    import shiboken6
+    from PySide6.QtWidgets import QStatusBar
+
+    from ui.jobs.job import Job
+    from ui.jobs.progress import JobProgress
+
+    bar = QStatusBar()
+    progress = JobProgress(bar)
+    job = Job(lambda progress, cancelled: None)
+    progress.add(job, "Exporting")
+    shiboken6.delete(bar)  # the window (and its bar with the job's widget) closed and deleted
+    progress.remove(job)  # the job's done signal, later
+    assert progress.widgets() == []

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Optional, Union
 
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QStatusBar, QWidget
 
@@ -75,7 +76,9 @@ class JobProgress:
 
     def remove(self, job: AnyJob) -> None:
         widget = self._widgets.pop(job, None)
-        if widget is not None:
+        # A job can end after its window closed (closing waits a bounded time for jobs to stop):
+        # the bar and its widgets are gone with the window, nothing is left to take away.
+        if widget is not None and shiboken6.isValid(self.status_bar) and shiboken6.isValid(widget):
             self.status_bar.removeWidget(widget)
             widget.deleteLater()
 

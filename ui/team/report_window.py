@@ -31,11 +31,12 @@ class AgreementReportWindow(QWidget):
     adjudicateRequested = Signal(int, str, str)  # article id, coder A, coder B
     computed = Signal()  # a report is on screen (tests wait for it)
 
-    def __init__(self, repo: Any, make_job: Callable[..., Any], parent: Optional[QWidget] = None) -> None:
+    def __init__(self, repo: Any, make_job: Callable[..., Any], parent: Optional[QWidget] = None,
+                 viewer: Optional[str] = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("agreementReport")
         self.setWindowTitle("Agreement report — Chronicler")
-        self.repo, self.make_job = repo, make_job
+        self.repo, self.make_job, self.viewer = repo, make_job, viewer
         self.view: Optional[AgreementView] = None
         self.job: Any = None
 
@@ -122,7 +123,7 @@ class AgreementReportWindow(QWidget):
             return self.job
         self.summary.setText("Computing the agreement…")
         self._set_busy(True)
-        self.job = self.make_job("Computing the agreement report", agreement_view, self.repo)
+        self.job = self.make_job("Computing the agreement report", agreement_view, self.repo, viewer=self.viewer)
         self.job.finished.connect(self.show_view)
         self.job.done.connect(lambda: self._set_busy(False))
         self.job.failed.connect(lambda error: self.summary.setText(f"The report could not be computed: {error}"))
@@ -130,7 +131,8 @@ class AgreementReportWindow(QWidget):
 
     def _set_busy(self, busy: bool) -> None:
         self.refresh_button.setEnabled(not busy)
-        self.save_button.setEnabled(not busy and self.view is not None and bool(self.view.report.pairs))
+        self.save_button.setEnabled(not busy and self.view is not None and bool(self.view.report.pairs)
+                                     and not self.view.blind)
 
     def show_view(self, view: AgreementView) -> None:
         self.view = view
@@ -183,7 +185,12 @@ class AgreementReportWindow(QWidget):
         self.fields_model.set_scores(scores)
         rows: list[Disagreement] = [d for p in pairs for d in view.disagreements.get(p.coders, [])]
         self.disagreements_model.set_rows(rows, view.titles, len(pairs) > 1)
-        self.disagreements_title.setText(f"Disagreements: {len(rows)} (double-click one to adjudicate its article)")
+        hidden = f"; {view.hidden} more hidden: blind mode, on articles you code" if view.hidden else ""
+        self.disagreements_title.setText(f"Disagreements: {len(rows)} (double-click one to adjudicate its article{hidden})")
+        # The workbook has every pair side by side: not for a coder still coding blind.
+        self.save_button.setEnabled(not view.blind)
+        self.save_button.setToolTip("Blind mode: the workbook shows the other coders' values on articles you code"
+                                    if view.blind else "")
         self.disagreements_table.resizeColumnsToContents()
         for column in range(self.disagreements_model.columnCount()):
             self.disagreements_table.setColumnWidth(column, min(self.disagreements_table.columnWidth(column), 360))
@@ -196,7 +203,7 @@ class AgreementReportWindow(QWidget):
 
     def save_workbook(self, path: Optional[Path] = None) -> Any:
         """Write the report as a workbook (asks where when no path is given), off the GUI thread."""
-        if self.view is None:
+        if self.view is None or self.view.blind:
             return None
         if path is None:
             name, _ = QFileDialog.getSaveFileName(self, "Save the agreement workbook",

@@ -22,7 +22,7 @@ class TeamWindows:
         from ui.team.report_window import AgreementReportWindow
 
         if self.report is None:
-            self.report = AgreementReportWindow(self.window.repo, self.window.jobs.job, self.window)
+            self.report = AgreementReportWindow(self.window.repo, self.window.jobs.job, self.window, viewer=self.window.coder)
             self.report.adjudicateRequested.connect(self.show_adjudication)
         self.report.show()
         self.report.raise_()
