@@ -200,6 +200,7 @@ def bench_stall_places(quick: bool) -> dict:
     from storage.repository import ArticleIn, Repository
     from ui.events.panel import EventPanel
     from ui.undo import WorkspaceSignals
+    from ui.writer import DatabaseWriter
 
     app = _app()
     words = PLACE_WORDS[:5] if quick else PLACE_WORDS
@@ -240,7 +241,10 @@ def bench_stall_places(quick: bool) -> dict:
             gaps.clear()
             at.clear()
             t0 = time.perf_counter()
-            panel = EventPanel(repo, QUndoStack(), WorkspaceSignals(), "bench")  # starts building the index
+            # As in the window: edits are written by the window's one writer thread, off the GUI thread.
+            writer = DatabaseWriter()
+            stack = QUndoStack()
+            panel = EventPanel(repo, stack, WorkspaceSignals(None, writer, stack), "bench")  # starts building the index
             panel.pick_when_ambiguous = False
             panel.resize(500, 900)
             panel.show()
@@ -271,6 +275,8 @@ def bench_stall_places(quick: bool) -> dict:
             elapsed = time.perf_counter() - t0
             probe.stop()
             values = dict(panel.editor.values)
+            writer.wait_idle(30)
+            writer.stop(10)
             panel.shutdown()
             panel.close()
             panel.deleteLater()
