@@ -18,6 +18,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from bench.gui_probe import GapProbe, p99  # noqa: E402
+
 N_ARTICLES = 100_000
 LIST_GOAL = "< 200 ms to open or filter 100,000 articles"
 STALL_GOAL = "< 50 ms longest GUI-thread gap while suggesting"
@@ -114,35 +116,22 @@ def bench_list(quick: bool, n: int = N_ARTICLES, name: str = "list", goal: str =
 
 def _probe_gaps(make_runner) -> tuple[list[float], float, list[object]]:  # type: ignore[no-untyped-def]
     """Longest gaps between 10 ms ticks of a QTimer on the GUI thread while a runner's job runs."""
-    from PySide6.QtCore import QElapsedTimer, QEventLoop, Qt, QTimer
+    from PySide6.QtCore import QEventLoop
 
-    clock = QElapsedTimer()
-    gaps: list[float] = []
-    last = [0.0]
-
-    def tick() -> None:
-        now = clock.nsecsElapsed() / 1e6
-        gaps.append(now - last[0])
-        last[0] = now
-
-    probe = QTimer()
-    probe.setInterval(10)
-    probe.setTimerType(Qt.TimerType.PreciseTimer)
-    probe.timeout.connect(tick)
+    probe = GapProbe()
     loop = QEventLoop()
     runner = make_runner()
     outcome: list[object] = []
     runner.finished.connect(outcome.append)
     runner.failed.connect(outcome.append)
     runner.done.connect(loop.quit)
-    clock.start()
     probe.start()
     t0 = time.perf_counter()
     runner.start()
     loop.exec()
     elapsed = time.perf_counter() - t0
     probe.stop()
-    return gaps[1:] or [0.0], elapsed, outcome
+    return probe.measured(), elapsed, outcome
 
 
 def bench_stall(quick: bool) -> dict:
@@ -166,7 +155,7 @@ def bench_stall(quick: bool) -> dict:
         spans = repo.stats()["spans"]["total"]
         row = {"bench": "stall", "value": round(max(gaps), 1), "unit": "ms", "goal": STALL_GOAL,
                "articles": n_articles, "spans": spans, "ticks": len(gaps), "suggest_s": round(elapsed, 2),
-               "p99_gap_ms": round(sorted(gaps)[int(0.99 * (len(gaps) - 1))], 1),
+               "p99_gap_ms": round(p99(gaps), 1),
                "result": outcome[0] if outcome else None}
         if not quick:
             repo2 = Repository(Path(tmp) / "stall2.sqlite")
@@ -192,7 +181,7 @@ def bench_stall_places(quick: bool) -> dict:
     first at once: it waits for the index; then the next ones, each 50 ms after the last showed).
     A 10 ms probe on the GUI thread measures the longest gap from the panel's creation to the
     last fill shown; `worst_at_ms` and `filled_at_ms` tell which gaps are an edit's commit."""
-    from PySide6.QtCore import QElapsedTimer, QEventLoop, Qt, QTimer
+    from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtGui import QUndoStack
 
     from coding.codebook import default_codebook
@@ -215,31 +204,14 @@ def bench_stall_places(quick: bool) -> dict:
             for word in words:
                 start = PLACES_TEXT.index(word)
                 spans.append(repo.add_span(EntitySpan(article_id=aid, start=start, end=start + len(word), label="GPE")))
-            clock = QElapsedTimer()
-            gaps: list[float] = []
-            last = [0.0]
-
-            at: list[float] = []
-
-            def tick() -> None:
-                now = clock.nsecsElapsed() / 1e6
-                gaps.append(now - last[0])
-                at.append(now)
-                last[0] = now
-
-            probe = QTimer()
-            probe.setInterval(10)
-            probe.setTimerType(Qt.TimerType.PreciseTimer)
-            probe.timeout.connect(tick)
-            clock.start()
+            probe = GapProbe()
             probe.start()
             # The machine's own noise first: the same probe for 3 s with nothing else to do.
             idle_loop = QEventLoop()
             QTimer.singleShot(3000, idle_loop.quit)
             idle_loop.exec()
-            idle = gaps[1:] or [0.0]
-            gaps.clear()
-            at.clear()
+            idle = probe.measured()
+            probe.clear()
             t0 = time.perf_counter()
             # As in the window: edits are written by the window's one writer thread, off the GUI thread.
             writer = DatabaseWriter()
@@ -257,7 +229,7 @@ def bench_stall_places(quick: bool) -> dict:
             # When each place landed in the form (ms since the panel was made): the first ones
             # wait for the index, the rest are indexed reads.
             filled: list[int] = []
-            panel.undo_stack.indexChanged.connect(lambda _i: filled.append(round(clock.nsecsElapsed() / 1e6)))
+            panel.undo_stack.indexChanged.connect(lambda _i: filled.append(round(probe.now_ms())))
             pending = list(spans)
 
             def next_fill() -> None:  # the coder's next Ctrl+U once the last place showed
@@ -288,10 +260,10 @@ def bench_stall_places(quick: bool) -> dict:
                     os.environ.pop(key, None)
                 else:
                     os.environ[key] = value
-    gaps = gaps[1:] or [0.0]
+    gaps, at = probe.measured(), probe.at
     return {"bench": "stall_places", "value": round(max(gaps), 1), "unit": "ms", "goal": PLACES_GOAL,
             "places": len(words), "ticks": len(gaps), "index_build_and_fills_s": round(elapsed, 2),
-            "p99_gap_ms": round(sorted(gaps)[int(0.99 * (len(gaps) - 1))], 1), "filled_at_ms": filled,
+            "p99_gap_ms": round(p99(gaps), 1), "filled_at_ms": filled,
             "idle_max_gap_ms": round(max(idle), 1), "idle_p99_gap_ms": round(sorted(idle)[int(0.99 * (len(idle) - 1))], 1),
             "last_location": values.get("location"), "country": values.get("country"),
             "worst_at_ms": sorted(((round(g, 1), round(t)) for g, t in zip(gaps, at[1:])), reverse=True)[:6]}

@@ -87,21 +87,11 @@ def _code_during(app: Any, window: Any, busy: Callable[[], bool], min_edits: int
                  coding: bool = True) -> dict[str, Any]:
     """Edits at a coder's pace (accept, reject, fill a field) while `busy()`, with a
     10 ms probe timer on the GUI thread; the longest gap is the longest the window did not answer."""
-    from PySide6.QtCore import QElapsedTimer, Qt, QTimer
+    from PySide6.QtCore import QTimer
 
-    clock = QElapsedTimer()
-    gaps: list[float] = []
-    last = [0.0]
+    from bench.gui_probe import GapProbe, p99
 
-    def tick() -> None:
-        now = clock.nsecsElapsed() / 1e6
-        gaps.append(now - last[0])
-        last[0] = now
-
-    probe = QTimer()
-    probe.setInterval(10)
-    probe.setTimerType(Qt.TimerType.PreciseTimer)
-    probe.timeout.connect(tick)
+    probe = GapProbe()
     reader, panel = window.reader, window.event_panel
     edit_ms: list[float] = []
     step = 0
@@ -129,7 +119,6 @@ def _code_during(app: Any, window: Any, busy: Callable[[], bool], min_edits: int
     coder = QTimer()
     coder.setInterval(int(CODER_PACE_S * 1000))
     coder.timeout.connect(edit)
-    clock.start()
     probe.start()
     coder.start()
     start = time.monotonic()
@@ -139,8 +128,8 @@ def _code_during(app: Any, window: Any, busy: Callable[[], bool], min_edits: int
     coder.stop()
     probe.stop()
     window.writer.wait_idle(60)
-    gaps = gaps[1:] or [0.0]
-    return {"max_gap_ms": round(max(gaps), 1), "p99_gap_ms": round(sorted(gaps)[int(0.99 * (len(gaps) - 1))], 1),
+    gaps = probe.measured()
+    return {"max_gap_ms": round(max(gaps), 1), "p99_gap_ms": round(p99(gaps), 1),
             "edits": step, "max_edit_ms": round(max(edit_ms or [0.0]), 1), "seconds": round(time.monotonic() - start, 1)}
 
 

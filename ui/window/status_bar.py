@@ -39,10 +39,6 @@ class StatusBar(QStatusBar):
         self.colleagues = QLabel("", self)  # who else has a server workspace open
         self.colleagues.setObjectName("statusColleagues")
         self.addPermanentWidget(self.colleagues)
-        # A message takes the counts' place. QStatusBar hides them itself, but a job's progress
-        # widget added or removed meanwhile re-lays the bar out and Qt shows them again under
-        # the message (drawn over each other). Hidden explicitly, they stay hidden.
-        self.messageChanged.connect(lambda message: self.counts.setVisible(not message))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # type: ignore[override]
         # A job's widget added or removed while a message shows rebuilds the layout, which
