@@ -32,6 +32,7 @@ def build_big_workspace(path: Path, n: int = N_ARTICLES) -> Path:
     """A workspace of n light articles, written with one raw executemany (seconds, not minutes);
     the schema comes from the Repository so it is the real one."""
     from storage.repository import Repository
+    from storage.search_index import CATCH_UP
 
     repo = Repository(path)
     repo.close()
@@ -41,7 +42,7 @@ def build_big_workspace(path: Path, n: int = N_ARTICLES) -> Path:
          f"number {i} unfolds", f"Body of article {i}.", SOURCES[i % len(SOURCES)], "",
          (start + dt.timedelta(days=i % 1500)).isoformat() if i % 50 else None, "en",
          hashlib.sha256(f"article {i}".encode()).hexdigest(), STATUSES[i % len(STATUSES)],
-         "2024-01-01 00:00:00.000000", "{}")
+         "2024-01-01 00:00:00.000000", "{}", len(f"Body of article {i}."))
         for i in range(n)
     )
     con = sqlite3.connect(path)
@@ -50,7 +51,10 @@ def build_big_workspace(path: Path, n: int = N_ARTICLES) -> Path:
         con.execute("PRAGMA cache_size=-262144")
         con.executemany(
             "INSERT INTO article(title, text, source, url, published, language, sha256, status, "
-            "imported_at, meta) VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
+            "imported_at, meta, text_length) VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows)
+        con.commit()
+        # As an import leaves it: the new titles in the list's search index.
+        con.execute(CATCH_UP)
         con.commit()
     finally:
         con.close()
@@ -101,15 +105,14 @@ def bench_list(quick: bool, n: int = N_ARTICLES, name: str = "list", goal: str =
             timed("status", ArticleFilter(statuses=("flagged",)))
             timed("source", ArticleFilter(source="AFP"))
             timed("text", ArticleFilter(search="ambush"))
-            timed("rare_text", ArticleFilter(search="no such headline"))  # every title read: a detail
+            timed("rare_text", ArticleFilter(search="no such headline"))  # the search index's case
         rows = panel.model.rowCount()
         panel.close()
         panel.deleteLater()
         app.processEvents()
         repo.close()
     med = {k: round(statistics.median(v), 1) for k, v in timings.items()}
-    # A search that matches (almost) nothing reads every title before it can say so: told apart.
-    return {"bench": name, "value": max(v for k, v in med.items() if k != "rare_text"), "unit": "ms", "goal": goal,
+    return {"bench": name, "value": max(med.values()), "unit": "ms", "goal": goal,
             "articles": n, "runs": runs, "last_filter_rows": rows,
             **{f"{k}_ms": v for k, v in med.items()}}
 
