@@ -54,8 +54,8 @@ def test_a_search_finds_what_reading_every_title_finds(db_url: str, search: str)
     assert _found(repo, search) == _scanned(repo, search)
 
 
-def test_wildcards_and_quotes_are_the_coders_characters(repo: Repository) -> None:
-    _filled(repo)
+def test_wildcards_and_quotes_are_the_coders_characters(db_url: str) -> None:
+    repo = _filled(Repository(db_url))
     assert _found(repo, "50%") == ["50% of voters"]
     assert _found(repo, "r_sc") == ["under_score_title"]
     assert _found(repo, '"quoted" h') == ['A "quoted" headline']
