@@ -354,3 +354,51 @@ def test_legend_chip_text_is_readable_on_every_label_colour(qtbot: Any, base: st
     chip = legend._chips["FAC"]
     assert contrast(chip.colours.text, chip.colours.background) >= 4.5
     assert chip.colours.text.name() in chip.styleSheet()
+
+
+@pytest.mark.parametrize("text", [TEXT, "no break", "", "\r\n", "a\r\rb\n\nc\u2029d\u2028e\r\n", "\ufeff😀\r\nx\n",
+                                  "end with a break\n", "<\ufdd0>\ufdd1\r"])
+def test_block_starts_are_where_qt_starts_each_block(qtbot: Any, text: str) -> None:
+    """The highlights are cut into blocks before the text goes in, from the text alone: the
+    cut must be Qt's own."""
+    from ui.offsets import OffsetMap, display_text
+    from ui.reader.view import ReaderView, block_starts
+
+    view = ReaderView()
+    qtbot.addWidget(view)
+    view.setPlainText(display_text(text))
+    block, qt = view.document().begin(), []
+    while block.isValid():
+        qt.append(block.position())
+        block = block.next()
+    assert block_starts(text, OffsetMap.build(text)) == qt
+
+
+def test_switching_articles_paints_each_ones_highlights_once(qtbot: Any, repo: Repository) -> None:
+    """Switching to another article and back draws its highlights (one across a line break
+    too) on the same characters, and nothing of the article shown before."""
+    texts = ["Shelling in Kharkiv\r\nand Sumy 😀 today.\n", "Kyiv, Lviv\rOdesa\u2029Dnipro."]
+    ids = []
+    for text, words in zip(texts, (["Kharkiv\r\nand", "Sumy", "today"], ["Kyiv", "Lviv\rOdesa", "Dnipro"])):
+        aid = repo.add_article(ArticleIn(text=text, title=words[0]))
+        repo.add_spans([EntitySpan(article_id=aid, start=text.index(w), end=text.index(w) + len(w), label="GPE")
+                        for w in words])
+        ids.append(aid)
+    panel = ReaderPanel(repo, QUndoStack(), WorkspaceSignals(), "ana")
+    qtbot.addWidget(panel)
+    panel.show()
+    for aid in (ids[0], ids[1], ids[0], ids[1]):
+        bundle = repo.get_bundle(aid)
+        panel.set_article(bundle)
+        doc, painted = panel.view.document(), []
+        block = doc.begin()
+        while block.isValid():
+            for r in block.layout().formats():
+                cursor = QTextCursor(doc)
+                cursor.setPosition(block.position() + r.start)
+                cursor.setPosition(block.position() + r.start + r.length, QTextCursor.MoveMode.KeepAnchor)
+                painted.append(cursor.selectedText())
+            block = block.next()
+        text = bundle.article.text
+        expected = [part for s in bundle.spans for part in _qt_text(text[s.start:s.end]).split("\u2029")]
+        assert sorted(painted) == sorted(expected)

@@ -109,11 +109,10 @@ class ReaderPanel(QWidget):
         self._article = bundle.article
         self._read_team()
         self._spans = sorted(bundle.spans, key=lambda s: (s.start, s.end, s.id or 0))
-        if not same:
-            self.view.set_text(bundle.article.text)
-            self.view.verticalScrollBar().setValue(0)
         self.title.setText(bundle.article.title or "(untitled)")
-        self._redraw(keep_current=same)
+        self._redraw(keep_current=same, new_text=None if same else bundle.article.text)
+        if not same:
+            self.view.verticalScrollBar().setValue(0)
 
     @property
     def text_window(self) -> Any:
@@ -162,7 +161,9 @@ class ReaderPanel(QWidget):
         hidden = self.legend.hidden_labels()
         return [s for s in self._spans if s.label not in hidden]
 
-    def _redraw(self, keep_current: bool = True) -> None:
+    def _redraw(self, keep_current: bool = True, new_text: Optional[str] = None) -> None:
+        """Counts, legend, highlights and the line under the title; with `new_text` the view
+        shows that text with the highlights in one go."""
         current = self.current_span() if keep_current else None
         counts: dict[str, int] = {}
         rejected = SpanState.REJECTED.value
@@ -174,7 +175,10 @@ class ReaderPanel(QWidget):
         self.legend.set_counts(counts)
         hidden = self.legend.hidden_labels()
         current_id = current.id if current is not None and current.label not in hidden else None
-        self.view.set_spans(self._spans, hidden, current_id)
+        if new_text is None:
+            self.view.set_spans(self._spans, hidden, current_id)
+        else:
+            self.view.show_article(new_text, self._spans, hidden, current_id)
         self._update_meta(todo)
         self._update_enabled()
 
@@ -195,8 +199,7 @@ class ReaderPanel(QWidget):
         if aid is None or not self.coder:
             self._own_status, self._blind = None, False
             return
-        self._own_status = self.repo.coder_status(aid, self.coder)
-        self._blind = self._own_status is not None and self.repo.hides_others(aid, self.coder)
+        self._own_status, self._blind = self.repo.coder_view(aid, self.coder)
 
     def _update_enabled(self) -> None:
         has_article = self._article is not None
