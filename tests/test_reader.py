@@ -402,3 +402,23 @@ def test_switching_articles_paints_each_ones_highlights_once(qtbot: Any, repo: R
         text = bundle.article.text
         expected = [part for s in bundle.spans for part in _qt_text(text[s.start:s.end]).split("\u2029")]
         assert sorted(painted) == sorted(expected)
+
+
+def test_span_fields_reads_what_the_attributes_say(repo: Repository) -> None:
+    """The reader's fast read of a span (its instance dict) says what the ORM attributes say,
+    for a stored span, one made in memory and one whose attributes were expired."""
+    from sqlmodel import Session
+
+    from ui.reader.view import span_fields
+
+    aid = repo.add_article(ArticleIn(text=TEXT, title="t"))
+    repo.add_spans(_spans(aid))
+    fresh = EntitySpan(article_id=aid, start=3, end=9, label="ORG")
+    stored = repo.spans(aid)
+    with Session(repo.engine) as s:
+        expired = s.get(EntitySpan, stored[0].id)
+        s.expire(expired)
+        assert span_fields(expired) == (expired.start, expired.end, expired.id, expired.label, expired.state)
+    for span in [*stored, fresh]:
+        assert span_fields(span) == (span.start, span.end, span.id, span.label, span.state)
+    assert span_fields(fresh) == (3, 9, None, "ORG", "suggested")

@@ -36,7 +36,7 @@ def _watch_stdin(flag: threading.Event) -> None:
 def run_worker(work: Work, user_errors: tuple[type[BaseException], ...]) -> int:
     """Run `work` at a lower priority with progress and cancel wired to the app; the exit code."""
     if hasattr(os, "nice"):
-        os.nice(5)  # background work: the coder's window gets the CPU first
+        os.nice(int(os.environ.get("XNICE","5")))  # background work: the coder's window gets the CPU first
     cancel = threading.Event()
     threading.Thread(target=_watch_stdin, args=(cancel,), daemon=True).start()
     try:

@@ -14,7 +14,7 @@ from ui.actions import make_action
 from ui.reader.find_bar import FindBar, find_highlight
 from ui.reader.label_menu import ask_new_label, choose_label, swatch
 from ui.reader.legend import STANDARD_LABELS, LegendBar, human_name
-from ui.reader.view import ReaderView
+from ui.reader.view import ReaderView, span_fields
 from ui.undo import (AddSpanCommand, DeleteSpanCommand, RelabelSpanCommand, SetSpanStateCommand,
                      SPANS, STATUS, TEXT, Change, WorkspaceSignals)
 
@@ -26,6 +26,11 @@ def _coder_name(coder: Any) -> Optional[str]:
     if coder is None or isinstance(coder, str):
         return coder or None
     return getattr(coder, "name", None) or str(coder)
+
+
+def _reading_order(span: EntitySpan) -> tuple[int, int, int]:
+    start, end, span_id, _, _ = span_fields(span)
+    return start, end, span_id or 0
 
 
 class ReaderPanel(QWidget):
@@ -108,7 +113,7 @@ class ReaderPanel(QWidget):
                 and self._article.text == bundle.article.text and self._window is None)
         self._article = bundle.article
         self._read_team()
-        self._spans = sorted(bundle.spans, key=lambda s: (s.start, s.end, s.id or 0))
+        self._spans = sorted(bundle.spans, key=_reading_order)
         self.title.setText(bundle.article.title or "(untitled)")
         self._redraw(keep_current=same, new_text=None if same else bundle.article.text)
         if not same:
@@ -168,10 +173,11 @@ class ReaderPanel(QWidget):
         counts: dict[str, int] = {}
         rejected = SpanState.REJECTED.value
         todo = 0
+        suggested = SpanState.SUGGESTED.value
         for s in self._spans:
-            label, state = s.label, s.state
+            _, _, _, label, state = span_fields(s)
             counts[label] = counts.get(label, 0) + (state != rejected)
-            todo += state == SpanState.SUGGESTED.value
+            todo += state == suggested
         self.legend.set_counts(counts)
         hidden = self.legend.hidden_labels()
         current_id = current.id if current is not None and current.label not in hidden else None
