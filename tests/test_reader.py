@@ -422,3 +422,60 @@ def test_span_fields_reads_what_the_attributes_say(repo: Repository) -> None:
     for span in [*stored, fresh]:
         assert span_fields(span) == (span.start, span.end, span.id, span.label, span.state)
     assert span_fields(fresh) == (3, 9, None, "ORG", "suggested")
+
+
+def test_a_re_read_that_finds_nothing_new_repaints_nothing(qtbot: Any, setup: Any) -> None:
+    """The window re-reads the open article whenever another program (the suggester) commits:
+    the same highlights again must not repaint the reader; a changed one must."""
+    from PySide6.QtCore import QEvent, QObject
+
+    from ui.undo import Change
+
+    panel, repo, _, aid = setup
+
+    class Paints(QObject):
+        count = 0
+
+        def eventFilter(self, obj: Any, event: Any) -> bool:  # noqa: N802 - Qt override
+            if event.type() == QEvent.Type.Paint:
+                self.count += 1
+            return False
+
+    paints = Paints()
+    panel.view.viewport().installEventFilter(paints)
+    qtbot.wait(50)
+    paints.count = 0
+    panel.signals.changed.emit(Change(aid))
+    qtbot.wait(50)
+    assert paints.count == 0
+    span = repo.spans(aid)[0]
+    repo.update_span(span.id, state="accepted")
+    panel.signals.changed.emit(Change(aid))
+    qtbot.waitUntil(lambda: paints.count > 0)
+
+
+def test_suggestions_arriving_for_the_open_article_paint_on_their_characters(qtbot: Any, repo: Repository) -> None:
+    """An article shown without highlights gets all of them at once (most blocks change: one
+    pass over the document): each sits on its characters."""
+    from ui.undo import Change
+
+    text = "".join(f"Line {i} in Kyiv and Lviv 😀.\r\n" for i in range(30))
+    aid = repo.add_article(ArticleIn(text=text, title="later"))
+    signals = WorkspaceSignals()
+    panel = ReaderPanel(repo, QUndoStack(), signals, "ana")
+    qtbot.addWidget(panel)
+    panel.show()
+    panel.set_article(repo.get_bundle(aid))
+    starts = [i for i in range(len(text)) if text.startswith(("Kyiv", "Lviv"), i)]
+    repo.add_spans([EntitySpan(article_id=aid, start=i, end=i + 4, label="GPE") for i in starts])
+    signals.changed.emit(Change(aid))
+    doc, painted = panel.view.document(), []
+    block = doc.begin()
+    while block.isValid():
+        for r in block.layout().formats():
+            cursor = QTextCursor(doc)
+            cursor.setPosition(block.position() + r.start)
+            cursor.setPosition(block.position() + r.start + r.length, QTextCursor.MoveMode.KeepAnchor)
+            painted.append(cursor.selectedText())
+        block = block.next()
+    assert sorted(painted) == sorted(text[i:i + 4] for i in starts) and len(painted) == 60

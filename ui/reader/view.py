@@ -71,10 +71,11 @@ class SpanHighlighter(QSyntaxHighlighter):
         self._by_block: dict[int, list[tuple[int, int, QTextCharFormat]]] = {}
 
     def set_ranges(self, ranges: Sequence[tuple[int, int, QTextCharFormat]], starts: Sequence[int],
-                   qt_length: int, rehighlight: bool = True) -> None:
+                   qt_length: int, rehighlight: bool = True) -> bool:
         """Highlight Qt ranges. `starts`: where each block starts (block_starts), `qt_length`:
         the document's length, so the ranges are cut into blocks without asking Qt.
-        rehighlight=False: the blocks are about to be highlighted anyway (new text)."""
+        rehighlight=False: the blocks are about to be highlighted anyway (new text).
+        Whether any block's highlights changed."""
         by_block: dict[int, list[tuple[int, int, QTextCharFormat]]] = {}
         last = len(starts) - 1
         for a, b, fmt in sorted(ranges, key=lambda r: r[0] - r[1]):
@@ -87,12 +88,15 @@ class SpanHighlighter(QSyntaxHighlighter):
                     by_block.setdefault(n, []).append((s - start, e - s, fmt))
                 n += 1
         old, self._by_block = self._by_block, by_block
-        if rehighlight:
+        changed = [n for n in set(old) | set(by_block) if old.get(n) != by_block.get(n)]
+        if rehighlight and len(changed) * 2 > len(starts):
+            self.rehighlight()  # most blocks (the suggestions arrived): one pass, one relayout
+        elif rehighlight:
             # Only the blocks whose highlights changed: accepting one span repaints one block.
             doc = self.document()
-            for number in set(old) | set(by_block):
-                if old.get(number) != by_block.get(number):
-                    self.rehighlightBlock(doc.findBlockByNumber(number))
+            for number in changed:
+                self.rehighlightBlock(doc.findBlockByNumber(number))
+        return bool(changed)
 
     def highlightBlock(self, text: str) -> None:  # noqa: N802 - Qt override
         for start, length, fmt in self._by_block.get(self.currentBlock().blockNumber(), ()):
@@ -150,12 +154,15 @@ class ReaderView(QPlainTextEdit):
 
     def set_spans(self, spans: Sequence[EntitySpan], hidden: set[str] = frozenset(),  # type: ignore[assignment]
                   current_id: Optional[int] = None) -> None:
-        """Draw the highlights of the spans whose label is not hidden (the text stays)."""
-        self._place(spans, hidden, current_id, rehighlight=True)
-        self.viewport().update()
+        """Draw the highlights of the spans whose label is not hidden (the text stays). The
+        same highlights again (a re-read that found nothing new) repaint nothing."""
+        before = self._current.span.id if self._current is not None else None
+        if self._place(spans, hidden, current_id, rehighlight=True) or current_id != before:
+            self.viewport().update()
 
     def _place(self, spans: Sequence[EntitySpan], hidden: set[str], current_id: Optional[int],
-               rehighlight: bool) -> None:
+               rehighlight: bool) -> bool:
+        """Place the spans and hand their ranges to the highlighter; whether any changed."""
         to_qt, fmt_of = self._map.to_qt, self._format
         placed, ranges = [], []
         current = None
@@ -168,7 +175,7 @@ class ReaderView(QPlainTextEdit):
                 if current_id is not None and span_id == current_id:
                     current = p
         self._placed, self._current = placed, current
-        self._highlighter.set_ranges(ranges, self._starts, self._map.qt_length, rehighlight)
+        return self._highlighter.set_ranges(ranges, self._starts, self._map.qt_length, rehighlight)
 
     def _format(self, label: str, state: str) -> QTextCharFormat:
         key = (label, state)
