@@ -14,7 +14,7 @@ from ui.actions import make_action
 from ui.reader.find_bar import FindBar, find_highlight
 from ui.reader.label_menu import ask_new_label, choose_label, swatch
 from ui.reader.legend import STANDARD_LABELS, LegendBar, human_name
-from ui.reader.view import ReaderView
+from ui.reader.view import ReaderView, span_fields
 from ui.undo import (AddSpanCommand, DeleteSpanCommand, RelabelSpanCommand, SetSpanStateCommand,
                      SPANS, STATUS, TEXT, Change, WorkspaceSignals)
 
@@ -26,6 +26,11 @@ def _coder_name(coder: Any) -> Optional[str]:
     if coder is None or isinstance(coder, str):
         return coder or None
     return getattr(coder, "name", None) or str(coder)
+
+
+def _reading_order(span: EntitySpan) -> tuple[int, int, int]:
+    start, end, span_id, _, _ = span_fields(span)
+    return start, end, span_id or 0
 
 
 class ReaderPanel(QWidget):
@@ -108,12 +113,11 @@ class ReaderPanel(QWidget):
                 and self._article.text == bundle.article.text and self._window is None)
         self._article = bundle.article
         self._read_team()
-        self._spans = sorted(bundle.spans, key=lambda s: (s.start, s.end, s.id or 0))
-        if not same:
-            self.view.set_text(bundle.article.text)
-            self.view.verticalScrollBar().setValue(0)
+        self._spans = sorted(bundle.spans, key=_reading_order)
         self.title.setText(bundle.article.title or "(untitled)")
-        self._redraw(keep_current=same)
+        self._redraw(keep_current=same, new_text=None if same else bundle.article.text)
+        if not same:
+            self.view.verticalScrollBar().setValue(0)
 
     @property
     def text_window(self) -> Any:
@@ -162,19 +166,25 @@ class ReaderPanel(QWidget):
         hidden = self.legend.hidden_labels()
         return [s for s in self._spans if s.label not in hidden]
 
-    def _redraw(self, keep_current: bool = True) -> None:
+    def _redraw(self, keep_current: bool = True, new_text: Optional[str] = None) -> None:
+        """Counts, legend, highlights and the line under the title; with `new_text` the view
+        shows that text with the highlights in one go."""
         current = self.current_span() if keep_current else None
         counts: dict[str, int] = {}
         rejected = SpanState.REJECTED.value
         todo = 0
+        suggested = SpanState.SUGGESTED.value
         for s in self._spans:
-            label, state = s.label, s.state
+            _, _, _, label, state = span_fields(s)
             counts[label] = counts.get(label, 0) + (state != rejected)
-            todo += state == SpanState.SUGGESTED.value
+            todo += state == suggested
         self.legend.set_counts(counts)
         hidden = self.legend.hidden_labels()
         current_id = current.id if current is not None and current.label not in hidden else None
-        self.view.set_spans(self._spans, hidden, current_id)
+        if new_text is None:
+            self.view.set_spans(self._spans, hidden, current_id)
+        else:
+            self.view.show_article(new_text, self._spans, hidden, current_id)
         self._update_meta(todo)
         self._update_enabled()
 
@@ -195,8 +205,7 @@ class ReaderPanel(QWidget):
         if aid is None or not self.coder:
             self._own_status, self._blind = None, False
             return
-        self._own_status = self.repo.coder_status(aid, self.coder)
-        self._blind = self._own_status is not None and self.repo.hides_others(aid, self.coder)
+        self._own_status, self._blind = self.repo.coder_view(aid, self.coder)
 
     def _update_enabled(self) -> None:
         has_article = self._article is not None
