@@ -1,6 +1,7 @@
 """The place gazetteer: countries, admin1 regions and towns, indexed once into the user's cache."""
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -91,6 +92,7 @@ def _is_indexable(name: str) -> bool:
     return _is_latin_name(name)
 
 
+@functools.lru_cache(maxsize=None)  # read from the installed metadata once: a few ms each time
 def _package_version(name: str) -> str:
     try:
         return metadata.version(name)
