@@ -334,8 +334,8 @@ class ArticleListPanel(QWidget):
         self._select_row(row)
         return True
 
-    def refresh_article(self, article_id: int) -> None:
-        self.model.refresh_article(article_id)
+    def refresh_article(self, article_id: int, fresh: Optional[list] = None) -> None:
+        self.model.refresh_article(article_id, fresh)
 
     # ---- next uncoded ---------------------------------------------------------------------
     def next_uncoded_id(self) -> Optional[int]:

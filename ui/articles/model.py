@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Optional, Sequence
+from typing import Any, Callable, Optional, Sequence
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
@@ -184,12 +184,30 @@ class ArticleTableModel(QAbstractTableModel):
             return self.repo.coder_article_rows(self.filter.coder, ids)
         return self.repo.article_rows(ids)
 
-    def refresh_article(self, article_id: int) -> None:
-        """Re-read one article (its status or events changed) and repaint its row only."""
-        row = self.row_of(article_id)
+    def row_reader(self, article_id: int) -> Optional[Callable[[], list[ArticleRow]]]:
+        """refresh_article's read of a row read so far, as a function for another thread (None
+        for a row the list has not read: nothing on screen to refresh)."""
+        if article_id not in self._loaded_rows():
+            return None
+        repo, coder = self.repo, self.filter.coder
+        if coder:
+            return lambda: repo.coder_article_rows(coder, [article_id])
+        return lambda: repo.article_rows([article_id])
+
+    def _loaded_rows(self) -> dict[int, int]:
+        if self._row_of is None:
+            self._row_of = {aid: i for i, aid in enumerate(self._ids)}
+        return self._row_of
+
+    def refresh_article(self, article_id: int, fresh: Optional[list[ArticleRow]] = None) -> None:
+        """Re-read one article (its status or events changed) and repaint its row only; `fresh`:
+        its row read already (row_reader, off the GUI thread). A row the list has not read yet
+        is left for when it is."""
+        row = self._loaded_rows().get(article_id)
         if row is None:
             return
-        fresh = self._rows([article_id])
+        if fresh is None:
+            fresh = self._rows([article_id])
         if fresh:
             self._cache[article_id] = fresh[0]
         else:

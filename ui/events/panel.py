@@ -61,6 +61,7 @@ class EventPanel(QWidget):
         self._make_actions()
         signals.changed.connect(self._changed)
         signals.previewed.connect(self._previewed)
+        signals.add_fresh_read(self._fresh_events)
         self._update_actions()
         self.lookups.build_index_if_missing()
 
@@ -206,11 +207,21 @@ class EventPanel(QWidget):
             QTimer.singleShot(0, lambda: self._changed(change))
             return
         before = self._events_key()
-        # Blind double coding: another coder's events on this article stay hidden.
-        self.editor.set_events(self.repo.visible_events(change.article_id, self.editor.coder))
+        # Blind double coding: another coder's events on this article stay hidden. Read by the
+        # writer after the write when it could (_fresh_events), else here.
+        events = change.fresh.get("events")
+        self.editor.set_events(events if events is not None
+                               else self.repo.visible_events(change.article_id, self.editor.coder))
         self._fill_list(select=self.current.event.id if self.current else None, force=False)
         if self._events_key() != before:
             self.eventsChanged.emit(change.article_id)
+
+    def _fresh_events(self, article_id: int, parts: frozenset[str]) -> Optional[tuple[str, Callable[[], Any]]]:
+        """_changed's read, for the writer to do right after a write to the article shown."""
+        if self.bundle is None or article_id != self.bundle.article.id or parts.isdisjoint((EVENTS, TEXT)):
+            return None
+        repo, coder = self.repo, self.editor.coder
+        return "events", lambda: repo.visible_events(article_id, coder)
 
     def _previewed(self, command: Any, forward: bool) -> None:
         """An event edit is on its way to the workspace: the form shows it now (see _changed)."""

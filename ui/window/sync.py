@@ -9,7 +9,7 @@ from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from storage.models import SpanState
-from ui.undo import Change, WorkspaceSignals
+from ui.undo import EVENTS, STATUS, TEXT, Change, WorkspaceSignals
 
 # After the first paint and the first article are on screen, and before a coder's first actor.
 LEMMA_WARM_UP_MS = 2500
@@ -74,6 +74,7 @@ class WindowSync(QObject):
         self.signals.changed.connect(self.article_changed)
         self.signals.articlesChanged.connect(self.articles_changed)
         self.signals.writeFailed.connect(self.write_failed)
+        self.signals.add_fresh_read(self._fresh_row)
         self.undo_stack.indexChanged.connect(self.undo_moved)
         p.jobs.suggestProgress.connect(self.suggest_progress)
         p.reader.highlightActivated.connect(self.highlight_activated)
@@ -233,9 +234,18 @@ class WindowSync(QObject):
 
     def article_changed(self, change: Change) -> None:
         """An edit hit the DB. The reader and event panel listen to the same signal and refresh
-        what the change touched, in place; here: the list row and the counts."""
-        self.parts.list_panel.refresh_article(change.article_id)
-        self.counts_timer.start()
+        what the change touched, in place; here: the list row and the counts, which show the
+        title, status and events (a highlight decision changes neither)."""
+        if change.touches(TEXT, STATUS, EVENTS):
+            self.parts.list_panel.refresh_article(change.article_id, change.fresh.get("list_row"))
+            self.counts_timer.start()
+
+    def _fresh_row(self, article_id: int, parts: frozenset[str]) -> Optional[tuple[str, Callable[[], Any]]]:
+        """article_changed's read of the list row, for the writer to do right after the write."""
+        if parts.isdisjoint((TEXT, STATUS, EVENTS)):
+            return None
+        read = self.parts.list_panel.model.row_reader(article_id)
+        return ("list_row", read) if read is not None else None
 
     def articles_changed(self) -> None:
         list_panel = self.parts.list_panel
