@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any, Callable, Optional, Sequence
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -37,6 +38,24 @@ StatusRole = Qt.ItemDataRole.UserRole + 2
 
 def format_date(value: Optional[dt.date]) -> str:
     return value.isoformat() if value else ""
+
+
+def _read_rows(repo: Repository, coder: str, ids: Sequence[int]) -> list[ArticleRow]:
+    """A coder's own list shows their own status and their own events (team coding)."""
+    if coder:
+        return repo.coder_article_rows(coder, ids)
+    return repo.article_rows(ids)
+
+
+@dataclass(frozen=True)
+class RowsRefresh:
+    """The list re-read for a filter off the GUI thread (ArticleTableModel.refresh_reader)."""
+
+    filter: ArticleFilter
+    n_read: int  # how many ids the list had read when this was read
+    keys: list[ListKey]
+    more: bool  # ids past keys
+    rows: list[ArticleRow]  # the details of the rows around those on screen
 
 
 class ArticleTableModel(QAbstractTableModel):
@@ -121,12 +140,43 @@ class ArticleTableModel(QAbstractTableModel):
     def refresh_rows(self) -> bool:
         """Re-read the ids read so far and drop the cached rows; the model is reset only when
         they changed (True), else the rows just repaint, so selection and scrolling stay."""
+        return self.apply_refresh(self.refresh_reader()())
+
+    def refresh_reader(self, top_row: int = 0) -> Callable[[], RowsRefresh]:
+        """refresh_rows's reads as a function for another thread: the ids read so far (at
+        least a chunk's, as set_filter reads, should they have changed) and the rows of a page
+        from `top_row` (what the view shows), so applying them reads nothing."""
+        repo, flt, n = self.repo, self.filter, len(self._ids)
+        wanted = max(n, ID_CHUNK)
+
+        def read() -> RowsRefresh:
+            page = id_page(repo, flt, None, wanted + 1)
+            keys = page[:wanted]
+            start = max(0, min(top_row, len(keys) - 1) - PAGE_SIZE // 4)
+            shown = [k.id for k in keys[start: start + PAGE_SIZE]]
+            rows = _read_rows(repo, flt.coder, shown) if shown else []
+            return RowsRefresh(flt, n, keys, len(page) > wanted, rows)
+        return read
+
+    def apply_refresh(self, fresh: RowsRefresh) -> bool:
+        """Show a refresh_reader reading: reset only when the ids changed (True), else repaint."""
+        if fresh.filter != self.filter:
+            return False  # the filter changed since: the list was read for the new one
         n = len(self._ids)
-        page = id_page(self.repo, self.filter, None, n + 1)
-        if [k.id for k in page[:n]] != self._ids or (len(page) > n) != self._more:
-            self.set_filter()
+        if n != fresh.n_read:  # rows read further meanwhile (scrolling): read again, here
+            fresh = self.refresh_reader()()
+        same = [k.id for k in fresh.keys[:n]] == self._ids and (len(fresh.keys) > n or fresh.more) == self._more
+        if not same:
+            self.beginResetModel()
+            self._ids, self._last, self._more = [], None, fresh.more
+            self._row_of = None
+            self._cache.clear()
+            self._take(fresh.keys)
+            self._cache.update((r.id, r) for r in fresh.rows)
+            self.endResetModel()
             return True
         self._cache.clear()
+        self._cache.update((r.id, r) for r in fresh.rows if r.id in self._loaded_rows())
         if self._n_rows:
             self.dataChanged.emit(self.index(0, 0), self.index(self._n_rows - 1, N_COLUMNS - 1))
         return False
@@ -179,10 +229,7 @@ class ArticleTableModel(QAbstractTableModel):
                 self._cache[aid] = ArticleRow(aid, "(deleted)", None, "", "", 0)
 
     def _rows(self, ids: Sequence[int]) -> list[ArticleRow]:
-        """A coder's own list shows their own status and their own events (team coding)."""
-        if self.filter.coder:
-            return self.repo.coder_article_rows(self.filter.coder, ids)
-        return self.repo.article_rows(ids)
+        return _read_rows(self.repo, self.filter.coder, ids)
 
     def row_reader(self, article_id: int) -> Optional[Callable[[], list[ArticleRow]]]:
         """refresh_article's read of a row read so far, as a function for another thread (None
@@ -280,4 +327,4 @@ class ArticleTableModel(QAbstractTableModel):
         return ""
 
 
-__all__ = ["ArticleTableModel", "COLUMNS", "UNCODED", "ArticleIdRole", "StatusRole"]
+__all__ = ["ArticleTableModel", "RowsRefresh", "COLUMNS", "UNCODED", "ArticleIdRole", "StatusRole"]
