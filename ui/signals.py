@@ -61,7 +61,7 @@ class WorkspaceSignals(QObject):
         self.writer, self.undo_stack = writer, undo_stack
         self.dropping = False  # failed edits are being taken off the undo stack (not the coder's undo)
         self._parts: dict[int, set[str]] = {}
-        self._fresh: dict[int, Mapping[str, Any]] = {}
+        self._fresh: dict[int, dict[str, Any]] = {}
         self._by_coder: dict[int, bool] = {}
         self._fresh_reads: list[FreshRead] = []
         self._drop_due = False
@@ -153,16 +153,17 @@ class WorkspaceSignals(QObject):
               fresh: Optional[Mapping[str, Any]] = None) -> None:
         """Tell the panels once the article's last queued write is stored: re-reading after an
         earlier one would take back, for a moment, what the later ones already show. The
-        readings after the last write stand for all only when it touched every part the
-        earlier ones did (else an earlier write's part may have changed since: read again)."""
+        readings after each write are merged, the later ones winning."""
         if article_id is None:
             return
         touched_so_far = self._parts.setdefault(article_id, set())
         if parts:  # a write that changed nothing leaves what the earlier ones said standing
-            if fresh is not None and parts >= touched_so_far:
-                self._fresh[article_id] = fresh
-            else:
-                self._fresh.pop(article_id, None)
+            if fresh is not None:
+                # A later write re-read every panel its parts concern: its readings replace the
+                # earlier ones; those it left alone still hold (what it changed is not theirs).
+                self._fresh.setdefault(article_id, {}).update(fresh)
+            else:  # failed or not read: the panels read for themselves
+                self._fresh[article_id] = {}
             touched_so_far.update(parts)
             self._by_coder[article_id] = by_coder
         if self.writer is not None and self.writer.pending_for(article_id):

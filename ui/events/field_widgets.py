@@ -199,6 +199,10 @@ class FieldWidget(QWidget):
 
     def _refresh_message(self) -> None:
         lines = self.messages()
+        shown = (tuple(lines), self._soft, self.small_pt)
+        if getattr(self, "_message_shown", None) == shown:
+            return  # every edit sets every field's problems: an unchanged line costs nothing
+        self._message_shown = shown
         self.message.setVisible(bool(lines))
         self.message.setText("\n".join(lines))
         soft = self._soft and not self._input_error

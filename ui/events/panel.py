@@ -224,13 +224,15 @@ class EventPanel(QWidget):
         return "events", lambda: repo.visible_events(article_id, coder)
 
     def _previewed(self, command: Any, forward: bool) -> None:
-        """An event edit is on its way to the workspace: the form shows it now (see _changed)."""
-        edit = getattr(command, "forward" if forward else "backward", None)
-        if isinstance(command, EventEditCommand) and self.editor.preview(edit):
+        """An event edit is on its way to the workspace: the form shows it now (see _changed),
+        with the notes the editor set while making it."""
+        if not isinstance(command, EventEditCommand):
+            return
+        if self.editor.preview(getattr(command, "forward" if forward else "backward", None)):
             form = self.current_form()
             if form is not None:
                 form.set_values(self.editor.values)
-            self._refresh_form_details(form)
+        self._refresh_form_details()
 
     def _events_key(self) -> tuple[Any, ...]:
         """What the list and form show, to skip rebuilding them when nothing changed."""
@@ -347,8 +349,8 @@ class EventPanel(QWidget):
         first as its own step."""
         if not merge:
             self.flush_edits()
-        self._refresh_form_details()  # notes the editor set while making the edit
         if edit is None:
+            self._refresh_form_details()  # notes the editor set (why nothing was filled)
             return None
         command = EventEditCommand(self.repo, self.signals, edit)
         self.undo_stack.push(command)

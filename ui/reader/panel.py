@@ -247,19 +247,19 @@ class ReaderPanel(QWidget):
 
     def _fresh_read(self, article_id: int, parts: frozenset[str]) -> Optional[tuple[str, Callable[[], Any]]]:
         """What _changed reads for a change of this article, for the writer to read right after
-        the write (off the GUI thread): the article, the coder's own status, blind mode and,
-        for its highlights, the spans."""
+        the write (off the GUI thread): the article, the coder's own status, blind mode and the
+        spans (for a status change too: a later reading replaces an earlier one whole)."""
         if self._article is None or article_id != self._article.id or self._window is not None:
             return None
         if parts.isdisjoint((TEXT, SPANS, STATUS)):
             return None
-        repo, coder, with_spans = self.repo, self.coder, not parts.isdisjoint((TEXT, SPANS))
+        repo, coder = self.repo, self.coder
 
         def read() -> tuple[Any, ...]:
             article = repo.get_article(article_id)
             own = repo.coder_status(article_id, coder) if coder and article is not None else None
             blind = own is not None and repo.hides_others(article_id, coder)
-            return article, own, blind, (repo.visible_spans(article_id, coder) if with_spans else None)
+            return article, own, blind, repo.visible_spans(article_id, coder)
         return "reader", read
 
     def _previewed(self, command: Any, forward: bool) -> None:
