@@ -141,6 +141,9 @@ class MainWindow(QMainWindow):
         self.changes = ChangePoller(repo.target, self.sync.typing_unsaved, self.reload_from_workspace, self,
                                     engine=repo.engine)
         self._attached = True
+        from ui.window.heap import settle_heap
+
+        settle_heap()  # the window's objects are made: full collections stop walking them
         if repo.path is None:  # a server workspace: say who else is working on it, and when it is lost
             from storage.concurrency import on_retry
 
