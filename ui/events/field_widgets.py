@@ -215,6 +215,9 @@ class FieldWidget(QWidget):
         self._refresh_message()
 
     def set_note(self, text: str) -> None:
+        if getattr(self, "_note_shown", None) == text:
+            return  # every edit sets every field's note: unchanged, it costs nothing
+        self._note_shown = text
         self.note.setText(text)
         self.note.setVisible(bool(text))
 

@@ -52,6 +52,7 @@ class EventPanel(QWidget):
         self._span_provider: Optional[SpanProvider] = None
         self._small_pt = 9.0
         self._shown_key: tuple[Any, ...] = ()
+        self._shown_lines: list[Any] = []  # the event list's rows as last built
         self._flushing_quietly = False
         self._typing_timer = QTimer(self, singleShot=True, interval=TYPING_IDLE_MS, timeout=self.flush_edits)
         # Place lookups (gazetteer, workspace place cache) run there, never on the GUI thread.
@@ -249,6 +250,11 @@ class EventPanel(QWidget):
             return
         self._shown_key = key
         rows = self.editor.rows()
+        lines = [(row.event_id, row.line, row.problems) for row in rows]
+        if not force and lines == self._shown_lines and select == self.selected_event_id():
+            self._show_selected()  # a saved edit the list already shows: only the form follows
+            return
+        self._shown_lines = lines
         self.list.blockSignals(True)
         self.list.clear()
         row_to_select = 0 if rows else -1
