@@ -234,7 +234,9 @@ class ArticleListPanel(QWidget):
     def refresh_reader(self) -> Callable[[], ListRefresh]:
         """refresh_all's reads as one function for another thread (the window's reload)."""
         repo, coder = self.repo, self.coder
-        rows = self.model.refresh_reader(max(0, self.view.rowAt(0)))
+        top = max(0, self.view.rowAt(0))
+        bottom = self.view.rowAt(self.view.viewport().height() - 1)
+        rows = self.model.refresh_reader(top, (bottom - top + 1) if bottom >= top else 50)
 
         def read() -> ListRefresh:
             return ListRefresh(repo.sources(), bool(coder) and repo.has_assignments(coder), rows())

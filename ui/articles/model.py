@@ -19,6 +19,8 @@ N_COLUMNS = len(COLUMNS)
 TITLE, DATE, SOURCE, STATUS, EVENTS = range(N_COLUMNS)
 # Rows are read in pages around the one asked for: one short query per screenful.
 PAGE_SIZE = 200
+# A refresh off the GUI thread reads the rows on screen and this many above and below.
+PREFETCH_ABOVE, PREFETCH_BELOW = 10, 40
 # Ids are read this many at a time as the list scrolls (Qt's fetchMore): a list of a million
 # articles opens and filters by reading its first ids only.
 ID_CHUNK = 2000
@@ -142,20 +144,25 @@ class ArticleTableModel(QAbstractTableModel):
         they changed (True), else the rows just repaint, so selection and scrolling stay."""
         return self.apply_refresh(self.refresh_reader()())
 
-    def refresh_reader(self, top_row: int = 0) -> Callable[[], RowsRefresh]:
-        """refresh_rows's reads as a function for another thread: the ids read so far (at
-        least a chunk's, as set_filter reads, should they have changed) and the rows of a page
-        from `top_row` (what the view shows), so applying them reads nothing."""
-        repo, flt, n = self.repo, self.filter, len(self._ids)
+    def refresh_reader(self, top_row: int = 0, rows_shown: int = PAGE_SIZE) -> Callable[[], RowsRefresh]:
+        """refresh_rows's reads as a function for another thread: the ids read so far (a
+        chunk's, as set_filter reads, when they changed) and the rows from `top_row` to past
+        what the view shows, so applying them reads nothing. Every read holds the interpreter
+        lock in turns with the GUI thread: no more is read than the screen needs."""
+        repo, flt, n, known, more = self.repo, self.filter, len(self._ids), list(self._ids), self._more
         wanted = max(n, ID_CHUNK)
 
         def read() -> RowsRefresh:
-            page = id_page(repo, flt, None, wanted + 1)
-            keys = page[:wanted]
-            start = max(0, min(top_row, len(keys) - 1) - PAGE_SIZE // 4)
-            shown = [k.id for k in keys[start: start + PAGE_SIZE]]
+            page = id_page(repo, flt, None, n + 1)
+            if [k.id for k in page[:n]] == known and (len(page) > n) == more:
+                keys, beyond = page[:n], more
+            else:  # changed: the list is read again as set_filter would
+                page = id_page(repo, flt, None, wanted + 1)
+                keys, beyond = page[:wanted], len(page) > wanted
+            start = max(0, min(top_row, len(keys) - 1) - PREFETCH_ABOVE)
+            shown = [k.id for k in keys[start: start + PREFETCH_ABOVE + rows_shown + PREFETCH_BELOW]]
             rows = _read_rows(repo, flt.coder, shown) if shown else []
-            return RowsRefresh(flt, n, keys, len(page) > wanted, rows)
+            return RowsRefresh(flt, n, keys, beyond, rows)
         return read
 
     def apply_refresh(self, fresh: RowsRefresh) -> bool:
