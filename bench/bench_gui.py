@@ -218,6 +218,7 @@ def bench_stall_places(quick: bool) -> dict:
     from storage.repository import ArticleIn, Repository
     from ui.events.panel import EventPanel
     from ui.undo import WorkspaceSignals
+    from ui.window.heap import settle_heap
     from ui.writer import DatabaseWriter
 
     app = _app()
@@ -242,8 +243,10 @@ def bench_stall_places(quick: bool) -> dict:
             idle = probe.measured()
             probe.clear()
             t0 = time.perf_counter()
-            # As in the window: edits are written by the window's one writer thread, off the GUI thread.
+            # As in the window: edits are written by the window's one writer thread, off the GUI
+            # thread, and the heap the window is built with is frozen (ui.window.heap).
             writer = DatabaseWriter()
+            settle_heap()
             stack = QUndoStack()
             panel = EventPanel(repo, stack, WorkspaceSignals(None, writer, stack), "bench")  # starts building the index
             panel.pick_when_ambiguous = False
