@@ -133,7 +133,10 @@ class ReaderPanel(QWidget):
 
     def current_span(self) -> Optional[EntitySpan]:
         cid = self.view.current_id()
-        return next((s for s in self._spans if s.id == cid), None)
+        found = next((s for s in self._spans if s.id == cid), None)
+        if found is None and cid is not None and cid < 0:  # a new highlight, stored since it was made current
+            found = next((s for s in self._spans if self.signals.ids.same(s.id, cid)), None)
+        return found
 
     def show_evidence(self, start: int, end: int) -> None:
         """Mark and scroll to the code points start..end of the article (a field's evidence)."""
@@ -226,7 +229,11 @@ class ReaderPanel(QWidget):
             return
         self._article = fresh
         self._read_team()
-        self._spans = self.repo.visible_spans(article_id, self.coder)  # blind mode hides others' decisions
+        # Blind mode hides others' decisions. Highlights added and not stored yet stay shown.
+        unstored = [s for s in self._spans if (s.id or 0) < 0 and self.signals.ids.waiting(s.id)]
+        self._spans = self.repo.visible_spans(article_id, self.coder) + unstored
+        if unstored:
+            self._spans.sort(key=lambda s: (s.start, s.end, s.id or 0))
         self._redraw()
 
     def _previewed(self, command: Any, forward: bool) -> None:
@@ -237,8 +244,13 @@ class ReaderPanel(QWidget):
         if preview is None or span is None or self._article is None or span.article_id != self._article.id:
             return
         shown = preview(forward)
-        mine = next((s for s in self._spans if s.id == span.id), None)
-        if shown is None or mine is None:
+        mine = next((s for s in self._spans if self.signals.ids.same(s.id, span.id)), None)
+        if shown is not None and shown.get("added") and mine is None:  # a new highlight: shown before its insert
+            self._spans = sorted([*self._spans, EntitySpan(**span.model_dump())],
+                                 key=lambda s: (s.start, s.end, s.id or 0))
+            self._redraw()
+            return
+        if shown is None or mine is None or shown.get("added"):
             return
         if shown.get("gone"):
             self._spans = [s for s in self._spans if s is not mine]
@@ -260,8 +272,10 @@ class ReaderPanel(QWidget):
         while cmd is not None and cmd.childCount():  # a macro: its last step
             cmd = cmd.child(cmd.childCount() - 1)
         span = getattr(cmd, "span", None)
-        if isinstance(span, EntitySpan) and span.id in {s.id for s in self._visible()}:
-            self._set_current(span)
+        if isinstance(span, EntitySpan):
+            shown = next((s for s in self._visible() if self.signals.ids.same(s.id, span.id)), None)
+            if shown is not None:
+                self._set_current(shown)
 
     # ---- actions -------------------------------------------------------------------------
     def _action(self, text: str, keys: list[str], slot: Callable[[], None], tip: str = "",
@@ -465,9 +479,10 @@ class ReaderPanel(QWidget):
             self.undo_stack.endMacro()
         else:
             self.undo_stack.push(add)
-        add.wait_written()  # the new highlight's id (to make it the current one)
-        self._set_current(add.span)
-        return add.span
+        # Shown at once under its temporary key (the insert is queued like every edit).
+        shown = next((s for s in self._spans if self.signals.ids.same(s.id, add.key)), None)
+        self._set_current(shown)
+        return shown
 
     # ---- mouse ---------------------------------------------------------------------------
     def _clicked(self, span: EntitySpan) -> None:
