@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
-from typing import Any, Callable, Optional, cast
+from typing import Any, Callable, Optional, TypeVar, cast
 
 from coding.codebook import Codebook, FieldSpec, find_codebook, validate_event
 from coding.event_context import ActorList, ArticleCountries
@@ -68,6 +68,17 @@ class EventRow:
     event_id: int
     line: str
     problems: dict[str, list[str]]
+
+
+V = TypeVar("V")
+
+
+def _rekeyed(table: dict[tuple[int, str], V], key: int, row_id: Optional[int]) -> None:
+    """What is remembered per (event, field) under a new event's key moves to its row id."""
+    for old in [k for k in table if k[0] == key]:
+        value = table.pop(old)
+        if row_id is not None:
+            table[(row_id, old[1])] = value
 
 
 class EventEditor:
@@ -172,11 +183,9 @@ class EventEditor:
         return kept
 
     def _rekey(self, key: int, row_id: Optional[int]) -> None:
-        for table in (self._notes, self._candidates, self._guessed_inter):
-            for old in [k for k in table if k[0] == key]:
-                value = table.pop(old)  # type: ignore[attr-defined]
-                if row_id is not None:
-                    table[(row_id, old[1])] = value  # type: ignore[index]
+        _rekeyed(self._notes, key, row_id)
+        _rekeyed(self._candidates, key, row_id)
+        _rekeyed(self._guessed_inter, key, row_id)
         if self.pending is not None and self.pending.event_id == key:
             if row_id is None:  # typed into an event that was never stored: nothing to save it to
                 self.pending = None
@@ -199,7 +208,7 @@ class EventEditor:
             if edit.evidence is None:
                 item.evidence.pop(edit.field, None)
             else:
-                item.evidence[edit.field] = Evidence(event_id=item.event.id, field=edit.field,
+                item.evidence[edit.field] = Evidence(event_id=edit.event_id, field=edit.field,
                                                      start=edit.evidence[0], end=edit.evidence[1])
         self.select(item.event.id)
         return True

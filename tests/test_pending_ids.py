@@ -12,7 +12,12 @@ from PySide6.QtWidgets import QMessageBox
 
 from storage.pending_ids import NotStored, PendingIds
 from storage.repository import Repository
-from tests.test_writer import TEXT, Lock, coder_window, workspace  # noqa: F401 - fixtures used by name
+from tests import test_writer
+from tests.test_writer import TEXT, Lock
+
+# The writer tests' window and workspace (SQLite and PostgreSQL), shared by name.
+workspace = test_writer.workspace
+coder_window = test_writer.coder_window
 
 
 @pytest.fixture(autouse=True)
