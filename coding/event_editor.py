@@ -115,7 +115,7 @@ class EventEditor:
         same = bundle is not None and self.bundle is not None and bundle.article.id == self.bundle.article.id
         if bundle is not None and (not same or len(bundle.spans) != len(self.bundle.spans)):  # type: ignore[union-attr]
             self.countries.forget(int(bundle.article.id))  # type: ignore[arg-type]  # new place highlights
-        unstored = self._still_unstored(int(bundle.article.id)) if bundle is not None else []  # type: ignore[arg-type]
+        unstored = self._still_unstored(int(bundle.article.id), bundle.events) if bundle is not None else []  # type: ignore[arg-type]
         if bundle is not None and unstored:  # read before their inserts ran: still shown
             bundle = ArticleBundle(bundle.article, bundle.spans, [*bundle.events, *unstored])
         self.bundle = bundle
@@ -128,7 +128,7 @@ class EventEditor:
         is the fresh row too, so the next edit names the version now stored. An event added and
         not stored yet stays; one stored since is shown under its id from now on."""
         if self.bundle is not None:
-            events = list(events) + self._still_unstored(int(self.bundle.article.id))  # type: ignore[arg-type]
+            events = list(events) + self._still_unstored(int(self.bundle.article.id), events)  # type: ignore[arg-type]
             self.bundle = ArticleBundle(self.bundle.article, self.bundle.spans, events)
             if self.current is not None:
                 self.select(self.ids.canonical(self.current.event.id))
@@ -169,13 +169,15 @@ class EventEditor:
             self.select(None)
         return True
 
-    def _still_unstored(self, article_id: int) -> list[EventWithEvidence]:
-        """The events added and not stored yet; those stored since take their ids (notes,
-        candidates and typing follow), those whose insert failed are forgotten."""
+    def _still_unstored(self, article_id: int, read: list[EventWithEvidence]) -> list[EventWithEvidence]:
+        """The events added that `read` (the article's events as just read) lacks and whose
+        insert the window has not heard of yet. Those stored take their ids (notes, candidates
+        and typing follow); those whose insert failed are forgotten."""
+        present = {e.event.id for e in read}
         kept = []
         for key, item in list(self._unstored.items()):
             row_id = self.ids.canonical(key)
-            if row_id != key or not self.ids.waiting(key):
+            if row_id in present or not self.ids.waiting(key):
                 del self._unstored[key]
                 self._rekey(key, row_id if row_id != key else None)
             elif item.event.article_id == article_id:

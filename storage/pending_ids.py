@@ -12,15 +12,16 @@ class NotStored(LookupError):
 
 
 class PendingIds:
-    """Temporary keys and the ids they became. `new` and `given_up` run on the GUI thread,
-    `stored` and `resolve` on the writer's; `canonical` and `waiting` anywhere. One entry per
-    row added in this window (two ints): kept, since undo and redo may name the key again."""
+    """Temporary keys and the ids they became. `new` and `heard` run on the GUI thread, `stored`
+    and `resolve` on the writer's; the rest anywhere. One entry per row added in this window (a
+    few ints): kept, since undo and redo may name the key again."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._next = -1
         self._ids: dict[int, int] = {}
-        self._waiting: set[int] = set()
+        self._keys: dict[int, int] = {}  # row id -> the key it was added under
+        self._waiting: set[int] = set()  # the GUI has not heard how their inserts went
 
     def new(self) -> int:
         """A key no stored row has (row ids are positive)."""
@@ -35,17 +36,18 @@ class PendingIds:
             return
         with self._lock:
             self._ids[key] = row_id
-            self._waiting.discard(key)
+            self._keys[row_id] = key
 
-    def given_up(self, key: Optional[int]) -> None:
-        """Its insert failed or was never run: the row will not come."""
+    def heard(self, key: Optional[int]) -> None:
+        """The GUI heard how the insert went: stored (a read from now on has the row) or failed
+        or dropped (the row will not come)."""
         if key is None:
             return
         with self._lock:
             self._waiting.discard(key)
 
     def waiting(self, key: Optional[int]) -> bool:
-        """Shown, not stored yet and not given up."""
+        """Shown, and the GUI has not heard of its insert yet: a read may still lack the row."""
         with self._lock:
             return key in self._waiting
 
@@ -55,6 +57,14 @@ class PendingIds:
             return key
         with self._lock:
             return self._ids.get(key, key)
+
+    def stable(self, key: Optional[int]) -> Optional[int]:
+        """One name for a row before and after its insert (the key it was added under, else its
+        id): for what must not change when the id arrives (a lookup's target)."""
+        if key is None or key < 0:
+            return key
+        with self._lock:
+            return self._keys.get(key, key)
 
     def same(self, a: Optional[int], b: Optional[int]) -> bool:
         """Whether two keys name the same row (a key and the id it became do)."""

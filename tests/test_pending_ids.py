@@ -44,11 +44,15 @@ def test_pending_ids_resolve_in_order_and_refuse_what_never_came() -> None:
     first, second = ids.new(), ids.new()
     assert first < 0 and second < 0 and first != second
     assert ids.waiting(first) and ids.canonical(first) == first
-    ids.stored(first, 41)
-    assert not ids.waiting(first) and ids.canonical(first) == 41 and ids.resolve(first) == 41
+    ids.stored(first, 41)  # the writer ran the insert
+    assert ids.canonical(first) == 41 and ids.resolve(first) == 41
+    assert ids.waiting(first)  # until the GUI thread hears of it (a read made before may lack the row)
+    ids.heard(first)
+    assert not ids.waiting(first) and ids.canonical(first) == 41
     assert ids.same(first, 41) and not ids.same(second, 41)
+    assert ids.stable(41) == first and ids.stable(first) == first and ids.stable(7) == 7  # one name throughout
     assert ids.resolve(7) == 7 and ids.canonical(7) == 7  # a stored row's id passes through
-    ids.given_up(second)
+    ids.heard(second)  # its insert failed
     assert not ids.waiting(second)
     with pytest.raises(NotStored):
         ids.resolve(second)

@@ -310,8 +310,7 @@ class AddSpanCommand(_SpanCommand):
         self._saved = self.repo.delete_span(row_id) or detached(self.span, row_id)
 
     def written(self, ok: bool) -> None:
-        if not ok:
-            self.signals.ids.given_up(self.key)  # no-op once it was stored
+        self.signals.ids.heard(self.key)  # the reader may now drop what it showed under the key
 
 
 class DeleteSpanCommand(_SpanCommand):

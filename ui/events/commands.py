@@ -54,8 +54,8 @@ class EventEditCommand(EditCommand):
             self.forward = apply_edit(self.repo, self.backward, self.signals.ids)
 
     def written(self, ok: bool) -> None:
-        if not ok and self.key is not None:
-            self.signals.ids.given_up(self.key)  # no-op once it was stored
+        if self.key is not None:
+            self.signals.ids.heard(self.key)  # the event list may now drop what it showed under the key
 
     def id(self) -> int:
         merging = isinstance(self.forward, SetFields) and self.forward.merge_key is not None

@@ -499,7 +499,8 @@ class EventPanel(QWidget):
     # ---- place lookups in the background ---------------------------------------------------
     def _where(self) -> tuple[Any, ...]:
         """The article and event a lookup's result is for."""
-        return (self.bundle.article.id if self.bundle else None, self.current.event.id if self.current else None)
+        return (self.bundle.article.id if self.bundle else None,
+                self.editor.ids.stable(self.current.event.id) if self.current else None)  # the same once stored
 
     def _look_up_place(self, name: str, text: str, apply: Callable[[Any], None]) -> None:
         """Look `text` up for the place field `name` in the background; `apply(fill)` runs when

@@ -230,8 +230,10 @@ class ReaderPanel(QWidget):
         self._article = fresh
         self._read_team()
         # Blind mode hides others' decisions. Highlights added and not stored yet stay shown.
-        unstored = [s for s in self._spans if (s.id or 0) < 0 and self.signals.ids.waiting(s.id)]
-        self._spans = self.repo.visible_spans(article_id, self.coder) + unstored
+        read = self.repo.visible_spans(article_id, self.coder)
+        ids, present = self.signals.ids, {s.id for s in read}
+        unstored = [s for s in self._spans if (s.id or 0) < 0 and ids.waiting(s.id) and ids.canonical(s.id) not in present]
+        self._spans = read + unstored
         if unstored:
             self._spans.sort(key=lambda s: (s.start, s.end, s.id or 0))
         self._redraw()
