@@ -7,8 +7,8 @@ form always has, adds a new actor to the actor list when the coder names one."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import Any, Callable, Optional, cast
+from dataclasses import dataclass, replace
+from typing import Any, Callable, Optional, TypeVar, cast
 
 from coding.codebook import Codebook, FieldSpec, find_codebook, validate_event
 from coding.event_context import ActorList, ArticleCountries
@@ -16,6 +16,8 @@ from coding.event_fill import (Fill, event_line, field_notes, fill_from_text, ne
                                place_changes, precision_field, storable, typed_values, with_follow_ups)
 from coding.values import is_empty
 from storage.event_edits import AddEvent, DeleteEvent, SetFields, duplicate_of
+from storage.pending_ids import PendingIds
+from storage.models import new_uid
 from storage.repo_types import ArticleBundle, EventWithEvidence, event_fields
 from storage.repository import Repository
 
@@ -68,13 +70,28 @@ class EventRow:
     problems: dict[str, list[str]]
 
 
+V = TypeVar("V")
+
+
+def _rekeyed(table: dict[tuple[int, str], V], key: int, row_id: Optional[int]) -> None:
+    """What is remembered per (event, field) under a new event's key moves to its row id."""
+    for old in [k for k in table if k[0] == key]:
+        value = table.pop(old)
+        if row_id is not None:
+            table[(row_id, old[1])] = value
+
+
 class EventEditor:
     """The state of the event form for one article: its events, the selected one with its typed
     values, the active field, notes from the last fills, and the typing not saved yet."""
 
     def __init__(self, repo: Repository, coder: Optional[str],
-                 find_book: Callable[[str, str], Optional[Codebook]] | None = None) -> None:
+                 find_book: Callable[[str, str], Optional[Codebook]] | None = None,
+                 ids: Optional[PendingIds] = None) -> None:
         self.repo, self.coder = repo, coder
+        # A new event is shown (and edited) under a temporary key until the writer stored it.
+        self.ids = ids or PendingIds()
+        self._unstored: dict[int, EventWithEvidence] = {}  # key -> the event as shown
         self._find_book = find_book or (lambda name, version: find_codebook(name, version, repo))
         self.codebook: Optional[Codebook] = None  # for new events
         self.bundle: Optional[ArticleBundle] = None
@@ -98,6 +115,9 @@ class EventEditor:
         same = bundle is not None and self.bundle is not None and bundle.article.id == self.bundle.article.id
         if bundle is not None and (not same or len(bundle.spans) != len(self.bundle.spans)):  # type: ignore[union-attr]
             self.countries.forget(int(bundle.article.id))  # type: ignore[arg-type]  # new place highlights
+        unstored = self._still_unstored(int(bundle.article.id), bundle.events) if bundle is not None else []  # type: ignore[arg-type]
+        if bundle is not None and unstored:  # read before their inserts ran: still shown
+            bundle = ArticleBundle(bundle.article, bundle.spans, [*bundle.events, *unstored])
         self.bundle = bundle
         if not same:
             self.refresh_actors()
@@ -105,18 +125,81 @@ class EventEditor:
 
     def set_events(self, events: list[EventWithEvidence]) -> None:
         """The article's events as the workspace now holds them (after an edit): the event shown
-        is the fresh row too, so the next edit names the version now stored."""
+        is the fresh row too, so the next edit names the version now stored. An event added and
+        not stored yet stays; one stored since is shown under its id from now on."""
         if self.bundle is not None:
+            events = list(events) + self._still_unstored(int(self.bundle.article.id), events)  # type: ignore[arg-type]
             self.bundle = ArticleBundle(self.bundle.article, self.bundle.spans, events)
             if self.current is not None:
-                self.select(self.current.event.id)
+                self.select(self.ids.canonical(self.current.event.id))
+
+    def show_added(self, edit: Any) -> bool:
+        """Show an event being added (an AddEvent with its key) before it is stored, so the coder
+        fills it at once. True when it is on screen now."""
+        if not isinstance(edit, AddEvent) or edit.key is None or self.bundle is None \
+                or edit.article_id != self.bundle.article.id or not self.ids.waiting(edit.key):
+            return False
+        from storage.models import Event, Evidence
+        from storage.repo_types import set_event_field
+
+        event = Event(id=edit.key, article_id=edit.article_id, coder=edit.coder, codebook_name=edit.codebook_name,
+                      codebook_version=edit.codebook_version)
+        if edit.uid:
+            event.uid = edit.uid
+        for name, value in edit.values.items():
+            set_event_field(event, name, value)
+        evidence = {name: Evidence(event_id=edit.key, field=name, start=start, end=end)
+                    for name, (start, end) in edit.evidence.items()}
+        item = EventWithEvidence(event, evidence)
+        self._unstored[edit.key] = item
+        others = [e for e in self.bundle.events if e.event.id != edit.key]
+        self.bundle = ArticleBundle(self.bundle.article, self.bundle.spans, [*others, item])
+        return True
+
+    def hide_event(self, key: Optional[int]) -> bool:
+        """An add being undone: its event leaves the list now (the write follows)."""
+        self._unstored.pop(key, None)  # type: ignore[arg-type]
+        if self.bundle is None or key is None:
+            return False
+        kept = [e for e in self.bundle.events if not self.ids.same(e.event.id, key)]
+        if len(kept) == len(self.bundle.events):
+            return False
+        self.bundle = ArticleBundle(self.bundle.article, self.bundle.spans, kept)
+        if self.current is not None and self.ids.same(self.current.event.id, key):
+            self.select(None)
+        return True
+
+    def _still_unstored(self, article_id: int, read: list[EventWithEvidence]) -> list[EventWithEvidence]:
+        """The events added that `read` (the article's events as just read) lacks and whose
+        insert the window has not heard of yet. Those stored take their ids (notes, candidates
+        and typing follow); those whose insert failed are forgotten."""
+        present = {e.event.id for e in read}
+        kept = []
+        for key, item in list(self._unstored.items()):
+            row_id = self.ids.canonical(key)
+            if row_id in present or not self.ids.waiting(key):
+                del self._unstored[key]
+                self._rekey(key, row_id if row_id != key else None)
+            elif item.event.article_id == article_id:
+                kept.append(item)
+        return kept
+
+    def _rekey(self, key: int, row_id: Optional[int]) -> None:
+        _rekeyed(self._notes, key, row_id)
+        _rekeyed(self._candidates, key, row_id)
+        _rekeyed(self._guessed_inter, key, row_id)
+        if self.pending is not None and self.pending.event_id == key:
+            if row_id is None:  # typed into an event that was never stored: nothing to save it to
+                self.pending = None
+            else:
+                self.pending.event_id = row_id
 
     def preview(self, edit: Any) -> bool:
         """Show an edit of the selected event before it is stored (the window writes it off the
         GUI thread): the next key works on the values the coder sees, and the re-read after the
         write replaces this copy. True when the selected event changed."""
         item = self.current
-        if not isinstance(edit, SetFields) or item is None or item.event.id != edit.event_id:
+        if not isinstance(edit, SetFields) or item is None or not self.ids.same(item.event.id, edit.event_id):
             return False
         from storage.models import Evidence
         from storage.repo_types import set_event_field
@@ -136,8 +219,10 @@ class EventEditor:
         """Show an event of the article (None: no event); True when a different event is now shown."""
         events = self.bundle.events if self.bundle else []
         item = next((e for e in events if e.event.id == event_id), None)
+        if item is None and event_id is not None:  # a new event's key after it was stored, or the reverse
+            item = next((e for e in events if self.ids.same(e.event.id, event_id)), None)
         changed = (item is None) != (self.current is None) or (
-            item is not None and self.current is not None and item.event.id != self.current.event.id)
+            item is not None and self.current is not None and not self.ids.same(item.event.id, self.current.event.id))
         self.current = item
         book = self.codebook_of(item) if item else None
         self.values = typed_values(book, event_fields(item.event)) if item and book else {}
@@ -512,10 +597,13 @@ class EventEditor:
             return None
         book = self.codebook
         values = with_follow_ups(book, {}, new_event_values(book, self.bundle.article))
-        return AddEvent(int(self.bundle.article.id), storable(values), self.coder, book.name, book.version)  # type: ignore[arg-type]
+        return AddEvent(int(self.bundle.article.id), storable(values), self.coder, book.name, book.version,  # type: ignore[arg-type]
+                        key=self.ids.new(), uid=new_uid())
 
     def duplicate(self) -> Optional[AddEvent]:
-        return duplicate_of(self.current, self.coder) if self.current is not None else None
+        if self.current is None:
+            return None
+        return replace(duplicate_of(self.current, self.coder, self.ids.new()), uid=new_uid())
 
     def delete(self) -> Optional[DeleteEvent]:
         if self.current is None or self.bundle is None:

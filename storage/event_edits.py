@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any, Optional, Union
 
+from storage.pending_ids import PendingIds
 from storage.repo_types import EventWithEvidence, event_fields
 from storage.repository import Repository
 
@@ -56,6 +57,10 @@ class AddEvent:
     codebook_version: str
     text: str = "Add event"
     evidence: dict[str, Span] = field(default_factory=dict)
+    # The event's temporary key on screen (PendingIds) until the insert has run; edits made
+    # meanwhile name it, and apply_edit writes them to the row the insert made.
+    key: Optional[int] = None
+    uid: Optional[str] = None  # the new row's uid (shown before it is stored); None: a fresh one
 
 
 @dataclass(frozen=True)
@@ -83,9 +88,12 @@ class RestoreEvent:
 EventEdit = Union[SetFields, AddEvent, DeleteEvent, RestoreEvent]
 
 
-def apply_edit(repo: Repository, edit: EventEdit) -> EventEdit:
-    """Write `edit` to the workspace (each call commits at once) and return its inverse."""
+def apply_edit(repo: Repository, edit: EventEdit, ids: Optional[PendingIds] = None) -> EventEdit:
+    """Write `edit` to the workspace (each call commits at once) and return its inverse. With
+    `ids`, an edit naming a new event by its temporary key writes to the row it became."""
     # Each edit is one transaction: a kill stores it whole or not at all.
+    if ids is not None and isinstance(edit, (SetFields, DeleteEvent)) and edit.event_id < 0:
+        edit = replace(edit, event_id=ids.resolve(edit.event_id))  # type: ignore[type-var]
     if isinstance(edit, SetFields):
         evidence = (edit.field, edit.evidence) if edit.set_evidence else None
         previous, previous_span = repo.update_event_with_evidence(edit.event_id, edit.values,
@@ -93,8 +101,10 @@ def apply_edit(repo: Repository, edit: EventEdit) -> EventEdit:
         return replace(edit, values=previous, evidence=previous_span, expected_version=None)
     if isinstance(edit, AddEvent):
         event = repo.add_event(edit.article_id, edit.values, coder=edit.coder, codebook_name=edit.codebook_name,
-                               codebook_version=edit.codebook_version, evidence=dict(edit.evidence))
+                               codebook_version=edit.codebook_version, uid=edit.uid, evidence=dict(edit.evidence))
         assert event.id is not None
+        if ids is not None:
+            ids.stored(edit.key, event.id)
         return DeleteEvent(edit.article_id, event.id, edit.text)
     if isinstance(edit, DeleteEvent):
         saved = repo.delete_event(edit.event_id, expected_version=edit.expected_version)
@@ -107,12 +117,12 @@ def apply_edit(repo: Repository, edit: EventEdit) -> EventEdit:
     raise TypeError(f"not an event edit: {edit!r}")
 
 
-def duplicate_of(source: EventWithEvidence, coder: Optional[str]) -> AddEvent:
+def duplicate_of(source: EventWithEvidence, coder: Optional[str], key: Optional[int] = None) -> AddEvent:
     """A copy of an event (values and evidence, a new uid) for a second event in the article."""
     event = source.event
     return AddEvent(event.article_id, event_fields(event), coder or event.coder, event.codebook_name,
                     event.codebook_version, "Duplicate event",
-                    {name: (ev.start, ev.end) for name, ev in source.evidence.items()})
+                    {name: (ev.start, ev.end) for name, ev in source.evidence.items()}, key)
 
 
 __all__ = ["AddEvent", "DeleteEvent", "EventEdit", "RestoreEvent", "SetFields", "apply_edit", "duplicate_of"]

@@ -344,8 +344,10 @@ class Repository(OwnVersionsMixin, PresenceMixin, StatsMixin, LookupsMixin, Team
             span = _locked(s, EntitySpan, span_id)
             if span is None:
                 return None
-            next_version(span, "span", expected_version, self.coder, self._own("span", span_id))
+            versions = next_version(span, "span", expected_version, self.coder, self._own("span", span_id))
             s.delete(span)
+        # Undo puts the row back at this version: the coder's edits queued on it since stay theirs.
+        self._stored_own("span", span_id, versions)
         return span
 
     def restore_span(self, span: EntitySpan) -> EntitySpan:
@@ -461,9 +463,11 @@ class Repository(OwnVersionsMixin, PresenceMixin, StatsMixin, LookupsMixin, Team
             event = _locked(s, Event, event_id)
             if event is None:
                 return None
-            next_version(event, "event", expected_version, self.coder, self._own("event", event_id))
+            versions = next_version(event, "event", expected_version, self.coder, self._own("event", event_id))
             evidence = {e.field: e for e in s.exec(select(Evidence).where(Evidence.event_id == event_id)).all()}
             s.delete(event)
+        # Undo puts the row back at this version: the coder's edits queued on it since stay theirs.
+        self._stored_own("event", event_id, versions)
         return EventWithEvidence(event, evidence)
 
     def restore_event(self, saved: EventWithEvidence) -> Event:

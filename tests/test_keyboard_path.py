@@ -151,6 +151,7 @@ def test_find_highlight_wraps_and_says_none_when_the_text_does_not_say_it() -> N
 def test_an_edit_to_an_event_another_coder_changed_is_shown_as_a_conflict(window, repo: Repository, qtbot) -> None:
     panel = window.event_panel
     panel.add_action.trigger()
+    window.writer.wait_idle(30)  # the new event is stored: the form names it by its row id
     event_id = panel.current.event.id
     other = Repository(repo.target)
     other.coder = "ben"

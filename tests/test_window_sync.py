@@ -112,7 +112,7 @@ def test_typing_is_never_overwritten_by_the_reload(qtbot, window, small_repo: Re
     assert window.changes.poll() is False, "no reload while the coder's text is unsaved"
     assert panel.list.count() == 1
     # The typing is saved after a short pause; the deferred reload follows on its own.
-    qtbot.waitUntil(lambda: panel.list.count() == 2, timeout=10_000)
+    qtbot.waitUntil(lambda: panel.list.count() == 2 and window.writer.pending() == 0, timeout=10_000)
     assert not panel.has_pending_edit()
     assert editor.box.toPlainText() == typed
     bundle = small_repo.get_bundle(target)

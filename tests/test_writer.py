@@ -171,6 +171,7 @@ def test_typing_fields_one_after_another_names_its_own_queued_versions(qtbot, co
         lock.release()
     qtbot.waitUntil(lambda: w.writer.pending() == 0, timeout=30000)
     assert failures == []
+    event_id = w.signals.ids.canonical(event_id)  # the id the queued insert gave it
     event = workspace.get_event(event_id)
     assert (event.notes, event.fatalities, event.location) == ("first", 3, "Izium")
     # Another coder's edit since the read is still refused.

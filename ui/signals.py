@@ -10,6 +10,7 @@ from typing import Any, Callable, Mapping, Optional
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from storage.pending_ids import PendingIds
 from storage.repository import Repository
 from ui.writer import DatabaseWriter, WriteJob
 
@@ -59,6 +60,8 @@ class WorkspaceSignals(QObject):
                  undo_stack: Optional[QUndoStack] = None) -> None:
         super().__init__(parent)
         self.writer, self.undo_stack = writer, undo_stack
+        # New events and highlights are shown and edited under temporary keys until stored.
+        self.ids = PendingIds()
         self.dropping = False  # failed edits are being taken off the undo stack (not the coder's undo)
         self._parts: dict[int, set[str]] = {}
         self._fresh: dict[int, dict[str, Any]] = {}
@@ -132,6 +135,7 @@ class WorkspaceSignals(QObject):
             owner = job.owner  # the command that survived a merge, when this one was merged into it
             if job in owner.jobs:
                 owner.jobs.remove(job)
+            owner.written(job.ok)
             if not job.ok:
                 owner.setObsolete(True)
                 self._drop_obsolete_soon()

@@ -57,8 +57,14 @@ class EditCommand(QUndoCommand):
         except Exception as exc:  # a failed write must not take the window down
             log.exception("%s of %r failed", verb, self.text())
             self.setObsolete(True)
+            self.written(False)
             self.signals.writeFailed.emit(failure_message(self.repo, self.text(), verb, exc))
+        else:
+            self.written(True)
         self.signals.changed.emit(Change(self.article_id, self.touches, by_coder=True))
+
+    def written(self, ok: bool) -> None:
+        """A write of this command was stored (ok) or failed or was dropped (GUI thread)."""
 
     def take_over(self, other: "EditCommand") -> None:
         """`other` is merged into this command (and deleted by the stack): its writes still in
@@ -115,9 +121,13 @@ def _teach(fn_name: str, repo: Repository, article_text: Optional[str], span: En
         log.exception("coding.learned.%s failed for span %s", fn_name, span.id)
 
 
-def detached(span: EntitySpan) -> EntitySpan:
-    """A plain copy of a span row, free of any session (model_copy would share ORM state)."""
-    return EntitySpan(**span.model_dump())
+def detached(span: EntitySpan, row_id: Optional[int] = None) -> EntitySpan:
+    """A plain copy of a span row, free of any session (model_copy would share ORM state);
+    `row_id`: under that id."""
+    copy = EntitySpan(**span.model_dump())
+    if row_id is not None:
+        copy.id = row_id
+    return copy
 
 
 class _SpanCommand(EditCommand):
@@ -145,6 +155,11 @@ class _SpanCommand(EditCommand):
         """How the span looks once this step is stored, for a panel to show before that
         (None: nothing to show until then; {"gone": True}: it disappears)."""
         return None
+
+    def _row_id(self) -> int:
+        """The span's row id (writer thread): a highlight added in this window and named by its
+        temporary key is the row its insert made (storage.pending_ids)."""
+        return self.signals.ids.resolve(self.span.id)  # type: ignore[arg-type]
 
     def _expected_once(self) -> Optional[int]:
         expected, self._expected = self._expected, None
@@ -181,8 +196,9 @@ class _SpanCommand(EditCommand):
             return None
         self._expected_once()
         mine = {k: v for k, v in changes.items() if k != "coder"}
-        new_id, previous = self.repo.decide_span(self.span.id, self.coder, **mine)  # type: ignore[arg-type]
-        if new_id != self.span.id:
+        row_id = self._row_id()
+        new_id, previous = self.repo.decide_span(row_id, self.coder, **mine)
+        if new_id != row_id:
             self._copy_id = new_id
         return previous
 
@@ -190,7 +206,7 @@ class _SpanCommand(EditCommand):
         if self._copy_id is not None:
             self._copy = self.repo.delete_span(self._copy_id)
         else:
-            self.repo.update_span(self.span.id, **previous)  # type: ignore[arg-type]
+            self.repo.update_span(self._row_id(), **previous)
 
 
 class SetSpanStateCommand(_SpanCommand):
@@ -217,7 +233,7 @@ class SetSpanStateCommand(_SpanCommand):
             changes["coder"] = self.coder
         blind = self._decide_blind(changes)
         self.previous = blind if blind is not None else \
-            self.repo.update_span(self.span.id, self._expected_once(), **changes)  # type: ignore[arg-type]
+            self.repo.update_span(self._row_id(), self._expected_once(), **changes)
         self.span.state = self.state
         self._learn()
 
@@ -247,7 +263,7 @@ class RelabelSpanCommand(_SpanCommand):
             changes["coder"] = self.coder
         blind = self._decide_blind(changes)
         self.previous = blind if blind is not None else \
-            self.repo.update_span(self.span.id, self._expected_once(), **changes)  # type: ignore[arg-type]
+            self.repo.update_span(self._row_id(), self._expected_once(), **changes)
         self.span.label, self.span.state = self.label, SpanState.ACCEPTED.value
         self._learn()
 
@@ -259,28 +275,42 @@ class RelabelSpanCommand(_SpanCommand):
 
 
 class AddSpanCommand(_SpanCommand):
-    """A span the coder marked by hand (accepted). Redo after undo puts back the same row id,
-    so later commands that refer to it keep working."""
+    """A span the coder marked by hand (accepted). It is shown at once under a temporary key
+    (storage.pending_ids) that edits queued before its insert name; the writer gives them the
+    row's id. Redo after undo puts back the same row id, so later commands keep working."""
 
     def __init__(self, repo: Repository, signals: WorkspaceSignals, article_id: int, start: int,
                  end: int, label: str, coder: Optional[str] = None,
                  article_text: Optional[str] = None) -> None:
         span = EntitySpan(article_id=article_id, start=start, end=end, label=label,
                           origin=SpanOrigin.CODER.value, state=SpanState.ACCEPTED.value, coder=coder)
+        span.id = signals.ids.new()
         super().__init__(repo, signals, span, f"Add {label}", coder, article_text)
+        self.key = span.id
         self.decision = "add"
         self._saved: Optional[EntitySpan] = None
 
+    def preview(self, forward: bool) -> Optional[dict[str, Any]]:
+        return {"added": True} if forward else {"gone": True}
+
     def apply(self) -> None:
         if self._saved is None:
-            self.span = detached(self.repo.add_span(detached(self.span)))
+            row = detached(self.span)
+            row.id = None  # the database gives the id; the key stays what the screen knows it by
+            added = self.repo.add_span(row)
+            self.signals.ids.stored(self.key, int(added.id))  # type: ignore[arg-type]
+            self.span = detached(added)
         else:
             self.span = detached(self.repo.restore_span(self._saved))
         self._learn()
 
     def revert(self) -> None:
         self._forget()
-        self._saved = self.repo.delete_span(self.span.id) or self.span  # type: ignore[arg-type]
+        row_id = self._row_id()
+        self._saved = self.repo.delete_span(row_id) or detached(self.span, row_id)
+
+    def written(self, ok: bool) -> None:
+        self.signals.ids.heard(self.key)  # the reader may now drop what it showed under the key
 
 
 class DeleteSpanCommand(_SpanCommand):
@@ -302,7 +332,8 @@ class DeleteSpanCommand(_SpanCommand):
             self.previous = self._decide_blind({"state": SpanState.REJECTED.value})
             if self.previous is not None:
                 return
-        self._saved = self.repo.delete_span(self.span.id, self._expected_once()) or self.span  # type: ignore[arg-type]
+        row_id = self._row_id()
+        self._saved = self.repo.delete_span(row_id, self._expected_once()) or detached(self.span, row_id)
 
     def revert(self) -> None:
         if self.previous is not None:

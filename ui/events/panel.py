@@ -46,7 +46,7 @@ class EventPanel(QWidget):
                  coder: Optional[str], parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
         self.repo, self.undo_stack, self.signals = repo, undo_stack, signals
-        self.editor = EventEditor(repo, coder)
+        self.editor = EventEditor(repo, coder, ids=signals.ids)
         self._forms: dict[str, EventForm] = {}
         self._saved_codebooks: set[str] = set()
         self._span_provider: Optional[SpanProvider] = None
@@ -226,10 +226,16 @@ class EventPanel(QWidget):
 
     def _previewed(self, command: Any, forward: bool) -> None:
         """An event edit is on its way to the workspace: the form shows it now (see _changed),
-        with the notes the editor set while making it."""
+        with the notes the editor set while making it. A new event is listed and selected under its
+        temporary key; undoing it takes it away."""
         if not isinstance(command, EventEditCommand):
             return
-        if self.editor.preview(getattr(command, "forward" if forward else "backward", None)):
+        edit = getattr(command, "forward" if forward else "backward", None)
+        if command.key is not None and (self.editor.show_added(edit) if forward else
+                                        self.editor.hide_event(command.key)):
+            self._fill_list(select=command.key if forward else self.selected_event_id(), force=False)
+            return
+        if self.editor.preview(edit):
             form = self.current_form()
             if form is not None:
                 form.set_values(self.editor.values)
@@ -267,7 +273,7 @@ class EventPanel(QWidget):
                 item.setToolTip(row.line + "\n\nTo fix:\n" + "\n".join(f"{k}: {'; '.join(v)}"
                                                                        for k, v in row.problems.items()))
             self.list.addItem(item)
-            if row.event_id == select:
+            if row.event_id == select or self.editor.ids.same(row.event_id, select):
                 row_to_select = i
         self.list.setCurrentRow(row_to_select)
         self.list.blockSignals(False)
@@ -279,8 +285,9 @@ class EventPanel(QWidget):
         return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
 
     def select_event(self, event_id: Optional[int]) -> None:
+        """Select an event by its id (or a new event's temporary key, before or after it is stored)."""
         for i in range(self.list.count()):
-            if self.list.item(i).data(Qt.ItemDataRole.UserRole) == event_id:
+            if self.editor.ids.same(self.list.item(i).data(Qt.ItemDataRole.UserRole), event_id):
                 self.list.setCurrentRow(i)
                 return
 
@@ -363,11 +370,13 @@ class EventPanel(QWidget):
         return command
 
     def add_event(self) -> Optional[int]:
+        """A new event, shown and selected at once (its insert is queued like every edit).
+        Returns its id, or its temporary key while the insert waits (select_event takes both;
+        signals.ids.canonical gives the id once it is stored)."""
         self.flush_edits()
         command = self._push(self.editor.new_event())
         if command is None:
             return None
-        command.wait_written()  # the form needs the new row's id (the one edit that waits)
         self.select_event(command.event_id)
         form = self.current_form()
         if form is not None:
@@ -379,7 +388,6 @@ class EventPanel(QWidget):
         command = self._push(self.editor.duplicate())
         if command is None:
             return None
-        command.wait_written()
         self.select_event(command.event_id)
         return command.event_id
 
@@ -509,7 +517,8 @@ class EventPanel(QWidget):
     # ---- place lookups in the background ---------------------------------------------------
     def _where(self) -> tuple[Any, ...]:
         """The article and event a lookup's result is for."""
-        return (self.bundle.article.id if self.bundle else None, self.current.event.id if self.current else None)
+        return (self.bundle.article.id if self.bundle else None,
+                self.editor.ids.stable(self.current.event.id) if self.current else None)  # the same once stored
 
     def _look_up_place(self, name: str, text: str, apply: Callable[[Any], None]) -> None:
         """Look `text` up for the place field `name` in the background; `apply(fill)` runs when

@@ -138,7 +138,10 @@ class ReaderPanel(QWidget):
 
     def current_span(self) -> Optional[EntitySpan]:
         cid = self.view.current_id()
-        return next((s for s in self._spans if s.id == cid), None)
+        found = next((s for s in self._spans if s.id == cid), None)
+        if found is None and cid is not None and cid < 0:  # a new highlight, stored since it was made current
+            found = next((s for s in self._spans if self.signals.ids.same(s.id, cid)), None)
+        return found
 
     def show_evidence(self, start: int, end: int) -> None:
         """Mark and scroll to the code points start..end of the article (a field's evidence)."""
@@ -243,8 +246,13 @@ class ReaderPanel(QWidget):
         same_text = fresh.text == self._article.text
         self._article = fresh
         self._read_team(read)
-        # Blind mode hides others' decisions.
-        spans = read[3] if read is not None else self.repo.visible_spans(article_id, self.coder)
+        # Blind mode hides others' decisions. Highlights added and not stored yet stay shown.
+        stored = read[3] if read is not None else self.repo.visible_spans(article_id, self.coder)
+        ids, present = self.signals.ids, {s.id for s in stored}
+        unstored = [s for s in self._spans if (s.id or 0) < 0 and ids.waiting(s.id) and ids.canonical(s.id) not in present]
+        spans = stored + unstored
+        if unstored:
+            spans.sort(key=lambda s: (s.start, s.end, s.id or 0))
         if same_text and _drawn(spans) == _drawn(self._spans):
             # What the preview already shows (the coder's own edit): the rows are taken for their
             # versions and ids, the highlights are not drawn again.
@@ -278,8 +286,13 @@ class ReaderPanel(QWidget):
         if preview is None or span is None or self._article is None or span.article_id != self._article.id:
             return
         shown = preview(forward)
-        mine = next((s for s in self._spans if s.id == span.id), None)
-        if shown is None or mine is None:
+        mine = next((s for s in self._spans if self.signals.ids.same(s.id, span.id)), None)
+        if shown is not None and shown.get("added") and mine is None:  # a new highlight: shown before its insert
+            self._spans = sorted([*self._spans, EntitySpan(**span.model_dump())],
+                                 key=lambda s: (s.start, s.end, s.id or 0))
+            self._redraw()
+            return
+        if shown is None or mine is None or shown.get("added"):
             return
         if shown.get("gone"):
             self._spans = [s for s in self._spans if s is not mine]
@@ -301,8 +314,10 @@ class ReaderPanel(QWidget):
         while cmd is not None and cmd.childCount():  # a macro: its last step
             cmd = cmd.child(cmd.childCount() - 1)
         span = getattr(cmd, "span", None)
-        if isinstance(span, EntitySpan) and span.id in {s.id for s in self._visible()}:
-            self._set_current(span)
+        if isinstance(span, EntitySpan):
+            shown = next((s for s in self._visible() if self.signals.ids.same(s.id, span.id)), None)
+            if shown is not None:
+                self._set_current(shown)
 
     # ---- actions -------------------------------------------------------------------------
     def _action(self, text: str, keys: list[str], slot: Callable[[], None], tip: str = "",
@@ -506,9 +521,10 @@ class ReaderPanel(QWidget):
             self.undo_stack.endMacro()
         else:
             self.undo_stack.push(add)
-        add.wait_written()  # the new highlight's id (to make it the current one)
-        self._set_current(add.span)
-        return add.span
+        # Shown at once under its temporary key (the insert is queued like every edit).
+        shown = next((s for s in self._spans if self.signals.ids.same(s.id, add.key)), None)
+        self._set_current(shown)
+        return shown
 
     # ---- mouse ---------------------------------------------------------------------------
     def _clicked(self, span: EntitySpan) -> None:
