@@ -63,7 +63,8 @@ def _raw_rows(src: Path) -> list[tuple]:  # type: ignore[type-arg]
         for line in fh:
             o = json.loads(line)
             rows.append((o.get("title", ""), o["text"], o.get("source", ""), o.get("url", ""), o.get("published"),
-                         "en", normalized_sha256(o["text"]), "new", "2026-01-01 00:00:00.000000", "{}"))
+                         "en", normalized_sha256(o["text"]), "new", "2026-01-01 00:00:00.000000", "{}",
+                         len(o["text"])))
     return rows
 
 
@@ -75,7 +76,7 @@ def _raw_import(src: Path, db: Path, schema: list[str]) -> tuple[float, float]:
     t1 = time.perf_counter()
     conn.execute("BEGIN")
     conn.executemany("INSERT INTO article (title, text, source, url, published, language, sha256, status, "
-                     "imported_at, meta) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                     "imported_at, meta, text_length) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
     conn.execute("COMMIT")
     t2 = time.perf_counter()
     conn.close()

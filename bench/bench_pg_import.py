@@ -17,8 +17,8 @@ from bench.bench_import import _raw_rows, write_articles  # noqa: E402
 
 NAME = "pg_import"
 GOAL = ">= 0.5x raw psycopg executemany"
-_INSERT = ("INSERT INTO article (title, text, source, url, published, language, sha256, status, imported_at, meta) "
-           "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)")
+_INSERT = ("INSERT INTO article (title, text, source, url, published, language, sha256, status, imported_at, meta, "
+           "text_length) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)")
 
 
 def _fresh_database(server, name: str) -> str:  # type: ignore[no-untyped-def]

@@ -329,11 +329,15 @@ class EventEditor:
         assert spec is not None and bundle is not None
         values, repo, countries = dict(self.values), self.repo, self.countries
         published, language = self.published(), bundle.article.language or None
-        country = self.event_country()
+        # The event's country is a gazetteer read: looked up in the job (the worker) unless
+        # remembered, so a place fill costs the GUI thread no read at all.
+        country_name = self._event_country_name()
+        memo = self._country_codes
 
         def job() -> Fill:
             # Only places need the article's countries (which needs the gazetteer).
             context = tuple(countries.of(bundle, book)) if spec.type == "place" else ()
+            country = _country_code_of(country_name, memo)
             return fill_from_text(book, spec, text, values, published=published, repo=repo,
                                   context_countries=context, language=language, country=country)
         return job
@@ -530,23 +534,31 @@ class EventEditor:
     def event_country(self) -> Optional[str]:
         """The ISO2 code of the event's country (once its place is known), for context. Read
         on the GUI thread: only from a built gazetteer index (never building it), remembered."""
-        from coding.gazetteer import index_ready
-        from coding.places import country_code
+        return _country_code_of(self._event_country_name(), self._country_codes)
 
+    def _event_country_name(self) -> Optional[str]:
         spec = next((f for f in self.book().fields if f.type == "place"), None) if self.current else None
         name = self.values.get(spec.fills.get("country", "country")) if spec is not None else self.values.get("country")
-        if not name:
-            return None
-        key = str(name)
-        if key not in self._country_codes:
-            if not index_ready():
-                return None  # being built in the background: no holiday or abroad context yet
-            self._country_codes[key] = country_code(name)
-        return self._country_codes[key]
+        return str(name) if name else None
 
     def article_countries(self) -> list[str]:
         """The article's countries (from its place highlights, then its events), for places."""
         return self.countries.of(self.bundle, self.book()) if self.bundle is not None else []
+
+
+def _country_code_of(name: Optional[str], memo: dict[str, Optional[str]]) -> Optional[str]:
+    """The ISO2 code of a country name, remembered in `memo` (a plain dict: a worker may fill
+    it while the GUI thread reads it). Only from a built gazetteer index, never building it."""
+    from coding.gazetteer import index_ready
+    from coding.places import country_code
+
+    if not name:
+        return None
+    if name not in memo:
+        if not index_ready():
+            return None  # being built in the background: no holiday or abroad context yet
+        memo[name] = country_code(name)
+    return memo[name]
 
 
 __all__ = ["EventEditor", "EventRow", "FillOutcome", "PendingEdit", "takes"]

@@ -1,6 +1,7 @@
 """The place gazetteer: countries, admin1 regions and towns, indexed once into the user's cache."""
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -91,6 +92,7 @@ def _is_indexable(name: str) -> bool:
     return _is_latin_name(name)
 
 
+@functools.lru_cache(maxsize=None)  # read from the installed metadata once: a few ms each time
 def _package_version(name: str) -> str:
     try:
         return metadata.version(name)
@@ -106,6 +108,8 @@ def index_path() -> Path:
 
 
 BUILD_STEPS = 5
+# How often the thread waiting for the index's build checks whether the window is closing.
+PROGRESS_WAIT_S = 0.25
 
 
 # ---- building ------------------------------------------------------------------------------
@@ -429,18 +433,19 @@ def ensure_index(progress: Optional[Callable[[int, int, str], None]] = None,
 
         reader = threading.Thread(target=read_progress, daemon=True)
         reader.start()
-        while True:
-            try:
-                child.wait(timeout=0.1)
-                break
-            except subprocess.TimeoutExpired:
-                if cancelled is not None and cancelled():
-                    child.kill()
-                    child.wait()
-                    reader.join()
-                    path.with_suffix(f".tmp{child.pid}").unlink(missing_ok=True)  # its half-written index
-                    return None
-        reader.join()
+        # The reader ends when the child closes its output (it exits). Waiting on it wakes this
+        # thread 4 times a second to check for a cancel; Popen.wait(timeout) would poll waitpid
+        # up to every half millisecond, each time taking the interpreter lock from the window's
+        # GUI thread (on a busy machine a thread holding it off-CPU froze the window 100-300 ms).
+        while reader.is_alive():
+            reader.join(PROGRESS_WAIT_S)
+            if reader.is_alive() and cancelled is not None and cancelled():
+                child.kill()
+                child.wait()
+                reader.join()
+                path.with_suffix(f".tmp{child.pid}").unlink(missing_ok=True)  # its half-written index
+                return None
+        child.wait()
     if not path.exists():  # the child failed (no interpreter, killed): correct before fast
         build_index(path, progress)
     return path

@@ -40,8 +40,9 @@ def _after(key: ListKey) -> Any:
 
 
 def _ordered(repo: Any, stmt: Any, flt: Optional[ArticleFilter]) -> Any:
-    stmt = repo._filtered(stmt, flt).order_by(col(Article.published).desc().nulls_last(), col(Article.id))
-    if flt is not None and (flt.statuses or flt.search or flt.source) and repo._has_list_index():
+    search_ids = repo._search_ids(flt)
+    stmt = repo._filtered(stmt, flt, search_ids).order_by(col(Article.published).desc().nulls_last(), col(Article.id))
+    if repo._walks_list_index(flt, search_ids):
         # Walking the list index in order stops after a page; the status index would make
         # SQLite sort every matching row first.
         stmt = stmt.with_hint(Article, "INDEXED BY ix_article_list", "sqlite")

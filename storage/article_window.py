@@ -32,11 +32,24 @@ class TextWindow:
         return self.start + self.size
 
 
+# The length stored with the text (migration 0006), read on SQLite from the small index that
+# holds it: the column itself comes after the text, reached through all of the text's pages.
+# A row written without it (by another program) counts its text.
+_SQLITE_LENGTH = sql("SELECT coalesce(text_length, length(text)) FROM article INDEXED BY ix_article_text_length "
+                     "WHERE id = :id")
+_SERVER_LENGTH = sql("SELECT coalesce(text_length, char_length(text)) FROM article WHERE id = :id")
+
+
+def _length(s: Any, article_id: int) -> Optional[int]:
+    query = _SERVER_LENGTH if s.get_bind().dialect.name == "postgresql" else _SQLITE_LENGTH
+    found = s.execute(query, {"id": article_id}).scalar()
+    return None if found is None else int(found)
+
+
 def article_length(repo: Any, article_id: int) -> int:
-    """The article's length in code points (SQLite and PostgreSQL count characters in C)."""
+    """The article's length in code points, without reading its text."""
     with read_session(repo.engine) as s:
-        found = s.execute(sql("SELECT length(text) FROM article WHERE id = :id"), {"id": article_id}).scalar()
-    return int(found or 0)
+        return _length(s, article_id) or 0
 
 
 def read_window(repo: Any, article_id: int, start: int, size: int = WINDOW_CHARS,
@@ -50,7 +63,7 @@ def read_window(repo: Any, article_id: int, start: int, size: int = WINDOW_CHARS
     from storage.repository import _events_with_evidence
 
     with read_session(repo.engine) as s:
-        total = s.execute(sql("SELECT length(text) FROM article WHERE id = :id"), {"id": article_id}).scalar()
+        total = _length(s, article_id)
         if total is None:
             return None
         start = max(0, min(int(start), int(total) - size))

@@ -23,8 +23,8 @@ from storage.workspace_files import foreign_wal, restored_copy  # noqa: F401  (r
 # Alembic head as a number kept in PRAGMA user_version, so an up-to-date workspace opens
 # without importing Alembic at all (cold start matters).
 # On PostgreSQL the same number is read from alembic_version (one indexed row).
-SCHEMA_VERSION = 5
-HEAD_REVISION = "0005"
+SCHEMA_VERSION = 6
+HEAD_REVISION = "0006"
 BUSY_TIMEOUT_MS = 30_000
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 

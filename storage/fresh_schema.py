@@ -21,7 +21,11 @@ def schema_of(conn: Any) -> list[str]:
     """The CREATE statements of a database, in the order SQLite keeps them (each one after
     what it needs). `conn`: anything with exec_driver_sql (SQLAlchemy) or execute (sqlite3)."""
     run = getattr(conn, "exec_driver_sql", None) or conn.execute
-    return [sql for (sql,) in run("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY rowid")]
+    rows = run("SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY rowid").fetchall()
+    # A virtual table (the FTS5 search index) makes its own shadow tables when it is created.
+    virtual = [name for _, name, sql in rows if sql.upper().startswith("CREATE VIRTUAL TABLE")]
+    return [sql for kind, name, sql in rows
+            if not (kind == "table" and any(name.startswith(v + "_") for v in virtual))]
 
 
 def read_snapshot(schema_version: int, path: Path = SNAPSHOT) -> Optional[dict[str, Any]]:
@@ -79,6 +83,10 @@ def take_snapshot(out: Path = SNAPSHOT) -> dict[str, Any]:
 
 
 if __name__ == "__main__":
-    taken = take_snapshot()
+    # Through the imported module: its use_snapshot is the one storage.db reads (this file run
+    # as __main__ is a second copy), so the migrations run even when a snapshot of this version exists.
+    from storage import fresh_schema
+
+    taken = fresh_schema.take_snapshot()
     print(f"{SNAPSHOT.name}: schema {taken['schema_version']}, {len(taken['sql'])} statements")
     sys.exit(0)

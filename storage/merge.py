@@ -26,6 +26,8 @@ from storage.models import (
     SpanState,
 )
 from storage.repo_types import event_fields
+from storage.search_index import catch_up
+from storage.search_index import has_index as has_search_index
 from storage.teams import rollup_status
 
 CONFLICTS_KEY = "merge_conflicts"
@@ -134,10 +136,15 @@ def _merge_articles(s: Session, snap: Snapshot, counts: MergeCounts) -> dict[int
             counts.articles_matched += 1
             continue
         copy = Article(**art.model_dump(exclude={"id"}))
+        copy.text_length = len(copy.text)  # a workspace from before migration 0006 has none
         s.add(copy)
         s.flush()
         ids[art.id] = have[art.sha256] = int(copy.id)  # type: ignore[index,arg-type]
         counts.articles_added += 1
+    if counts.articles_added and s.get_bind().dialect.name == "sqlite":
+        cursor = s.connection().connection.driver_connection
+        if has_search_index(cursor):
+            catch_up(cursor)  # the new titles into the list's search index
     return ids
 
 

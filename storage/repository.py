@@ -5,7 +5,9 @@ from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any, Iterable, Optional, Sequence
 
-from sqlalchemy import Engine, delete, func, insert, or_
+from sqlalchemy import Engine, Integer, delete, func, insert, or_
+from sqlalchemy import column as sa_column
+from sqlalchemy import text as sa_text
 from sqlalchemy import exists as sa_exists
 from sqlalchemy import select as sa_select
 from sqlmodel import col, select
@@ -28,6 +30,8 @@ from storage.presence import PresenceMixin
 from storage.repo_lookups import LookupsMixin
 from storage.repo_stats import StatsMixin
 from storage.repo_versions import OwnVersionsMixin, next_version
+from storage.search_index import CANDIDATES, RareSearch, like_pattern, rare_search
+from storage.search_index import has_index as has_search_index
 from storage.teams import TeamsMixin
 from storage.repo_types import (  # re-exported: callers import these from here
     AddResult,
@@ -40,6 +44,10 @@ from storage.repo_types import (  # re-exported: callers import these from here
     normalized_sha256,
     set_event_field,
 )
+
+# _filtered's default: ask the search index itself.
+_LOOK_UP: Any = object()
+
 
 def _text(value: Any) -> str:
     if value is None or value.__class__ is str:
@@ -123,7 +131,27 @@ class Repository(OwnVersionsMixin, PresenceMixin, StatsMixin, LookupsMixin, Team
         res = self.add_articles([item])
         return res.added_ids[0] if res.added_ids else None
 
-    def _filtered(self, stmt, flt: Optional[ArticleFilter]):  # type: ignore[no-untyped-def]
+    def _search_ids(self, flt: Optional[ArticleFilter]) -> Optional[RareSearch]:
+        """A title search the search index narrows to a few articles; None when the filter
+        reads the titles instead (no search, a common or short one, a body search, a server:
+        PostgreSQL's ILIKE finds its trigram indexes itself)."""
+        if flt is None or not flt.search or flt.search_body or self.is_server:
+            return None
+        with self.engine.connect() as conn:
+            cursor = conn.connection.driver_connection
+            if not hasattr(self, "_search_index"):
+                self._search_index = has_search_index(cursor)
+            return rare_search(cursor, flt.search) if self._search_index else None
+
+    def _walks_list_index(self, flt: Optional[ArticleFilter], search_ids: Optional[RareSearch]) -> bool:
+        """Walking the list index in order (and stopping after a page) beats the status index
+        plus a sort; a rare search's few matches are read by id and sorted instead."""
+        return (flt is not None and bool(flt.statuses or flt.search or flt.source) and search_ids is None
+                and self._has_list_index())
+
+    def _filtered(self, stmt, flt: Optional[ArticleFilter], search_ids: Any = _LOOK_UP):  # type: ignore[no-untyped-def]
+        """The statement with the filter's conditions. search_ids: what _search_ids gave, when
+        the caller asked already."""
         if flt is None:
             return stmt
         if flt.coder:
@@ -136,12 +164,18 @@ class Repository(OwnVersionsMixin, PresenceMixin, StatsMixin, LookupsMixin, Team
         if flt.source:
             stmt = stmt.where(Article.source == flt.source)
         if flt.search:
-            pattern = f"%{flt.search}%"
+            if search_ids is _LOOK_UP:
+                search_ids = self._search_ids(flt)
+            if search_ids is not None:  # the index's candidates; the LIKE below decides
+                candidates = sa_text(CANDIDATES).bindparams(phrase=search_ids.phrase, last=search_ids.last)
+                stmt = stmt.where(col(Article.id).in_(candidates.columns(sa_column("rowid", Integer))))
+            pattern = like_pattern(flt.search)
             # LIKE: SQLite's is already case-insensitive (ASCII, like its lower()), and ilike's
             # lower() on every row would make the list filter twice as slow; PostgreSQL's LIKE
             # is case-sensitive, its ILIKE native.
             cols = [col(Article.title), col(Article.source)] + ([col(Article.text)] if flt.search_body else [])
-            conds = [c.ilike(pattern) if self.is_server else c.like(pattern) for c in cols]
+            conds = [c.ilike(pattern, escape="\\") if self.is_server else c.like(pattern, escape="\\")
+                     for c in cols]
             stmt = stmt.where(or_(*conds))
         return stmt
 
@@ -163,9 +197,10 @@ class Repository(OwnVersionsMixin, PresenceMixin, StatsMixin, LookupsMixin, Team
             stmt = self._filtered(select(Article.id), replace(flt, coder="", statuses=())).where(
                 sa_exists().where(mine))
         else:
-            stmt = self._filtered(select(Article.id), flt)
+            search_ids = self._search_ids(flt)
+            stmt = self._filtered(select(Article.id), flt, search_ids)
         stmt = stmt.order_by(col(Article.published).desc().nulls_last(), col(Article.id))
-        if flt is not None and (flt.statuses or flt.search) and not flt.coder and self._has_list_index():
+        if flt is not None and not flt.coder and self._walks_list_index(replace(flt, source=""), search_ids):
             # Walking the list index in order beats the status index plus a sort (100k rows).
             stmt = stmt.with_hint(Article, "INDEXED BY ix_article_list", "sqlite")
         # Rows straight from the driver cursor: ORM rows cost ~4x more for 100,000 ids.

@@ -286,6 +286,21 @@ class TeamsMixin:
             coders = set(s.exec(select(Assignment.coder).where(Assignment.article_id == article_id)).all())
             return len(coders) >= 2 and viewer in coders and s.get(Adjudication, article_id) is None
 
+    def coder_view(self, article_id: int, coder: str) -> tuple[Optional[str], bool]:
+        """In one read: the coder's own status of the article (None when it is not assigned to
+        them) and whether blind mode hides other coders' work there from them (hides_others).
+        An article nobody is assigned costs one query: the reader asks at every switch."""
+        with self.engine.connect() as c:  # no ORM session: a third of the time
+            rows = c.execute(select(Assignment.coder, Assignment.status)
+                             .where(Assignment.article_id == article_id)).all()
+            own = next((status for who, status in rows if who == coder), None)
+            if own is None or len({who for who, _ in rows}) < 2:
+                return own, False
+            blind = c.execute(select(Setting.value).where(Setting.key == BLIND_MODE)).scalar()
+            adjudicated = c.execute(select(Adjudication.article_id)
+                                    .where(Adjudication.article_id == article_id)).first()
+            return own, bool(blind) and adjudicated is None
+
     def visible_bundle(self, article_id: int, viewer: Optional[str]) -> Optional[ArticleBundle]:
         """The article as `viewer` may see it: in blind mode on a double-coded article not yet
         adjudicated, other coders' events are left out, their spans of their own making too,

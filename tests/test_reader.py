@@ -354,3 +354,128 @@ def test_legend_chip_text_is_readable_on_every_label_colour(qtbot: Any, base: st
     chip = legend._chips["FAC"]
     assert contrast(chip.colours.text, chip.colours.background) >= 4.5
     assert chip.colours.text.name() in chip.styleSheet()
+
+
+@pytest.mark.parametrize("text", [TEXT, "no break", "", "\r\n", "a\r\rb\n\nc\u2029d\u2028e\r\n", "\ufeff😀\r\nx\n",
+                                  "end with a break\n", "<\ufdd0>\ufdd1\r"])
+def test_block_starts_are_where_qt_starts_each_block(qtbot: Any, text: str) -> None:
+    """The highlights are cut into blocks before the text goes in, from the text alone: the
+    cut must be Qt's own."""
+    from ui.offsets import OffsetMap, display_text
+    from ui.reader.view import ReaderView, block_starts
+
+    view = ReaderView()
+    qtbot.addWidget(view)
+    view.setPlainText(display_text(text))
+    block, qt = view.document().begin(), []
+    while block.isValid():
+        qt.append(block.position())
+        block = block.next()
+    assert block_starts(text, OffsetMap.build(text)) == qt
+
+
+def test_switching_articles_paints_each_ones_highlights_once(qtbot: Any, repo: Repository) -> None:
+    """Switching to another article and back draws its highlights (one across a line break
+    too) on the same characters, and nothing of the article shown before."""
+    texts = ["Shelling in Kharkiv\r\nand Sumy 😀 today.\n", "Kyiv, Lviv\rOdesa\u2029Dnipro."]
+    ids = []
+    for text, words in zip(texts, (["Kharkiv\r\nand", "Sumy", "today"], ["Kyiv", "Lviv\rOdesa", "Dnipro"])):
+        aid = repo.add_article(ArticleIn(text=text, title=words[0]))
+        repo.add_spans([EntitySpan(article_id=aid, start=text.index(w), end=text.index(w) + len(w), label="GPE")
+                        for w in words])
+        ids.append(aid)
+    panel = ReaderPanel(repo, QUndoStack(), WorkspaceSignals(), "ana")
+    qtbot.addWidget(panel)
+    panel.show()
+    for aid in (ids[0], ids[1], ids[0], ids[1]):
+        bundle = repo.get_bundle(aid)
+        panel.set_article(bundle)
+        doc, painted = panel.view.document(), []
+        block = doc.begin()
+        while block.isValid():
+            for r in block.layout().formats():
+                cursor = QTextCursor(doc)
+                cursor.setPosition(block.position() + r.start)
+                cursor.setPosition(block.position() + r.start + r.length, QTextCursor.MoveMode.KeepAnchor)
+                painted.append(cursor.selectedText())
+            block = block.next()
+        text = bundle.article.text
+        expected = [part for s in bundle.spans for part in _qt_text(text[s.start:s.end]).split("\u2029")]
+        assert sorted(painted) == sorted(expected)
+
+
+def test_span_fields_reads_what_the_attributes_say(repo: Repository) -> None:
+    """The reader's fast read of a span (its instance dict) says what the ORM attributes say,
+    for a stored span, one made in memory and one whose attributes were expired."""
+    from sqlmodel import Session
+
+    from ui.reader.view import span_fields
+
+    aid = repo.add_article(ArticleIn(text=TEXT, title="t"))
+    repo.add_spans(_spans(aid))
+    fresh = EntitySpan(article_id=aid, start=3, end=9, label="ORG")
+    stored = repo.spans(aid)
+    with Session(repo.engine) as s:
+        expired = s.get(EntitySpan, stored[0].id)
+        s.expire(expired)
+        assert span_fields(expired) == (expired.start, expired.end, expired.id, expired.label, expired.state)
+    for span in [*stored, fresh]:
+        assert span_fields(span) == (span.start, span.end, span.id, span.label, span.state)
+    assert span_fields(fresh) == (3, 9, None, "ORG", "suggested")
+
+
+def test_a_re_read_that_finds_nothing_new_repaints_nothing(qtbot: Any, setup: Any) -> None:
+    """The window re-reads the open article whenever another program (the suggester) commits:
+    the same highlights again must not repaint the reader; a changed one must."""
+    from PySide6.QtCore import QEvent, QObject
+
+    from ui.undo import Change
+
+    panel, repo, _, aid = setup
+
+    class Paints(QObject):
+        count = 0
+
+        def eventFilter(self, obj: Any, event: Any) -> bool:  # noqa: N802 - Qt override
+            if event.type() == QEvent.Type.Paint:
+                self.count += 1
+            return False
+
+    paints = Paints()
+    panel.view.viewport().installEventFilter(paints)
+    qtbot.wait(50)
+    paints.count = 0
+    panel.signals.changed.emit(Change(aid))
+    qtbot.wait(50)
+    assert paints.count == 0
+    span = repo.spans(aid)[0]
+    repo.update_span(span.id, state="accepted")
+    panel.signals.changed.emit(Change(aid))
+    qtbot.waitUntil(lambda: paints.count > 0)
+
+
+def test_suggestions_arriving_for_the_open_article_paint_on_their_characters(qtbot: Any, repo: Repository) -> None:
+    """An article shown without highlights gets all of them at once (most blocks change: one
+    pass over the document): each sits on its characters."""
+    from ui.undo import Change
+
+    text = "".join(f"Line {i} in Kyiv and Lviv 😀.\r\n" for i in range(30))
+    aid = repo.add_article(ArticleIn(text=text, title="later"))
+    signals = WorkspaceSignals()
+    panel = ReaderPanel(repo, QUndoStack(), signals, "ana")
+    qtbot.addWidget(panel)
+    panel.show()
+    panel.set_article(repo.get_bundle(aid))
+    starts = [i for i in range(len(text)) if text.startswith(("Kyiv", "Lviv"), i)]
+    repo.add_spans([EntitySpan(article_id=aid, start=i, end=i + 4, label="GPE") for i in starts])
+    signals.changed.emit(Change(aid))
+    doc, painted = panel.view.document(), []
+    block = doc.begin()
+    while block.isValid():
+        for r in block.layout().formats():
+            cursor = QTextCursor(doc)
+            cursor.setPosition(block.position() + r.start)
+            cursor.setPosition(block.position() + r.start + r.length, QTextCursor.MoveMode.KeepAnchor)
+            painted.append(cursor.selectedText())
+        block = block.next()
+    assert sorted(painted) == sorted(text[i:i + 4] for i in starts) and len(painted) == 60

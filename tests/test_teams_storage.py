@@ -131,6 +131,26 @@ def test_blind_mode_does_not_hide_on_a_single_coded_article(repo: Repository) ->
     assert len(repo.visible_bundle(aid, "ana").events) == 1
 
 
+def test_coder_view_reads_own_status_and_blindness_as_the_two_questions_do(repo: Repository) -> None:
+    """The reader's one read at each switch says what coder_status and hides_others say."""
+    aid, _ = _blind_article(repo)
+    single, nobody = repo.add_articles([ArticleIn(text=f"{TEXT} {w}", title=w) for w in ("one", "none")]).added_ids
+    repo.assign([(single, "ana")])
+
+    def both(article_id: int, coder: str) -> tuple[object, bool]:
+        status = repo.coder_status(article_id, coder)
+        return status, status is not None and repo.hides_others(article_id, coder)
+
+    cases = [(a, c) for a in (aid, single, nobody) for c in ("ana", "ben", "lead")]
+    for blind in (False, True):
+        repo.set_blind_mode(blind)
+        for article_id, coder in cases:
+            assert repo.coder_view(article_id, coder) == both(article_id, coder), (blind, article_id, coder)
+    assert repo.coder_view(aid, "ben") == ("new", True)
+    repo.mark_adjudicated(aid, "lead")
+    assert repo.coder_view(aid, "ben") == ("new", False)
+
+
 def test_gold_event_records_its_sources_and_ends_blindness(repo: Repository) -> None:
     aid, _ = _blind_article(repo)
     repo.set_blind_mode(True)

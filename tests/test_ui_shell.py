@@ -597,3 +597,14 @@ def test_a_job_ending_after_its_window_closed_is_quiet(qtbot) -> None:  # type: 
     shiboken6.delete(bar)  # the window (and its bar with the job's widget) closed and deleted
     progress.remove(job)  # the job's done signal, later
     assert progress.widgets() == []
+
+
+def test_suggest_result_is_told_without_importing_the_suggester(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """The worker's result dict is read as it is: importing services.suggesting on the GUI
+    thread when suggesting ends froze the window for 40 ms."""
+    result = {"articles": 3, "spans": 1234, "model": "m 1", "nothing_to_do": False, "cancelled": False, "cut": 0}
+    with qtbot.waitSignal(window.signals.articlesChanged):
+        window.jobs._suggested(result)
+    assert window.status.currentMessage() == "Suggested 1,234 highlights in 3 articles (m 1)"
+    with qtbot.assertNotEmitted(window.signals.articlesChanged):
+        window.jobs._suggested({**result, "nothing_to_do": True})

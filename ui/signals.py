@@ -4,8 +4,8 @@ command (with those queued after it) taken off the undo stack."""
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
-from typing import Any, Callable, Optional
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping, Optional
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
@@ -28,9 +28,18 @@ class Change:
     article_id: int
     parts: frozenset[str] = EVERYTHING
     by_coder: bool = False  # an edit of the coder's in this window (not a reload, not the suggester)
+    # What the article holds now, read off the GUI thread after the write (by the writer) or by
+    # a reload's worker: key (a panel's, see WorkspaceSignals.add_fresh_read) -> its reading.
+    # A panel whose key is here shows it without a database read on the GUI thread.
+    fresh: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     def touches(self, *parts: str) -> bool:
         return not self.parts.isdisjoint(parts)
+
+
+# A panel's read for a change: (article id, parts) -> None (nothing to read for it) or
+# (key, read) where read() runs on the writer's thread after the write and never touches Qt.
+FreshRead = Callable[[int, frozenset[str]], Optional[tuple[str, Callable[[], Any]]]]
 
 
 class WorkspaceSignals(QObject):
@@ -52,22 +61,60 @@ class WorkspaceSignals(QObject):
         self.writer, self.undo_stack = writer, undo_stack
         self.dropping = False  # failed edits are being taken off the undo stack (not the coder's undo)
         self._parts: dict[int, set[str]] = {}
+        self._fresh: dict[int, dict[str, Any]] = {}
+        self._by_coder: dict[int, bool] = {}
+        self._fresh_reads: list[FreshRead] = []
         self._drop_due = False
+
+    def add_fresh_read(self, read: FreshRead) -> None:
+        """A panel's re-read after a change, done by the writer right after the write: the
+        Change brings its result (Change.fresh), so the GUI thread reads nothing."""
+        self._fresh_reads.append(read)
+
+    def reads_for(self, article_id: int, parts: frozenset[str]) -> Optional[Callable[[], dict[str, Any]]]:
+        """The panels' reads for a change of these parts, as one function for another thread
+        (None when no panel shows that article). A read that fails is left out: its panel
+        reads for itself."""
+        reads = [r for r in (fn(article_id, parts) for fn in self._fresh_reads) if r is not None]
+        if not reads:
+            return None
+
+        def read() -> dict[str, Any]:
+            out: dict[str, Any] = {}
+            for key, fn in reads:
+                try:
+                    out[key] = fn()
+                except Exception:
+                    log.warning("reading %s after a write failed", key, exc_info=True)
+            return out
+        return read
+
+    def _then_read(self, article_id: Optional[int], run: Callable[[], Any],
+                   parts: frozenset[str]) -> Callable[[], Any]:
+        """`run`, then the panels' reads of what it changed: (run's result, their readings)."""
+        read = self.reads_for(article_id, parts) if article_id is not None else None
+
+        def both() -> tuple[Any, Optional[dict[str, Any]]]:
+            result = run()
+            return result, (read() if read is not None and result is not False else None)
+        return both
 
     def write(self, article_id: int, run: Callable[[], Any], parts: frozenset[str]) -> None:
         """A write outside the undo stack (the automatic new -> in progress), in order with the
         edits; the panels hear of it when it is stored. A failure is logged, not shown."""
         if self.writer is None:
-            run()
-            self.changed.emit(Change(article_id, parts))
+            if run() is not False:
+                self.changed.emit(Change(article_id, parts))
             return
 
         def written(job: WriteJob) -> None:
             if job.error is not None:
                 log.error("automatic write failed", exc_info=job.error)
-            self._note(article_id, parts, by_coder=False)
+            result, fresh = job.result if job.ok else (None, None)
+            # run() returning False wrote nothing (e.g. the status was no longer "new").
+            self._note(article_id, frozenset() if result is False else parts, by_coder=False, fresh=fresh)
 
-        self.writer.submit(run, article_id, written)
+        self.writer.submit(self._then_read(article_id, run, parts), article_id, written)
 
     def in_order(self, run: Callable[[], Any]) -> None:
         """Run `run` after every write queued so far (on the writer's thread when there is one)."""
@@ -96,20 +143,36 @@ class WorkspaceSignals(QObject):
                     message += (f" The {later} edit{'s' if later != 1 else ''} made after it and not saved yet "
                                 "were not saved either; the window shows what the workspace holds.")
                 self.writeFailed.emit(message)
-            self._note(job.article_id, touches, by_coder=True)
+            fresh = job.result[1] if job.ok else None
+            self._note(job.article_id, touches, by_coder=True, fresh=fresh)
 
-        command.jobs.append(self.writer.submit(step, command.article_id, written, owner=command))
+        run = self._then_read(command.article_id, step, touches)
+        command.jobs.append(self.writer.submit(run, command.article_id, written, owner=command))
 
-    def _note(self, article_id: Optional[int], parts: frozenset[str], by_coder: bool) -> None:
+    def _note(self, article_id: Optional[int], parts: frozenset[str], by_coder: bool,
+              fresh: Optional[Mapping[str, Any]] = None) -> None:
         """Tell the panels once the article's last queued write is stored: re-reading after an
-        earlier one would take back, for a moment, what the later ones already show."""
+        earlier one would take back, for a moment, what the later ones already show. The
+        readings after each write are merged, the later ones winning."""
         if article_id is None:
             return
-        self._parts.setdefault(article_id, set()).update(parts)
+        touched_so_far = self._parts.setdefault(article_id, set())
+        if parts:  # a write that changed nothing leaves what the earlier ones said standing
+            if fresh is not None:
+                # A later write re-read every panel its parts concern: its readings replace the
+                # earlier ones; those it left alone still hold (what it changed is not theirs).
+                self._fresh.setdefault(article_id, {}).update(fresh)
+            else:  # failed or not read: the panels read for themselves
+                self._fresh[article_id] = {}
+            touched_so_far.update(parts)
+            self._by_coder[article_id] = by_coder
         if self.writer is not None and self.writer.pending_for(article_id):
             return
         touched = frozenset(self._parts.pop(article_id))
-        self.changed.emit(Change(article_id, touched, by_coder=by_coder))
+        readings = self._fresh.pop(article_id, None)
+        by = self._by_coder.pop(article_id, by_coder)
+        if touched:
+            self.changed.emit(Change(article_id, touched, by_coder=by, fresh=readings or {}))
 
     def _drop_obsolete_soon(self) -> None:
         if not self._drop_due:
@@ -154,4 +217,4 @@ def failure_message(repo: Repository, what: str, verb: str, exc: BaseException) 
             "Everything saved before this edit is kept.")
 
 
-__all__ = ["Change", "EVENTS", "EVERYTHING", "SPANS", "STATUS", "TEXT", "WorkspaceSignals", "failure_message"]
+__all__ = ["Change", "EVENTS", "EVERYTHING", "FreshRead", "SPANS", "STATUS", "TEXT", "WorkspaceSignals", "failure_message"]

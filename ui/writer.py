@@ -27,6 +27,7 @@ class WriteJob:
     owner: Any = None  # what the GUI side reports to (an undo command)
     submitted: float = field(default_factory=time.monotonic)
     error: Optional[BaseException] = None
+    result: Any = None  # what `run` returned (on the writer thread)
     skipped: bool = False
     delivered: bool = False
     done: threading.Event = field(default_factory=threading.Event)
@@ -180,7 +181,7 @@ class DatabaseWriter(QObject):
                 job.skipped = True
             else:
                 try:
-                    job.run()
+                    job.result = job.run()
                 except BaseException as exc:  # reported on the GUI thread, never lost here
                     job.error = exc
                     failed = True

@@ -26,6 +26,8 @@ from storage.models import (
 )
 from storage.repository import Repository, normalized_sha256
 from storage.importers.records import ArticleRecord
+from storage.search_index import catch_up
+from storage.search_index import has_index as has_search_index
 from storage.textkey import fast_key
 
 _EVENTS = Event.__table__  # type: ignore[attr-defined]
@@ -33,12 +35,12 @@ _EVIDENCE = Evidence.__table__  # type: ignore[attr-defined]
 # Keep each IN (...) list well under SQLite's bound-variable limit.
 _CHUNK = 900
 _ARTICLE_COLUMNS = ("title", "text", "source", "url", "published", "language", "sha256", "status",
-                    "imported_at", "meta")
+                    "imported_at", "meta", "text_length")
 # The text may come as the UTF-8 bytes the duplicate key was computed from: CAST stores them as
 # the same TEXT value binding the str would (the database encoding is UTF-8), without encoding
 # every article a second time.
 _INSERT_ARTICLE = (f"INSERT INTO article ({', '.join(_ARTICLE_COLUMNS)}) "
-                   "VALUES (?, CAST(? AS TEXT), ?, ?, ?, ?, ?, ?, ?, ?)")
+                   "VALUES (?, CAST(? AS TEXT), ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 _INSERT_NEW_ARTICLE = _INSERT_ARTICLE.replace("INSERT INTO", "INSERT OR IGNORE INTO", 1)
 # Largest id before a batch under which new ids are certain to be max(id) + 1 each.
 _SEQUENTIAL_IDS_BELOW = 2**62
@@ -105,6 +107,7 @@ class ArticleWriter:
         # Text passed as UTF-8 bytes only reads back the same in a UTF-8 database (the default).
         self._utf8 = self._cursor.execute("PRAGMA encoding").fetchone()[0] == "UTF-8"
         self._max_id: Optional[int] = None
+        self._search_index = has_search_index(self._cursor)
 
     def add(self, records: Sequence[ArticleRecord]) -> StoreResult:
         """Insert the new articles of a batch with all they carry; duplicates (in the workspace or
@@ -145,7 +148,7 @@ class ArticleWriter:
             published, imported_at, meta = rec.published, rec.imported_at, rec.meta
             rows.append((rec.title, keyed[i][1], rec.source, rec.url, published.isoformat() if published else None,
                          rec.language, digest, rec.status, _db_datetime(imported_at) if imported_at else stamp,
-                         json.dumps(meta) if meta else "{}"))
+                         json.dumps(meta) if meta else "{}", len(rec.text)))
         if not rows:
             return result
         if optimistic:
@@ -176,6 +179,8 @@ class ArticleWriter:
                 id_of.update(cursor.execute(f"SELECT sha256, id FROM article WHERE sha256 IN ({marks})", part))
             for i in fresh:
                 result.ids[i] = id_of[digests[i]]
+        if self._search_index:
+            catch_up(cursor)  # the batch's titles into the search index, in one statement
         children = [(result.ids[i], records[i]) for i in fresh
                     if records[i].spans or records[i].events or records[i].assignments
                     or records[i].adjudicated_by is not None]

@@ -12,16 +12,16 @@ from storage.models import utcnow
 from storage.repo_types import normalized_sha256
 from storage.textkey import fast_key
 
-_COLUMNS = "id, title, text, source, url, published, language, sha256, status, imported_at, meta"
+_COLUMNS = "id, title, text, source, url, published, language, sha256, status, imported_at, meta, text_length"
 # The staging table lives as long as the pooled connection; its rows are deleted after each batch
 # and its storage emptied at each commit (no relfilenode churn as with TRUNCATE).
 _STAGE = ("CREATE TEMP TABLE IF NOT EXISTS chronicler_import_stage (id integer, title text, text text, "
           "source text, url text, published date, language text, sha256 text, status text, "
-          "imported_at timestamp, meta json) ON COMMIT DELETE ROWS")
+          "imported_at timestamp, meta json, text_length integer) ON COMMIT DELETE ROWS")
 # Binary COPY: no escaping of the texts on either side (about a quarter faster than text COPY).
 _COPY_STAGE = f"COPY chronicler_import_stage ({_COLUMNS}) FROM STDIN (FORMAT BINARY)"
 _COPY_ARTICLES = f"COPY article ({_COLUMNS}) FROM STDIN (FORMAT BINARY)"
-_COPY_TYPES = ["int4", "text", "text", "text", "text", "date", "text", "text", "text", "timestamp", "json"]
+_COPY_TYPES = ["int4", "text", "text", "text", "text", "date", "text", "text", "text", "timestamp", "json", "int4"]
 _STORED = "SELECT sha256 FROM article WHERE sha256 = ANY(%s)"
 UNIQUE_VIOLATION = "23505"
 # Rows go in sorted by key, so concurrent importers of overlapping data lock keys in one order;
@@ -109,7 +109,7 @@ class PgArticleWriter:
             rec = records[i]
             rows.append((new_id_of[i], rec.title, rec.text, rec.source, rec.url, rec.published, rec.language,
                          digest, rec.status, naive_utc(rec.imported_at) if rec.imported_at else stamp,
-                         rec.meta or {}))  # the json dumper serializes it
+                         rec.meta or {}, len(rec.text)))  # the json dumper serializes meta
         id_of = self._insert(rows)
         fresh: list[int] = []
         for digest, i in order:

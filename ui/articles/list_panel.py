@@ -1,8 +1,8 @@
 """The article list panel: the lazy table, status/source/text filters and "next uncoded"."""
 from __future__ import annotations
 
-from dataclasses import replace
-from typing import Optional
+from dataclasses import dataclass, replace
+from typing import Callable, Optional
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
@@ -16,7 +16,7 @@ from storage.models import ArticleStatus
 from storage.repository import ArticleFilter, Repository
 from ui.actions import make_action
 from ui.articles.delegate import ArticleCardDelegate, card_height
-from ui.articles.model import DATE, EVENTS, SOURCE, STATUS, TITLE, UNCODED, ArticleTableModel
+from ui.articles.model import DATE, EVENTS, SOURCE, STATUS, TITLE, UNCODED, ArticleTableModel, RowsRefresh
 
 # (label, statuses): "To code" is the default view of a coder's day.
 STATUS_CHOICES: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -35,6 +35,15 @@ MINE, EVERYONE = "mine", "all"
 # Typing pauses this long before the list is filtered: fast enough to feel live, slow enough
 # not to re-query on every key.
 FILTER_DEBOUNCE_MS = 200
+
+
+@dataclass(frozen=True)
+class ListRefresh:
+    """The list re-read off the GUI thread (ArticleListPanel.refresh_reader)."""
+
+    sources: list[str]
+    team: bool  # the coder has articles assigned
+    rows: RowsRefresh
 
 
 class ArticleListPanel(QWidget):
@@ -220,14 +229,29 @@ class ArticleListPanel(QWidget):
     def refresh_all(self) -> None:
         """Another program changed the workspace: new rows, statuses and sources, keeping the
         selected article and the rows in view (the top row stays on top when it still exists)."""
-        self.reload_sources()
-        if self.show_combo.isVisibleTo(self) != (bool(self.coder) and self.repo.has_assignments(self.coder)):
+        self.apply_refresh(self.refresh_reader()())
+
+    def refresh_reader(self) -> Callable[[], ListRefresh]:
+        """refresh_all's reads as one function for another thread (the window's reload)."""
+        repo, coder = self.repo, self.coder
+        top = max(0, self.view.rowAt(0))
+        bottom = self.view.rowAt(self.view.viewport().height() - 1)
+        rows = self.model.refresh_reader(top, (bottom - top + 1) if bottom >= top else 50)
+
+        def read() -> ListRefresh:
+            return ListRefresh(repo.sources(), bool(coder) and repo.has_assignments(coder), rows())
+        return read
+
+    def apply_refresh(self, fresh: ListRefresh) -> None:
+        """Show what refresh_reader read (on the GUI thread: no reads unless the coder's list changed)."""
+        self._set_sources(fresh.sources)
+        if self.show_combo.isVisibleTo(self) != fresh.team:
             self.reload()  # assigned (or unassigned) by another program: the coder's list changes
             return
         bar = self.view.verticalScrollBar()
         scrolled, top_row = bar.value(), self.view.rowAt(0)
         top_id = self.model.article_id(top_row) if top_row >= 0 else None
-        if not self.model.refresh_rows():
+        if not self.model.apply_refresh(fresh.rows):
             return
         self._update_count()
         if self._current is not None:
@@ -239,11 +263,17 @@ class ArticleListPanel(QWidget):
             bar.setValue(scrolled)
 
     def reload_sources(self) -> None:
+        self._set_sources(self.repo.sources())
+
+    def _set_sources(self, sources: list[str]) -> None:
+        shown = [self.source_combo.itemData(i) for i in range(1, self.source_combo.count())]
+        if shown == list(sources):
+            return  # the same: the combo is not rebuilt
         current = self.source_combo.currentData() or ""
         self.source_combo.blockSignals(True)
         self.source_combo.clear()
         self.source_combo.addItem("All sources", "")
-        for source in self.repo.sources():
+        for source in sources:
             self.source_combo.addItem(source, source)
         i = self.source_combo.findData(current)
         self.source_combo.setCurrentIndex(max(0, i))
@@ -334,8 +364,8 @@ class ArticleListPanel(QWidget):
         self._select_row(row)
         return True
 
-    def refresh_article(self, article_id: int) -> None:
-        self.model.refresh_article(article_id)
+    def refresh_article(self, article_id: int, fresh: Optional[list] = None) -> None:
+        self.model.refresh_article(article_id, fresh)
 
     # ---- next uncoded ---------------------------------------------------------------------
     def next_uncoded_id(self) -> Optional[int]:

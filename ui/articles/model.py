@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Optional, Sequence
+from dataclasses import dataclass
+from typing import Any, Callable, Optional, Sequence
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
@@ -18,6 +19,8 @@ N_COLUMNS = len(COLUMNS)
 TITLE, DATE, SOURCE, STATUS, EVENTS = range(N_COLUMNS)
 # Rows are read in pages around the one asked for: one short query per screenful.
 PAGE_SIZE = 200
+# A refresh off the GUI thread reads the rows on screen and this many above and below.
+PREFETCH_ABOVE, PREFETCH_BELOW = 10, 40
 # Ids are read this many at a time as the list scrolls (Qt's fetchMore): a list of a million
 # articles opens and filters by reading its first ids only.
 ID_CHUNK = 2000
@@ -37,6 +40,24 @@ StatusRole = Qt.ItemDataRole.UserRole + 2
 
 def format_date(value: Optional[dt.date]) -> str:
     return value.isoformat() if value else ""
+
+
+def _read_rows(repo: Repository, coder: str, ids: Sequence[int]) -> list[ArticleRow]:
+    """A coder's own list shows their own status and their own events (team coding)."""
+    if coder:
+        return repo.coder_article_rows(coder, ids)
+    return repo.article_rows(ids)
+
+
+@dataclass(frozen=True)
+class RowsRefresh:
+    """The list re-read for a filter off the GUI thread (ArticleTableModel.refresh_reader)."""
+
+    filter: ArticleFilter
+    n_read: int  # how many ids the list had read when this was read
+    keys: list[ListKey]
+    more: bool  # ids past keys
+    rows: list[ArticleRow]  # the details of the rows around those on screen
 
 
 class ArticleTableModel(QAbstractTableModel):
@@ -121,12 +142,48 @@ class ArticleTableModel(QAbstractTableModel):
     def refresh_rows(self) -> bool:
         """Re-read the ids read so far and drop the cached rows; the model is reset only when
         they changed (True), else the rows just repaint, so selection and scrolling stay."""
+        return self.apply_refresh(self.refresh_reader()())
+
+    def refresh_reader(self, top_row: int = 0, rows_shown: int = PAGE_SIZE) -> Callable[[], RowsRefresh]:
+        """refresh_rows's reads as a function for another thread: the ids read so far (a
+        chunk's, as set_filter reads, when they changed) and the rows from `top_row` to past
+        what the view shows, so applying them reads nothing. Every read holds the interpreter
+        lock in turns with the GUI thread: no more is read than the screen needs."""
+        repo, flt, n, known, more = self.repo, self.filter, len(self._ids), list(self._ids), self._more
+        wanted = max(n, ID_CHUNK)
+
+        def read() -> RowsRefresh:
+            page = id_page(repo, flt, None, n + 1)
+            if [k.id for k in page[:n]] == known and (len(page) > n) == more:
+                keys, beyond = page[:n], more
+            else:  # changed: the list is read again as set_filter would
+                page = id_page(repo, flt, None, wanted + 1)
+                keys, beyond = page[:wanted], len(page) > wanted
+            start = max(0, min(top_row, len(keys) - 1) - PREFETCH_ABOVE)
+            shown = [k.id for k in keys[start: start + PREFETCH_ABOVE + rows_shown + PREFETCH_BELOW]]
+            rows = _read_rows(repo, flt.coder, shown) if shown else []
+            return RowsRefresh(flt, n, keys, beyond, rows)
+        return read
+
+    def apply_refresh(self, fresh: RowsRefresh) -> bool:
+        """Show a refresh_reader reading: reset only when the ids changed (True), else repaint."""
+        if fresh.filter != self.filter:
+            return False  # the filter changed since: the list was read for the new one
         n = len(self._ids)
-        page = id_page(self.repo, self.filter, None, n + 1)
-        if [k.id for k in page[:n]] != self._ids or (len(page) > n) != self._more:
-            self.set_filter()
+        if n != fresh.n_read:  # rows read further meanwhile (scrolling): read again, here
+            fresh = self.refresh_reader()()
+        same = [k.id for k in fresh.keys[:n]] == self._ids and (len(fresh.keys) > n or fresh.more) == self._more
+        if not same:
+            self.beginResetModel()
+            self._ids, self._last, self._more = [], None, fresh.more
+            self._row_of = None
+            self._cache.clear()
+            self._take(fresh.keys)
+            self._cache.update((r.id, r) for r in fresh.rows)
+            self.endResetModel()
             return True
         self._cache.clear()
+        self._cache.update((r.id, r) for r in fresh.rows if r.id in self._loaded_rows())
         if self._n_rows:
             self.dataChanged.emit(self.index(0, 0), self.index(self._n_rows - 1, N_COLUMNS - 1))
         return False
@@ -179,17 +236,32 @@ class ArticleTableModel(QAbstractTableModel):
                 self._cache[aid] = ArticleRow(aid, "(deleted)", None, "", "", 0)
 
     def _rows(self, ids: Sequence[int]) -> list[ArticleRow]:
-        """A coder's own list shows their own status and their own events (team coding)."""
-        if self.filter.coder:
-            return self.repo.coder_article_rows(self.filter.coder, ids)
-        return self.repo.article_rows(ids)
+        return _read_rows(self.repo, self.filter.coder, ids)
 
-    def refresh_article(self, article_id: int) -> None:
-        """Re-read one article (its status or events changed) and repaint its row only."""
-        row = self.row_of(article_id)
+    def row_reader(self, article_id: int) -> Optional[Callable[[], list[ArticleRow]]]:
+        """refresh_article's read of a row read so far, as a function for another thread (None
+        for a row the list has not read: nothing on screen to refresh)."""
+        if article_id not in self._loaded_rows():
+            return None
+        repo, coder = self.repo, self.filter.coder
+        if coder:
+            return lambda: repo.coder_article_rows(coder, [article_id])
+        return lambda: repo.article_rows([article_id])
+
+    def _loaded_rows(self) -> dict[int, int]:
+        if self._row_of is None:
+            self._row_of = {aid: i for i, aid in enumerate(self._ids)}
+        return self._row_of
+
+    def refresh_article(self, article_id: int, fresh: Optional[list[ArticleRow]] = None) -> None:
+        """Re-read one article (its status or events changed) and repaint its row only; `fresh`:
+        its row read already (row_reader, off the GUI thread). A row the list has not read yet
+        is left for when it is."""
+        row = self._loaded_rows().get(article_id)
         if row is None:
             return
-        fresh = self._rows([article_id])
+        if fresh is None:
+            fresh = self._rows([article_id])
         if fresh:
             self._cache[article_id] = fresh[0]
         else:
@@ -262,4 +334,4 @@ class ArticleTableModel(QAbstractTableModel):
         return ""
 
 
-__all__ = ["ArticleTableModel", "COLUMNS", "UNCODED", "ArticleIdRole", "StatusRole"]
+__all__ = ["ArticleTableModel", "RowsRefresh", "COLUMNS", "UNCODED", "ArticleIdRole", "StatusRole"]

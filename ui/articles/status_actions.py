@@ -34,6 +34,7 @@ class StatusActions(QObject):
         self.signals = signals
         self.current = current
         self.go_next = go_next
+        self._checked: set[int] = set()  # articles whose status was read since it last changed
         signals.changed.connect(self._first_edit)
 
         self.coded_next = self._action("Mark coded and open next", "Ctrl+Return",
@@ -83,24 +84,31 @@ class StatusActions(QObject):
     # ---- automatic new -> in progress -----------------------------------------------------
     def _first_edit(self, change: Change) -> None:
         """The coder's first highlight or event edit in a new article moves it to "in progress"
-        (not an undo step of its own). Opening or passing over an article leaves it new."""
-        if not change.by_coder or not change.touches(SPANS, EVENTS):
+        (not an undo step of its own). Opening or passing over an article leaves it new. The
+        status is read and moved by the window's writer, in order with the edits: the GUI
+        thread reads nothing, and asks once per article until its status changes again."""
+        aid = change.article_id
+        if change.touches(STATUS):
+            self._checked.discard(aid)  # it may be new again (set by hand, undone, another program)
+        if not change.by_coder or not change.touches(SPANS, EVENTS) or aid in self._checked:
             return
-        coder = self.coder()
-        own = self.repo.coder_status(change.article_id, coder) if coder else None
-        if own is not None:  # the coder's own status on an article assigned to them
-            if own == ArticleStatus.NEW.value:
-                aid, who = change.article_id, coder
-                # In order with the edits, by the window's writer, as below.
-                self.signals.write(aid, lambda: self.repo.set_coder_status(aid, who, ArticleStatus.IN_PROGRESS.value),  # type: ignore[arg-type]
-                                   frozenset({STATUS}))
-            return
-        article = self.repo.get_article(change.article_id)
-        if article is not None and article.status == ArticleStatus.NEW.value:
-            aid = change.article_id
-            # In order with the edits, by the window's writer (never waiting on the GUI thread).
-            self.signals.write(aid, lambda: self.repo.set_status(aid, ArticleStatus.IN_PROGRESS.value),
-                               frozenset({STATUS}))
+        self._checked.add(aid)
+        repo, coder = self.repo, self.coder()
+
+        def move() -> bool:  # the writer's thread: False when the article was not new
+            own = repo.coder_status(aid, coder) if coder else None
+            if own is not None:  # the coder's own status on an article assigned to them
+                if own != ArticleStatus.NEW.value:
+                    return False
+                repo.set_coder_status(aid, coder, ArticleStatus.IN_PROGRESS.value)  # type: ignore[arg-type]
+                return True
+            article = repo.get_article(aid)
+            if article is None or article.status != ArticleStatus.NEW.value:
+                return False
+            repo.set_status(aid, ArticleStatus.IN_PROGRESS.value)
+            return True
+
+        self.signals.write(aid, move, frozenset({STATUS}))
 
 
 __all__ = ["StatusActions"]

@@ -199,6 +199,10 @@ class FieldWidget(QWidget):
 
     def _refresh_message(self) -> None:
         lines = self.messages()
+        shown = (tuple(lines), self._soft, self.small_pt)
+        if getattr(self, "_message_shown", None) == shown:
+            return  # every edit sets every field's problems: an unchanged line costs nothing
+        self._message_shown = shown
         self.message.setVisible(bool(lines))
         self.message.setText("\n".join(lines))
         soft = self._soft and not self._input_error
@@ -211,6 +215,9 @@ class FieldWidget(QWidget):
         self._refresh_message()
 
     def set_note(self, text: str) -> None:
+        if getattr(self, "_note_shown", None) == text:
+            return  # every edit sets every field's note: unchanged, it costs nothing
+        self._note_shown = text
         self.note.setText(text)
         self.note.setVisible(bool(text))
 

@@ -52,6 +52,7 @@ class EventPanel(QWidget):
         self._span_provider: Optional[SpanProvider] = None
         self._small_pt = 9.0
         self._shown_key: tuple[Any, ...] = ()
+        self._shown_lines: list[Any] = []  # the event list's rows as last built
         self._flushing_quietly = False
         self._typing_timer = QTimer(self, singleShot=True, interval=TYPING_IDLE_MS, timeout=self.flush_edits)
         # Place lookups (gazetteer, workspace place cache) run there, never on the GUI thread.
@@ -61,6 +62,7 @@ class EventPanel(QWidget):
         self._make_actions()
         signals.changed.connect(self._changed)
         signals.previewed.connect(self._previewed)
+        signals.add_fresh_read(self._fresh_events)
         self._update_actions()
         self.lookups.build_index_if_missing()
 
@@ -206,20 +208,32 @@ class EventPanel(QWidget):
             QTimer.singleShot(0, lambda: self._changed(change))
             return
         before = self._events_key()
-        # Blind double coding: another coder's events on this article stay hidden.
-        self.editor.set_events(self.repo.visible_events(change.article_id, self.editor.coder))
+        # Blind double coding: another coder's events on this article stay hidden. Read by the
+        # writer after the write when it could (_fresh_events), else here.
+        events = change.fresh.get("events")
+        self.editor.set_events(events if events is not None
+                               else self.repo.visible_events(change.article_id, self.editor.coder))
         self._fill_list(select=self.current.event.id if self.current else None, force=False)
         if self._events_key() != before:
             self.eventsChanged.emit(change.article_id)
 
+    def _fresh_events(self, article_id: int, parts: frozenset[str]) -> Optional[tuple[str, Callable[[], Any]]]:
+        """_changed's read, for the writer to do right after a write to the article shown."""
+        if self.bundle is None or article_id != self.bundle.article.id or parts.isdisjoint((EVENTS, TEXT)):
+            return None
+        repo, coder = self.repo, self.editor.coder
+        return "events", lambda: repo.visible_events(article_id, coder)
+
     def _previewed(self, command: Any, forward: bool) -> None:
-        """An event edit is on its way to the workspace: the form shows it now (see _changed)."""
-        edit = getattr(command, "forward" if forward else "backward", None)
-        if isinstance(command, EventEditCommand) and self.editor.preview(edit):
+        """An event edit is on its way to the workspace: the form shows it now (see _changed),
+        with the notes the editor set while making it."""
+        if not isinstance(command, EventEditCommand):
+            return
+        if self.editor.preview(getattr(command, "forward" if forward else "backward", None)):
             form = self.current_form()
             if form is not None:
                 form.set_values(self.editor.values)
-            self._refresh_form_details(form)
+        self._refresh_form_details()
 
     def _events_key(self) -> tuple[Any, ...]:
         """What the list and form show, to skip rebuilding them when nothing changed."""
@@ -236,6 +250,11 @@ class EventPanel(QWidget):
             return
         self._shown_key = key
         rows = self.editor.rows()
+        lines = [(row.event_id, row.line, row.problems) for row in rows]
+        if not force and lines == self._shown_lines and select == self.selected_event_id():
+            self._show_selected()  # a saved edit the list already shows: only the form follows
+            return
+        self._shown_lines = lines
         self.list.blockSignals(True)
         self.list.clear()
         row_to_select = 0 if rows else -1
@@ -336,8 +355,8 @@ class EventPanel(QWidget):
         first as its own step."""
         if not merge:
             self.flush_edits()
-        self._refresh_form_details()  # notes the editor set while making the edit
         if edit is None:
+            self._refresh_form_details()  # notes the editor set (why nothing was filled)
             return None
         command = EventEditCommand(self.repo, self.signals, edit)
         self.undo_stack.push(command)

@@ -15,10 +15,11 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from ui.jobs.worker_protocol import run_worker  # noqa: E402  (after the path is set)
+from ui.jobs.worker_protocol import lower_priority, run_worker  # noqa: E402  (after the path is set)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
+    lower_priority()  # before the imports below
     parser = argparse.ArgumentParser(prog="train_worker")
     parser.add_argument("--db", required=True)
     parser.add_argument("--max-minutes", type=float, default=10.0)

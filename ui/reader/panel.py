@@ -14,7 +14,7 @@ from ui.actions import make_action
 from ui.reader.find_bar import FindBar, find_highlight
 from ui.reader.label_menu import ask_new_label, choose_label, swatch
 from ui.reader.legend import STANDARD_LABELS, LegendBar, human_name
-from ui.reader.view import ReaderView
+from ui.reader.view import ReaderView, span_fields
 from ui.undo import (AddSpanCommand, DeleteSpanCommand, RelabelSpanCommand, SetSpanStateCommand,
                      SPANS, STATUS, TEXT, Change, WorkspaceSignals)
 
@@ -26,6 +26,11 @@ def _coder_name(coder: Any) -> Optional[str]:
     if coder is None or isinstance(coder, str):
         return coder or None
     return getattr(coder, "name", None) or str(coder)
+
+
+def _reading_order(span: EntitySpan) -> tuple[int, int, int]:
+    start, end, span_id, _, _ = span_fields(span)
+    return start, end, span_id or 0
 
 
 class ReaderPanel(QWidget):
@@ -88,6 +93,7 @@ class ReaderPanel(QWidget):
         self.view.customContextMenuRequested.connect(self._context_menu)
         self.signals.changed.connect(self._changed)
         self.signals.previewed.connect(self._previewed)
+        self.signals.add_fresh_read(self._fresh_read)
         self._undo_index = undo_stack.index()
         undo_stack.indexChanged.connect(self._undo_moved)
         self.set_article(None)
@@ -108,12 +114,11 @@ class ReaderPanel(QWidget):
                 and self._article.text == bundle.article.text and self._window is None)
         self._article = bundle.article
         self._read_team()
-        self._spans = sorted(bundle.spans, key=lambda s: (s.start, s.end, s.id or 0))
-        if not same:
-            self.view.set_text(bundle.article.text)
-            self.view.verticalScrollBar().setValue(0)
+        self._spans = sorted(bundle.spans, key=_reading_order)
         self.title.setText(bundle.article.title or "(untitled)")
-        self._redraw(keep_current=same)
+        self._redraw(keep_current=same, new_text=None if same else bundle.article.text)
+        if not same:
+            self.view.verticalScrollBar().setValue(0)
 
     @property
     def text_window(self) -> Any:
@@ -162,19 +167,25 @@ class ReaderPanel(QWidget):
         hidden = self.legend.hidden_labels()
         return [s for s in self._spans if s.label not in hidden]
 
-    def _redraw(self, keep_current: bool = True) -> None:
+    def _redraw(self, keep_current: bool = True, new_text: Optional[str] = None) -> None:
+        """Counts, legend, highlights and the line under the title; with `new_text` the view
+        shows that text with the highlights in one go."""
         current = self.current_span() if keep_current else None
         counts: dict[str, int] = {}
         rejected = SpanState.REJECTED.value
         todo = 0
+        suggested = SpanState.SUGGESTED.value
         for s in self._spans:
-            label, state = s.label, s.state
+            _, _, _, label, state = span_fields(s)
             counts[label] = counts.get(label, 0) + (state != rejected)
-            todo += state == SpanState.SUGGESTED.value
+            todo += state == suggested
         self.legend.set_counts(counts)
         hidden = self.legend.hidden_labels()
         current_id = current.id if current is not None and current.label not in hidden else None
-        self.view.set_spans(self._spans, hidden, current_id)
+        if new_text is None:
+            self.view.set_spans(self._spans, hidden, current_id)
+        else:
+            self.view.show_article(new_text, self._spans, hidden, current_id)
         self._update_meta(todo)
         self._update_enabled()
 
@@ -190,13 +201,15 @@ class ReaderPanel(QWidget):
             parts.append("blind: the other coder's work is hidden")
         self.meta.setText("  \u00b7  ".join(parts))
 
-    def _read_team(self) -> None:
+    def _read_team(self, fresh: Optional[tuple[Any, ...]] = None) -> None:
         aid = self._article.id if self._article is not None else None
         if aid is None or not self.coder:
             self._own_status, self._blind = None, False
             return
-        self._own_status = self.repo.coder_status(aid, self.coder)
-        self._blind = self._own_status is not None and self.repo.hides_others(aid, self.coder)
+        if fresh is not None:  # read by the writer after the write (_fresh_read)
+            self._own_status, self._blind = fresh[1], fresh[2]
+            return
+        self._own_status, self._blind = self.repo.coder_view(aid, self.coder)
 
     def _update_enabled(self) -> None:
         has_article = self._article is not None
@@ -210,24 +223,52 @@ class ReaderPanel(QWidget):
         article_id = change.article_id
         if self._article is None or article_id != self._article.id:
             return
+        read = change.fresh.get("reader")  # what the writer read after the write, if it did
         if not change.touches(TEXT, SPANS):
             if change.touches(STATUS):  # the status in the line under the title
-                fresh_article = self.repo.get_article(article_id)
+                fresh_article = read[0] if read is not None else self.repo.get_article(article_id)
                 if fresh_article is not None:
                     self._article = fresh_article
-                    self._read_team()
+                    self._read_team(read)
                     self._update_meta(sum(s.state == SpanState.SUGGESTED.value for s in self._spans))
             return
         if self._window is not None:  # never the whole text of a very large article
             return
-        fresh = self.repo.get_article(article_id)
+        if read is None or read[3] is None:
+            read = None
+        fresh = read[0] if read is not None else self.repo.get_article(article_id)
         if fresh is None:  # the article itself is gone
             self.set_article(None)
             return
+        same_text = fresh.text == self._article.text
         self._article = fresh
-        self._read_team()
-        self._spans = self.repo.visible_spans(article_id, self.coder)  # blind mode hides others' decisions
+        self._read_team(read)
+        # Blind mode hides others' decisions.
+        spans = read[3] if read is not None else self.repo.visible_spans(article_id, self.coder)
+        if same_text and _drawn(spans) == _drawn(self._spans):
+            # What the preview already shows (the coder's own edit): the rows are taken for their
+            # versions and ids, the highlights are not drawn again.
+            self._spans = spans
+            self._update_meta(sum(s.state == SpanState.SUGGESTED.value for s in spans))
+            return
+        self._spans = spans
         self._redraw()
+
+    def _fresh_read(self, article_id: int, parts: frozenset[str]) -> Optional[tuple[str, Callable[[], Any]]]:
+        """What _changed reads for a change of this article, for the writer to read right after
+        the write (off the GUI thread): the article, the coder's own status, blind mode and the
+        spans (for a status change too: a later reading replaces an earlier one whole)."""
+        if self._article is None or article_id != self._article.id or self._window is not None:
+            return None
+        if parts.isdisjoint((TEXT, SPANS, STATUS)):
+            return None
+        repo, coder = self.repo, self.coder
+
+        def read() -> tuple[Any, ...]:
+            article = repo.get_article(article_id)
+            own, blind = repo.coder_view(article_id, coder) if coder and article is not None else (None, False)
+            return article, own, blind, repo.visible_spans(article_id, coder)
+        return "reader", read
 
     def _previewed(self, command: Any, forward: bool) -> None:
         """A span edit is on its way to the workspace: show its result now (the Change re-reads
@@ -506,6 +547,11 @@ class ReaderPanel(QWidget):
         """A short note at the caret (the reader has no status bar of its own)."""
         rect = self.view.cursorRect()
         QToolTip.showText(self.view.viewport().mapToGlobal(rect.bottomLeft()), message, self.view)
+
+
+def _drawn(spans: list[EntitySpan]) -> list[tuple[Any, ...]]:
+    """What the view draws of the highlights (their order is the drawing's too)."""
+    return [(s.id, s.start, s.end, s.label, s.state) for s in spans]
 
 
 __all__ = ["ReaderPanel"]

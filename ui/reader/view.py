@@ -1,9 +1,10 @@
 """The article text, read-only and always plain text, with entity highlights drawn over it."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from bisect import bisect_right
 from html import escape
-from typing import Optional, Sequence
+from typing import NamedTuple, Optional, Sequence
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (QColor, QHelpEvent, QMouseEvent, QPainter, QPaintEvent, QPen,
@@ -19,13 +20,34 @@ EVIDENCE_COLOR = QColor("#FFD84D")
 EVIDENCE_FLASH_MS = 1800
 
 
-@dataclass(frozen=True)
-class _Placed:
-    """A span with its document positions."""
+class _Placed(NamedTuple):
+    """A span with its document positions (a tuple: hundreds are made per article shown)."""
 
     span: EntitySpan
     qt_start: int
     qt_end: int
+
+
+def span_fields(span: EntitySpan) -> tuple[int, int, Optional[int], str, str]:
+    """(start, end, id, label, state) of a span, read from the instance's own dict: an ORM
+    attribute read costs ten times a dict read, and the reader reads every span of the article
+    at each switch."""
+    d = span.__dict__
+    try:
+        return d["start"], d["end"], d["id"], d["label"], d["state"]
+    except KeyError:  # an attribute not loaded: the ORM reads it
+        return span.start, span.end, span.id, span.label, span.state
+
+
+# What QTextDocument.setPlainText starts a new block after ("\r\n" is one break). U+2028 is a
+# line break inside a block; Qt's frame markers never reach the document (display_text).
+_BLOCK_BREAK = re.compile("\r\n|[\r\n\u2029]")
+
+
+def block_starts(text: str, offsets: OffsetMap) -> list[int]:
+    """The Qt position where each block of the document of `text` starts, in order."""
+    to_qt = offsets.to_qt
+    return [0, *(to_qt(m.end()) for m in _BLOCK_BREAK.finditer(text))]
 
 
 def _blend(color: QColor, base: QColor, amount: float) -> QColor:
@@ -48,23 +70,33 @@ class SpanHighlighter(QSyntaxHighlighter):
         # nested inside another is drawn over it.
         self._by_block: dict[int, list[tuple[int, int, QTextCharFormat]]] = {}
 
-    def set_ranges(self, ranges: Sequence[tuple[int, int, QTextCharFormat]], rehighlight: bool = True) -> None:
-        doc = self.document()
+    def set_ranges(self, ranges: Sequence[tuple[int, int, QTextCharFormat]], starts: Sequence[int],
+                   qt_length: int, rehighlight: bool = True) -> bool:
+        """Highlight Qt ranges. `starts`: where each block starts (block_starts), `qt_length`:
+        the document's length, so the ranges are cut into blocks without asking Qt.
+        rehighlight=False: the blocks are about to be highlighted anyway (new text).
+        Whether any block's highlights changed."""
         by_block: dict[int, list[tuple[int, int, QTextCharFormat]]] = {}
+        last = len(starts) - 1
         for a, b, fmt in sorted(ranges, key=lambda r: r[0] - r[1]):
-            block = doc.findBlock(a)
-            while block.isValid() and block.position() < b:
-                start = block.position()
-                s, e = max(a, start), min(b, start + block.length() - 1)  # not the separator
+            n = bisect_right(starts, a) - 1
+            while n <= last and starts[n] < b:
+                start = starts[n]
+                # The block's text ends before the separator that starts the next one.
+                s, e = max(a, start), min(b, starts[n + 1] - 1 if n < last else qt_length)
                 if e > s:
-                    by_block.setdefault(block.blockNumber(), []).append((s - start, e - s, fmt))
-                block = block.next()
+                    by_block.setdefault(n, []).append((s - start, e - s, fmt))
+                n += 1
         old, self._by_block = self._by_block, by_block
-        if rehighlight:
+        changed = [n for n in set(old) | set(by_block) if old.get(n) != by_block.get(n)]
+        if rehighlight and len(changed) * 2 > len(starts):
+            self.rehighlight()  # most blocks (the suggestions arrived): one pass, one relayout
+        elif rehighlight:
             # Only the blocks whose highlights changed: accepting one span repaints one block.
-            for number in set(old) | set(by_block):
-                if old.get(number) != by_block.get(number):
-                    self.rehighlightBlock(doc.findBlockByNumber(number))
+            doc = self.document()
+            for number in changed:
+                self.rehighlightBlock(doc.findBlockByNumber(number))
+        return bool(changed)
 
     def highlightBlock(self, text: str) -> None:  # noqa: N802 - Qt override
         for start, length, fmt in self._by_block.get(self.currentBlock().blockNumber(), ()):
@@ -86,6 +118,7 @@ class ReaderView(QPlainTextEdit):
         self.document().setDocumentMargin(14)
         self.setMouseTracking(True)
         self._map = OffsetMap.build("")
+        self._starts: list[int] = [0]  # Qt position of each block (block_starts)
         self._text = ""
         self._placed: list[_Placed] = []
         self._current: Optional[_Placed] = None
@@ -104,28 +137,45 @@ class ReaderView(QPlainTextEdit):
 
     def set_text(self, text: str) -> None:
         """Show an article's text, literally (never as HTML, whatever it holds)."""
+        self.show_article(text, ())
+
+    def show_article(self, text: str, spans: Sequence[EntitySpan], hidden: set[str] = frozenset(),  # type: ignore[assignment]
+                     current_id: Optional[int] = None) -> None:
+        """Show a new text with its highlights. The highlights are known before the text goes
+        in, so Qt formats each block once while it builds the document; highlighting after
+        would format every block again and re-lay the document out once per block."""
         self._text = text
         self._map = OffsetMap.build(text)
-        self._placed, self._current = [], None
+        self._starts = block_starts(text, self._map)
         self._evidence = []
-        self._highlighter.set_ranges([], rehighlight=False)  # new blocks: nothing to paint yet
+        self._place(spans, hidden, current_id, rehighlight=False)
         self.setExtraSelections([])
         self.setPlainText(display_text(text))
 
     def set_spans(self, spans: Sequence[EntitySpan], hidden: set[str] = frozenset(),  # type: ignore[assignment]
                   current_id: Optional[int] = None) -> None:
-        """Draw the highlights of the spans whose label is not hidden."""
-        to_qt = self._map.to_qt
-        placed = []
+        """Draw the highlights of the spans whose label is not hidden (the text stays). The
+        same highlights again (a re-read that found nothing new) repaint nothing."""
+        before = self._current.span.id if self._current is not None else None
+        if self._place(spans, hidden, current_id, rehighlight=True) or current_id != before:
+            self.viewport().update()
+
+    def _place(self, spans: Sequence[EntitySpan], hidden: set[str], current_id: Optional[int],
+               rehighlight: bool) -> bool:
+        """Place the spans and hand their ranges to the highlighter; whether any changed."""
+        to_qt, fmt_of = self._map.to_qt, self._format
+        placed, ranges = [], []
+        current = None
         for s in spans:
-            label, start, end = s.label, s.start, s.end  # ORM attribute reads are not free
+            start, end, span_id, label, state = span_fields(s)
             if label not in hidden and end > start:
-                placed.append(_Placed(s, to_qt(start), to_qt(end)))
-        self._placed = placed
-        self._highlighter.set_ranges([(p.qt_start, p.qt_end, self._format(p.span.label, p.span.state))
-                                      for p in placed])
-        self._current = next((p for p in self._placed if p.span.id == current_id), None)
-        self.viewport().update()
+                p = _Placed(s, to_qt(start), to_qt(end))
+                placed.append(p)
+                ranges.append((p.qt_start, p.qt_end, fmt_of(label, state)))
+                if current_id is not None and span_id == current_id:
+                    current = p
+        self._placed, self._current = placed, current
+        return self._highlighter.set_ranges(ranges, self._starts, self._map.qt_length, rehighlight)
 
     def _format(self, label: str, state: str) -> QTextCharFormat:
         key = (label, state)

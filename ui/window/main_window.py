@@ -136,7 +136,7 @@ class MainWindow(QMainWindow):
         self.sync = WindowSync(repo, self.codebook, self.signals, self.undo_stack,
                                Parts(self.list_panel, self.reader, self.event_panel, self.status_actions,
                                      self.status, self.jobs),
-                               focus_reader=lambda: self.focus_panel(1), update_counts=self.update_counts, parent=self,
+                               focus_reader=lambda: self.focus_panel(1), update_counts=lambda: self.update_counts(True), parent=self,
                                viewer=lambda: self.coder)
         self.apply_panel_fonts(self.settings.font_size)
         self.update_counts()
@@ -144,6 +144,9 @@ class MainWindow(QMainWindow):
         self.changes = ChangePoller(repo.target, self.sync.typing_unsaved, self.reload_from_workspace, self,
                                     engine=repo.engine)
         self._attached = True
+        from ui.window.heap import settle_heap
+
+        settle_heap()  # the window's objects are made: full collections stop walking them
         if repo.path is None:  # a server workspace: say who else is working on it, and when it is lost
             from storage.concurrency import on_retry
 
@@ -230,12 +233,17 @@ class MainWindow(QMainWindow):
         except Exception:  # a dropped connection: the edits say so; presence is not worth a box
             log.warning("presence heartbeat failed", exc_info=True)
 
-    def update_counts(self) -> None:
-        assert self.repo is not None
+    def update_counts(self, background: bool = False) -> None:
+        """`background`: read off the GUI thread (after edits and imports), shown when read."""
+        repo = self.repo
+        assert repo is not None
         if not self.is_attached():
             return  # closed meanwhile
-        own = self.list_panel.own_list_coder()  # a coder's own list: their own progress
-        self.status.set_counts(self.repo.progress_counts(own or None), own=bool(own))
+        coder = self.list_panel.own_list_coder() or None  # a coder's own list: their own progress
+        if background:
+            self.status.count_later(lambda: repo.progress_counts(coder), own=bool(coder))
+        else:
+            self.status.set_counts(repo.progress_counts(coder), own=bool(coder))
 
     def reload_from_workspace(self) -> None:
         """The workspace changed under us (another program): the list and the open article."""

@@ -1,13 +1,17 @@
 """The status bar: workspace counts on the left, messages (the jobs add their progress: ui.jobs.progress)."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Optional
+import logging
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
 if TYPE_CHECKING:
+    from ui.tasks import TaskRunner
     from ui.writer import DatabaseWriter
+
+log = logging.getLogger(__name__)
 
 # Edits stored within this are not worth a word; waiting longer, the status bar says how many
 # are not saved yet (another program holds the workspace, or the server is slow).
@@ -36,6 +40,8 @@ class StatusBar(QStatusBar):
         self.addPermanentWidget(self.unsaved)
         self._writer: Optional[DatabaseWriter] = None
         self._unsaved_timer = QTimer(self, interval=100, timeout=self._show_unsaved)
+        self._counter: Optional[TaskRunner] = None  # made at the first count_later
+        self._count_next: Optional[tuple[Callable[[], dict], bool]] = None
         self.colleagues = QLabel("", self)  # who else has a server workspace open
         self.colleagues.setObjectName("statusColleagues")
         self.addPermanentWidget(self.colleagues)
@@ -74,6 +80,29 @@ class StatusBar(QStatusBar):
     def set_colleagues(self, names: list[str]) -> None:
         shown = ", ".join(dict.fromkeys(n for n in names if n))
         self.colleagues.setText(f"also working here: {shown}" if shown else "")
+
+    def count_later(self, read: Callable[[], dict], own: bool = False) -> None:
+        """The counts read by `read()` off the GUI thread (they count every article: tens of ms
+        on a large workspace), then shown; one read at a time, the last asked for meanwhile next."""
+        from ui.tasks import TaskRunner
+
+        if self._counter is None:
+            self._counter = TaskRunner(self)
+        if self._counter.pending():
+            self._count_next = (read, own)
+            return
+
+        def counted(stats: Any) -> None:
+            self.set_counts(stats, own)
+            following, self._count_next = self._count_next, None
+            if following is not None:
+                self.count_later(*following)
+
+        def failed(error: BaseException) -> None:  # e.g. the workspace closed meanwhile: counts wait
+            log.warning("counting the workspace failed: %s", error)
+            self._count_next = None
+
+        self._counter.run(read, counted, failed)
 
     def set_counts(self, stats: dict, own: bool = False) -> None:
         """`own`: the counts are the coder's own (their articles, status and events)."""

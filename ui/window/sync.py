@@ -1,6 +1,7 @@
 """Keeps the window's panels on one article and in step with edits, suggestions and other programs."""
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
@@ -9,7 +10,7 @@ from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from storage.models import SpanState
-from ui.undo import Change, WorkspaceSignals
+from ui.undo import EVENTS, EVERYTHING, STATUS, TEXT, Change, WorkspaceSignals
 
 # After the first paint and the first article are on screen, and before a coder's first actor.
 LEMMA_WARM_UP_MS = 2500
@@ -25,6 +26,9 @@ if TYPE_CHECKING:
 
 # While suggestions run, the open article is re-read at most this often to show new highlights.
 SUGGEST_REFRESH_MS = 1000
+# A reload asked for while one was read (or while the coder's typing was unsaved) follows this much later.
+RELOAD_AGAIN_MS = 400
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -65,6 +69,9 @@ class WindowSync(QObject):
         self.suggest_refresh = QTimer(self, singleShot=True, interval=SUGGEST_REFRESH_MS,
                                       timeout=self.refresh_open_article_spans)
         self._undo_index = undo_stack.index()
+        self._reloader: Any = None  # ui.tasks.TaskRunner reading another program's changes
+        self._reload_again = False
+        self.reload_timer = QTimer(self, singleShot=True, interval=RELOAD_AGAIN_MS, timeout=self.reload_from_workspace)
         self._connect()
 
     def _connect(self) -> None:
@@ -74,6 +81,7 @@ class WindowSync(QObject):
         self.signals.changed.connect(self.article_changed)
         self.signals.articlesChanged.connect(self.articles_changed)
         self.signals.writeFailed.connect(self.write_failed)
+        self.signals.add_fresh_read(self._fresh_row)
         self.undo_stack.indexChanged.connect(self.undo_moved)
         p.jobs.suggestProgress.connect(self.suggest_progress)
         p.reader.highlightActivated.connect(self.highlight_activated)
@@ -98,7 +106,7 @@ class WindowSync(QObject):
 
     def stop_timers(self) -> None:
         """The window closes: nothing scheduled here may read the workspace afterwards."""
-        for timer in (self.counts_timer, self.suggest_refresh, self.lemma_warm_up):
+        for timer in (self.counts_timer, self.suggest_refresh, self.lemma_warm_up, self.reload_timer):
             timer.stop()
 
     def warm_up_lemmas(self) -> None:
@@ -234,9 +242,18 @@ class WindowSync(QObject):
 
     def article_changed(self, change: Change) -> None:
         """An edit hit the DB. The reader and event panel listen to the same signal and refresh
-        what the change touched, in place; here: the list row and the counts."""
-        self.parts.list_panel.refresh_article(change.article_id)
-        self.counts_timer.start()
+        what the change touched, in place; here: the list row and the counts, which show the
+        title, status and events (a highlight decision changes neither)."""
+        if change.touches(TEXT, STATUS, EVENTS):
+            self.parts.list_panel.refresh_article(change.article_id, change.fresh.get("list_row"))
+            self.counts_timer.start()
+
+    def _fresh_row(self, article_id: int, parts: frozenset[str]) -> Optional[tuple[str, Callable[[], Any]]]:
+        """article_changed's read of the list row, for the writer to do right after the write."""
+        if parts.isdisjoint((TEXT, STATUS, EVENTS)):
+            return None
+        read = self.parts.list_panel.model.row_reader(article_id)
+        return ("list_row", read) if read is not None else None
 
     def articles_changed(self) -> None:
         list_panel = self.parts.list_panel
@@ -286,22 +303,69 @@ class WindowSync(QObject):
 
     def reload_from_workspace(self) -> None:
         """The workspace changed under us: the list (same article selected, same scroll) and the
-        open article's text, highlights and events. This window's own commits also make the
-        watch fire, so everything here leaves an unchanged screen alone."""
-        self.parts.list_panel.refresh_all()
+        open article's text, highlights and events. Read on a worker (an import commits tens of
+        thousands of rows: reading them here froze the window for a third of a second), shown
+        when read, and only where the screen differs: this window's own commits also make the
+        watch fire. One reload at a time; one asked for meanwhile follows it."""
+        from ui.tasks import TaskRunner
+
+        if self._reloader is None:
+            self._reloader = TaskRunner(self)
+        if self._reloader.pending():
+            self._reload_again = True
+            return
+        self._reload_again = False
+        list_read = self.parts.list_panel.refresh_reader()
         aid = self.current_article_id()
         window = self.parts.reader.text_window
-        if aid is not None and aid == self._window_of and window is not None:
+        windowed = aid is not None and aid == self._window_of and window is not None
+        repo, viewer = self.repo, self.viewer()
+        panel_reads = self.signals.reads_for(aid, EVERYTHING) if aid is not None and not windowed else None
+
+        def read() -> tuple[Any, ...]:
+            listing = list_read()
+            if aid is None or windowed:
+                return listing, None, None
+            return listing, repo.visible_bundle(aid, viewer), (panel_reads() if panel_reads is not None else None)
+
+        def failed(error: BaseException) -> None:
+            log.warning("reloading after another program's edit failed: %s", error)
+            self._reloaded()
+
+        self._reloader.run(read, lambda result: self._show_reloaded(aid, windowed, *result), failed)
+
+    def _show_reloaded(self, aid: Optional[int], windowed: bool, listing: Any, fresh: Any,
+                       readings: Optional[dict[str, Any]]) -> None:
+        self.parts.list_panel.apply_refresh(listing)
+        window = self.parts.reader.text_window
+        if aid is None or aid != self.current_article_id():
+            pass  # another article was opened meanwhile: it was read as it opened
+        elif windowed and window is not None:
             self.open_window(aid, window.start)  # the same part, read again off the GUI thread
-        elif aid is not None:
-            fresh = self.repo.visible_bundle(aid, self.viewer())
+        elif self.typing_unsaved():  # typed meanwhile: the article is reloaded once it is saved
+            self._reload_again = True
+        elif fresh is None:  # deleted by the other program
+            self.bundle = None
+            self.show_bundle(None)
+            self.parts.status_actions.set_enabled(False)
+        elif self.bundle is None or _shown_key(fresh) != _shown_key(self.bundle):
             self.bundle = fresh
-            if fresh is None:  # deleted by the other program
-                self.show_bundle(None)
-                self.parts.status_actions.set_enabled(False)
-            else:
-                self.signals.changed.emit(Change(aid))  # the panels re-read it in place
+            self.signals.changed.emit(Change(aid, fresh=readings or {}))  # the panels show it in place
+        self._reloaded()
+
+    def _reloaded(self) -> None:
         self.counts_timer.start()
+        if self._reload_again:
+            self.reload_timer.start()
+
+
+def _shown_key(bundle: ArticleBundle) -> tuple[Any, ...]:
+    """What the panels show of an article: another program's change to any of it differs here."""
+    a = bundle.article
+    return ((a.id, a.status, a.title, a.published, a.source, getattr(a, "version", None), a.text),
+            [(s.id, s.start, s.end, s.label, s.state, getattr(s, "version", None)) for s in bundle.spans],
+            [(e.event.id, e.event.updated_at, tuple(sorted((k, v.start, v.end) for k, v in e.evidence.items())))
+             for e in bundle.events])
 
 
 __all__ = ["Parts", "SUGGEST_REFRESH_MS", "WindowSync"]
