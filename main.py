@@ -3,7 +3,6 @@ assign, agreement, merge)."""
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Optional, Sequence
@@ -112,6 +111,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
+    import json
+
     from services.train import TrainRefused, train_workspace
 
     repo = _open(args.db)
@@ -130,6 +131,8 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
+    import json
+
     repo = _open(args.db, create=False)
     stats = repo.stats()
     if args.json:
@@ -146,6 +149,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_assign(args: argparse.Namespace) -> int:
+    import json
+
     from services.assign import assign_articles
 
     repo = _open(args.db)
@@ -158,6 +163,8 @@ def cmd_assign(args: argparse.Namespace) -> int:
 
 
 def cmd_agreement(args: argparse.Namespace) -> int:
+    import json
+
     from services.agreement import agreement_report, describe
 
     repo = _open(args.db)
@@ -179,6 +186,8 @@ def cmd_agreement(args: argparse.Namespace) -> int:
 
 
 def cmd_merge(args: argparse.Namespace) -> int:
+    import json
+
     from services.merge import MergeError, merge_workspaces
 
     repo = _open(args.db)
@@ -284,10 +293,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def window_args(argv: Sequence[str]) -> Optional[argparse.Namespace]:
+    """The arguments of a plain window start (nothing, or --db PATH) as build_parser() reads
+    them, without building the parser of every sub-command: its help texts go through gettext's
+    lookups, a tenth of the window's cold start. None for any other command line."""
+    if not argv:
+        db = None
+    elif len(argv) == 2 and argv[0] == "--db" and not argv[1].startswith("-"):
+        db = argv[1]
+    elif len(argv) == 1 and argv[0].startswith("--db="):
+        db = argv[0][len("--db="):]
+    else:
+        return None
+    return argparse.Namespace(db=db, func=cmd_gui, command=None)
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     from services.errors import UserError
 
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = window_args(argv) or build_parser().parse_args(argv)
     try:
         return int(args.func(args) or 0)
     except (CliError, UserError) as exc:

@@ -363,6 +363,13 @@ class Repository(OwnVersionsMixin, PresenceMixin, StatsMixin, LookupsMixin, Team
             found = s.exec(select(col(Article.id)).where(col(Article.id).not_in(has)).order_by(col(Article.id))).all()
             return [i for i in found if i is not None]  # ids are never null; the column type says Optional
 
+    def has_articles_without_spans(self) -> bool:
+        """Whether the suggester has work (articles_without_spans is not empty), asked without
+        listing them: the first article without spans ends the walk (ix_entityspan_article)."""
+        spanned = sa_exists().where(col(EntitySpan.article_id) == col(Article.id))
+        with self.engine.connect() as conn:
+            return conn.execute(sa_select(col(Article.id)).where(~spanned).limit(1)).first() is not None
+
     def replace_suggestions(self, article_id: int, new_spans: Sequence[EntitySpan]) -> int:
         """Swap this article's machine suggestions (state 'suggested') for new ones, never
         touching spans a coder accepted, rejected or added, nor overlapping them."""

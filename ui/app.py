@@ -4,15 +4,16 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QAbstractEventDispatcher, QCoreApplication, QTimer
 from PySide6.QtGui import QFont, QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
-from ui.window.coder_dialog import CoderNameDialog
 from ui.settings import APPLICATION, ORGANIZATION, Settings
 
+# Cold start: what only a first run or a failure needs (the coder-name dialog, message boxes)
+# is imported where it is used; each PySide6 class costs its wrapper and enums on first import.
 if TYPE_CHECKING:
     from storage.db import WorkspaceError
     from storage.repository import Repository
@@ -21,6 +22,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 STYLE_SHEET = RESOURCES / "style.qss"
+# The workspace opens this long after show() at the latest, even if the window is never exposed.
+FIRST_PAINT_WAIT_MS = 1000
 
 
 def make_application(argv: Optional[list[str]] = None) -> QApplication:
@@ -56,12 +59,22 @@ def ensure_coder_name(settings: Settings, parent: Optional[QWidget] = None) -> s
     Edit > Coder name, so every decision still says who made it."""
     if settings.coder_name:
         return settings.coder_name
-    dialog = CoderNameDialog("", first_run=True, parent=parent)
+    dialog = sys.modules[__name__].CoderNameDialog("", first_run=True, parent=parent)  # see __getattr__
     if dialog.exec() and dialog.value():
         settings.coder_name = dialog.value()
     else:
         settings.coder_name = login_name()
     return settings.coder_name
+
+
+def __getattr__(name: str) -> Any:
+    """ui.app.CoderNameDialog, imported on first use: only a first run shows it (tests stand
+    their own in for it)."""
+    if name == "CoderNameDialog":
+        from ui.window.coder_dialog import CoderNameDialog
+
+        return CoderNameDialog
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def login_name() -> str:
@@ -88,6 +101,8 @@ def explain_workspace_error(exc: "WorkspaceError", db: Optional[str],
                             parent: Optional[QWidget] = None) -> Optional["Repository"]:
     """Tell the user why the workspace cannot be opened, offering to open a copy of its latest
     backup: that Repository, or None."""
+    from PySide6.QtWidgets import QMessageBox
+
     from storage.db import WorkspaceError, latest_backup, restored_copy
     from storage.workspace import default_workspace_path, open_workspace
 
@@ -177,6 +192,8 @@ def start_opening(window: "MainWindow", db: Optional[str]) -> Any:
         attach_whole(window, repo, codebook, db, give_up)
 
     def failed(error: BaseException) -> None:  # not a WorkspaceError: a bug, or the disk went away
+        from PySide6.QtWidgets import QMessageBox
+
         log.error("Opening the workspace failed:\n%s", bug_details(error))
         QMessageBox.critical(window, "The workspace cannot be opened", str(error) or error.__class__.__name__)
         give_up()
@@ -206,6 +223,8 @@ def attach_whole(window: "MainWindow", repo: "Repository", codebook: Any, db: Op
     window.shutdown_half_built()
     repo.close()
     if not offer_backup:  # already the backup's copy: no second offer of the same backup
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.critical(window, "The workspace cannot be opened", str(error))
         window.close()
         give_up()
@@ -234,9 +253,35 @@ def run_app(db: Optional[str] = None) -> int:
 
     window = MainWindow(None, coder, settings)
     window.show()  # no icons in menus: set by attach() (Qt's enums cost ~20 ms to load)
-    start_opening(window, db)
+    after_first_paint(window, lambda: start_opening(window, db))
     return int(app.exec())
 
 
+def after_first_paint(window: QWidget, then: Callable[[], Any], latest_ms: int = FIRST_PAINT_WAIT_MS) -> None:
+    """Run `then` once the window is on screen: the first time the event loop goes idle with
+    the window exposed (its first frame painted), or after `latest_ms` if it is never exposed
+    (started minimized, on another desktop). The opener's thread imports SQLAlchemy for a few
+    hundred milliseconds, holding the GIL the GUI thread needs for every Python call of the
+    first paint: started before it, it made the empty window show a fifth later."""
+    dispatcher = QAbstractEventDispatcher.instance()
+    done: list[bool] = []
+
+    def run() -> None:
+        if done:
+            return
+        done.append(True)
+        dispatcher.aboutToBlock.disconnect(idle)
+        then()
+
+    def idle() -> None:
+        handle = window.windowHandle()
+        if not done and handle is not None and handle.isExposed():
+            # Not from inside the dispatcher's signal: `then` may show a dialog (a nested loop).
+            QTimer.singleShot(0, run)
+
+    dispatcher.aboutToBlock.connect(idle)
+    QTimer.singleShot(latest_ms, run)
+
+
 __all__ = ["run_app", "make_application", "ensure_coder_name", "open_workspace_or_explain",
-           "explain_workspace_error", "open_for_window", "start_opening"]
+           "explain_workspace_error", "open_for_window", "start_opening", "after_first_paint"]

@@ -24,6 +24,10 @@ TRAIN_WORKER = "ui.jobs.train_worker"
 IMPORT_FILTERS = "Articles (*.txt *.html *.htm *.csv *.jsonl *.json *.xlsx *.md);;All files (*)"
 
 
+def _needs_suggesting(repo: Repository, progress: Any = None, cancelled: Any = None) -> bool:
+    return repo.has_articles_without_spans()
+
+
 def is_users_mistake(error: BaseException) -> bool:
     """A mistake the user can fix (told as a message); anything else is a bug (reported)."""
     return isinstance(error, (UserError, WorkspaceError))
@@ -172,6 +176,16 @@ class JobController(QObject):
         return url_without_password(target), ({"PGPASSWORD": unquote(password)} if password else {})
 
     # ---- suggestions ----------------------------------------------------------------------
+    def suggest_if_needed(self) -> Job:
+        """Start the suggester (a process loading spaCy) only if some article has no spans: a
+        short query on a worker thread asks first (the window's start, after the first paint)."""
+        job = Job(_needs_suggesting, self.repo, name="look for articles to suggest", pool=self.pool, parent=self)
+        self.jobs.append(job)  # cancel_all (the window closing) cancels the suggester it would start
+        job.done.connect(lambda: self.jobs.remove(job) if job in self.jobs else None)
+        job.finished.connect(lambda needed: self.start_suggest(None) if needed and not job.is_cancelled() else None)
+        job.failed.connect(lambda error: log.warning("could not look for articles to suggest: %s", error))
+        return job.start()
+
     def start_suggest(self, article_ids: Optional[Sequence[int]] = None) -> Optional[ProcessJob]:
         """Suggest for these articles (None: all without suggestions) in a child process, so
         spaCy never holds the GUI's GIL. One suggester at a time: a second request waits."""

@@ -5,12 +5,11 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QUndoStack
-from PySide6.QtWidgets import QApplication, QInputDialog, QMainWindow, QMenu, QMessageBox, QStatusBar, QWidget
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QApplication, QMainWindow, QStatusBar, QWidget
 
 from ui.settings import MAX_FONT_SIZE, MIN_FONT_SIZE, Settings
-from ui.window.menus import MENU_TITLES, build_menus, make_shell_menus
-from ui.window.shell import build_splitter, load_codebook, put_panels
+from ui.window.shell import MENU_TITLES, build_splitter, load_codebook, make_shell_menus, put_panels
 
 log = logging.getLogger(__name__)
 
@@ -18,8 +17,12 @@ log = logging.getLogger(__name__)
 # modules ui.window.shell / ui.window.menus) may import storage (SQLModel/SQLAlchemy cost more
 # than PySide6 itself); the panels come in attach(). The shell also keeps clear of PySide6's `Qt`
 # namespace: building it costs ~20 ms, a sixth of a bare PySide6 window's start, so Qt is
-# imported where it is used, after the window shows.
+# imported where it is used, after the window shows; so are the classes only a later event or
+# dialog needs (each costs its wrapper and enums on first import), and the full menus.
 if TYPE_CHECKING:
+    from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent
+    from PySide6.QtWidgets import QMenu
+
     from storage.repository import ArticleBundle, Repository
     from ui.articles.list_panel import ArticleListPanel
     from ui.articles.status_actions import StatusActions
@@ -94,7 +97,7 @@ class MainWindow(QMainWindow):
         from ui.undo import WorkspaceSignals
         from ui.writer import DatabaseWriter
         from ui.window.change_poller import ChangePoller
-        from ui.window.menus import MenuParts
+        from ui.window.menus import MenuParts, build_menus
         from ui.window.status_bar import StatusBar
         from ui.window.sync import Parts, WindowSync
         from ui.window.team import TeamActions
@@ -215,6 +218,8 @@ class MainWindow(QMainWindow):
             return
         self.settings.remember_workspace(dialog.target)  # no password: url_without_password
         if not start(launch_for(dialog.target, dialog.password.text())):
+            from PySide6.QtWidgets import QMessageBox
+
             QMessageBox.warning(self, "Open workspace", f"Could not start a window for {dialog.target}.")
             return
         self.status.showMessage(f"Opening {dialog.target} in a new window…", 8000)
@@ -282,6 +287,8 @@ class MainWindow(QMainWindow):
         CheatSheetDialog(self.menus, parent=self).exec()
 
     def show_about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.about(self, "About Chronicler",
                           "Chronicler: articles in, highlighted entities suggested, events coded "
                           f"against a codebook, datasets out.\n\nWorkspace: {self.repo.location}\nCoder: {self.coder}")
@@ -302,6 +309,8 @@ class MainWindow(QMainWindow):
             self.status.showMessage(f"Coding as {self.coder}", 5000)
 
     def change_model(self) -> None:
+        from PySide6.QtWidgets import QInputDialog
+
         name, ok = QInputDialog.getText(self, "Suggestion model",
                                         "spaCy pipeline for suggestions (empty: the default):",
                                         text=self.settings.model_name)

@@ -1,23 +1,18 @@
-"""The main window's menu bar: the menus shown while the workspace opens, then all their actions."""
+"""The main window's menus filled with all their actions once the workspace has opened (the
+menus shown before it, Quit only, are ui.window.shell's; re-exported here)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any, Callable
 
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
-from PySide6.QtWidgets import QMenu, QMenuBar, QWidget
+from PySide6.QtWidgets import QMenu, QWidget
 
 from ui.actions import make_action
+from ui.window.shell import MENU_TITLES, ShellMenus, make_shell_menus
 
-MENU_TITLES = ("&File", "&Edit", "&Article", "E&ntities", "E&vents", "&View", "&Team", "&Help")
-
-
-@dataclass
-class ShellMenus:
-    """The menus (in MENU_TITLES order) and Quit, there before the workspace opens."""
-
-    menus: list[QMenu]
-    quit_action: QAction
+# Imported by MainWindow.attach(), after the first paint: dataclasses' import and the code it
+# generates for MenuParts are not on the way to it.
 
 
 @dataclass
@@ -44,16 +39,6 @@ class MenuParts:
     show_adjudication: Callable[[], None]
     merge_workspaces: Callable[[], None]
     team_actions: list[QAction]  # ui.window.team: assignments, blind mode
-
-
-def make_shell_menus(bar: QMenuBar, owner: QWidget, quit_slot: Callable[[], Any]) -> ShellMenus:
-    """The menu bar as it looks while the workspace opens: the menus, Quit only."""
-    menus = [bar.addMenu(title) for title in MENU_TITLES]
-    quit_action = make_action(owner, "&Quit", "Ctrl+Q", quit_slot)
-    menus[0].addAction(quit_action)
-    for menu in menus[1:]:
-        menu.setEnabled(False)
-    return ShellMenus(menus, quit_action)
 
 
 def window_action(owner: QWidget, *args: Any) -> QAction:

@@ -2,14 +2,21 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any, Callable
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenuBar, QSplitter, QVBoxLayout, QWidget
+
+from ui.actions import make_action
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QMenu
 
 # Cold start: the shell is built before the workspace opens, so nothing at import time may pull
 # in storage or PySide6's `Qt` namespace (see ui.window.main_window).
 log = logging.getLogger(__name__)
 MIN_WIDTHS = (280, 420, 480)  # list, reader, event panel
+MENU_TITLES = ("&File", "&Edit", "&Article", "E&ntities", "E&vents", "&View", "&Team", "&Help")
 
 
 def load_codebook(name: str, repo: Any) -> Any:
@@ -58,6 +65,24 @@ def build_splitter(parent: QWidget) -> QSplitter:
     return splitter
 
 
+class ShellMenus:
+    """The menus (in MENU_TITLES order) and Quit, there before the workspace opens; filled by
+    ui.window.menus.build_menus when it has."""
+
+    def __init__(self, menus: list[QMenu], quit_action: QAction) -> None:
+        self.menus, self.quit_action = menus, quit_action
+
+
+def make_shell_menus(bar: QMenuBar, owner: QWidget, quit_slot: Callable[[], Any]) -> ShellMenus:
+    """The menu bar as it looks while the workspace opens: the menus, Quit only."""
+    menus = [bar.addMenu(title) for title in MENU_TITLES]
+    quit_action = make_action(owner, "&Quit", "Ctrl+Q", quit_slot)
+    menus[0].addAction(quit_action)
+    for menu in menus[1:]:
+        menu.setEnabled(False)
+    return ShellMenus(menus, quit_action)
+
+
 def put_panels(splitter: QSplitter, panels: tuple[QWidget, QWidget, QWidget]) -> None:
     """The real panels in place of the shells, keeping the coder's splitter sizes."""
     sizes = splitter.sizes()
@@ -69,4 +94,5 @@ def put_panels(splitter: QSplitter, panels: tuple[QWidget, QWidget, QWidget]) ->
     splitter.setSizes(sizes)
 
 
-__all__ = ["MIN_WIDTHS", "Opening", "build_splitter", "load_codebook", "put_panels"]
+__all__ = ["MENU_TITLES", "MIN_WIDTHS", "Opening", "ShellMenus", "build_splitter", "load_codebook",
+           "make_shell_menus", "put_panels"]

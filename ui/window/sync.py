@@ -95,12 +95,13 @@ class WindowSync(QObject):
         return self.bundle.article.id if self.bundle is not None else None
 
     def after_show(self) -> None:
-        """The first article on screen (the next uncoded one), then suggestions for the rest."""
+        """The first article on screen (the next uncoded one), then suggestions for the rest
+        if any article has none (the suggester's process is not started for nothing)."""
         list_panel = self.parts.list_panel
         ids = list_panel.model.loaded_ids()  # the top of the list: a long one is not read whole
         if list_panel.current_article_id() is None and ids:
             list_panel.go_next_uncoded() or list_panel.select_article(ids[0])
-        self.parts.jobs.start_suggest(None)
+        self.parts.jobs.suggest_if_needed()
         self.lemma_warm_up.start()
 
     def stop_timers(self) -> None:
