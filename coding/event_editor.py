@@ -73,6 +73,10 @@ class EventRow:
 V = TypeVar("V")
 
 
+# Events whose fill notes ("Guessed from …") and place candidates are kept for a return visit.
+REMEMBERED_EVENTS = 64
+
+
 def _rekeyed(table: dict[tuple[int, str], V], key: int, row_id: Optional[int]) -> None:
     """What is remembered per (event, field) under a new event's key moves to its row id."""
     for old in [k for k in table if k[0] == key]:
@@ -106,6 +110,9 @@ class EventEditor:
         self._notes: dict[tuple[int, str], str] = {}
         self._candidates: dict[tuple[int, str], list[Any]] = {}
         self._guessed_inter: dict[tuple[int, str], int] = {}  # (event, inter field) -> our guess
+        # The events those three remember things for, last visited last: a long session would
+        # otherwise keep every event's notes and place candidates it ever showed.
+        self._visited: dict[int, None] = {}
         self._books: dict[tuple[str, str], Optional[Codebook]] = {}
         self._country_codes: dict[str, Optional[str]] = {}
 
@@ -188,6 +195,8 @@ class EventEditor:
         _rekeyed(self._notes, key, row_id)
         _rekeyed(self._candidates, key, row_id)
         _rekeyed(self._guessed_inter, key, row_id)
+        if self._visited.pop(key, 0) is None and row_id is not None:
+            self._visit(row_id)
         if self.pending is not None and self.pending.event_id == key:
             if row_id is None:  # typed into an event that was never stored: nothing to save it to
                 self.pending = None
@@ -226,7 +235,19 @@ class EventEditor:
         self.current = item
         book = self.codebook_of(item) if item else None
         self.values = typed_values(book, event_fields(item.event)) if item and book else {}
+        if item is not None and item.event.id is not None:
+            self._visit(int(item.event.id))
         return changed
+
+    def _visit(self, event_id: int) -> None:
+        """Keep notes, candidates and guesses for the REMEMBERED_EVENTS events seen last."""
+        self._visited.pop(event_id, None)
+        self._visited[event_id] = None
+        while len(self._visited) > REMEMBERED_EVENTS:
+            oldest = next(iter(self._visited))
+            del self._visited[oldest]
+            for table in (self._notes, self._candidates, self._guessed_inter):
+                _rekeyed(table, oldest, None)  # type: ignore[arg-type]
 
     def codebook_of(self, item: EventWithEvidence) -> Optional[Codebook]:
         """The codebook an event was coded with (the loaded one when it is the same)."""

@@ -283,3 +283,26 @@ def test_a_field_chosen_by_the_highlights_kind_says_so(smart: EventEditor) -> No
     outcome = _fill(smart, "three", "CARDINAL")  # a number: into fatalities, with a word of caution
     assert outcome.field == "fatalities" and "only the killed" in outcome.note  # type: ignore[attr-defined]
     assert "check it belongs here" in smart.field_notes()["fatalities"]
+
+
+def test_notes_are_kept_for_the_events_seen_last_not_every_event_of_a_session(editor: EventEditor) -> None:
+    from coding.event_editor import REMEMBERED_EVENTS
+
+    first = _new_event(editor)
+    editor.set_note("notes", "about the first event")
+    for _ in range(REMEMBERED_EVENTS - 1):
+        _new_event(editor)
+        editor.set_note("notes", "a later event")
+    editor.select(first)  # a return visit: the note is still there, and the event is the newest seen
+    assert editor.field_notes()["notes"] == "about the first event"
+    for _ in range(5):
+        _new_event(editor)
+        editor.set_note("notes", "a later event")
+    editor.select(first)
+    assert editor.field_notes()["notes"] == "about the first event"
+    for _ in range(REMEMBERED_EVENTS):
+        _new_event(editor)
+        editor.set_note("notes", "a later event")
+    editor.select(first)  # seen 64 events ago: let go
+    assert not editor.field_notes().get("notes")
+    assert len(editor._notes) <= REMEMBERED_EVENTS + 1
