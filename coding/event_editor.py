@@ -191,10 +191,14 @@ class EventEditor:
                 kept.append(item)
         return kept
 
-    def _rekey(self, key: int, row_id: Optional[int]) -> None:
+    def _rekey_notes(self, key: int, row_id: Optional[int]) -> None:
+        """Notes, candidates and guesses of event `key` move to `row_id` (None: let go)."""
         _rekeyed(self._notes, key, row_id)
         _rekeyed(self._candidates, key, row_id)
         _rekeyed(self._guessed_inter, key, row_id)
+
+    def _rekey(self, key: int, row_id: Optional[int]) -> None:
+        self._rekey_notes(key, row_id)
         if self._visited.pop(key, 0) is None and row_id is not None:
             self._visit(row_id)
         if self.pending is not None and self.pending.event_id == key:
@@ -246,8 +250,7 @@ class EventEditor:
         while len(self._visited) > REMEMBERED_EVENTS:
             oldest = next(iter(self._visited))
             del self._visited[oldest]
-            for table in (self._notes, self._candidates, self._guessed_inter):
-                _rekeyed(table, oldest, None)  # type: ignore[arg-type]
+            self._rekey_notes(oldest, None)
 
     def codebook_of(self, item: EventWithEvidence) -> Optional[Codebook]:
         """The codebook an event was coded with (the loaded one when it is the same)."""
