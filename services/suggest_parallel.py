@@ -26,6 +26,7 @@ BATCH = 8             # most articles per task
 MIN_TASK = 2          # fewest (but for the last): nlp.pipe on one text at a time costs a quarter more
 TASK_CHARS = 60_000   # ... and about this much text at most, so a few long articles do not stall the end
 MIN_PARALLEL = 24     # fewer articles than this are not worth starting processes for
+CANCEL_POLL_S = 0.5   # a cancel is seen this soon even while a long article is being suggested
 
 # The worker's service: inherited on fork, loaded by _init on spawn.
 _SERVICE: Optional[SuggestionService] = None
@@ -145,10 +146,14 @@ def suggest_workspace(repo: Any, model_name: Optional[str] = None, article_ids: 
             todo = _tasks(repo, ids, workers)
             more = True
             while True:
+                if cancelled():
+                    result.cancelled = bool(pending) or more
+                    for _, f in pending:
+                        f.cancel()
+                    break
                 # Keep every worker fed even while the oldest task is still running, with a bound on the
                 # tasks held (finished or not) so the texts in memory stay bounded.
-                while (more and len(pending) < 4 * workers and not cancelled()
-                       and sum(not f.done() for _, f in pending) < 2 * workers):
+                while more and len(pending) < 4 * workers and sum(not f.done() for _, f in pending) < 2 * workers:
                     task = next(todo, None)
                     if task is None:
                         more = False
@@ -157,7 +162,8 @@ def suggest_workspace(repo: Any, model_name: Optional[str] = None, article_ids: 
                 if not pending:
                     break
                 if not pending[0][1].done():
-                    wait([f for _, f in pending if not f.done()], return_when=FIRST_COMPLETED)
+                    # Woken by any task finishing (to feed its worker), or to look at cancel again.
+                    wait([f for _, f in pending if not f.done()], timeout=CANCEL_POLL_S, return_when=FIRST_COMPLETED)
                     continue
                 done: list[tuple[int, list[tuple[int, int, str, str]]]] = []
                 while pending and pending[0][1].done():
@@ -167,11 +173,6 @@ def suggest_workspace(repo: Any, model_name: Optional[str] = None, article_ids: 
                 result.spans += sum(repo.replace_suggested_rows(done, name, version))
                 result.articles += len(done)
                 progress(result.articles, total, f"suggested {result.articles} of {total} articles")
-                if cancelled():
-                    result.cancelled = True
-                    for _, f in pending:
-                        f.cancel()
-                    break
     finally:
         _SERVICE = None
     return result

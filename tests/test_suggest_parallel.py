@@ -51,14 +51,14 @@ def test_cancel_keeps_the_batches_saved(tmp_path: Path) -> None:
     repo = Repository(tmp_path / "ws.sqlite")
     try:
         _fill(repo, 40)
-        calls = {"n": 0}
+        saved: list[int] = []
 
-        def cancelled() -> bool:
-            calls["n"] += 1
-            return calls["n"] > 3
+        def cancelled() -> bool:  # the coder cancels once the first articles are saved
+            return bool(saved) and saved[-1] > 0
 
-        result = suggest_workspace(repo, workers=2, cancelled=cancelled)
-        assert result.cancelled and 0 < result.articles < 40
+        result = suggest_workspace(repo, workers=2, cancelled=cancelled,
+                                   progress=lambda done, total, msg="": saved.append(done))
+        assert result.cancelled and 0 < result.articles < 40 and result.articles == saved[-1]
         with_spans = {s.article_id for i in repo.article_ids() for s in repo.spans(i)}
         assert len(with_spans) <= result.articles
     finally:
