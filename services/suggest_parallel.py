@@ -35,10 +35,26 @@ _SERVICE: Optional[SuggestionService] = None
 def _init(model_name: str, patterns: list[tuple[str, str, str, str]], parent: int) -> None:
     global _SERVICE
     _die_with(parent)
+    _keep_freed_memory()
     if _SERVICE is None or _SERVICE.model_name != model_name:
         _SERVICE = SuggestionService(model_name)
         _SERVICE.set_patterns(SimpleNamespace(text=t, label=label, polarity=p, context=c)
                               for t, label, p, c in patterns)
+
+
+def _keep_freed_memory() -> None:
+    """glibc hands the memory a task frees back to the system and the next task faults it in
+    again, page by page: in a forked worker, whose heap is the parent's copy-on-write, a quick
+    run took 63,000 page faults a worker (0.43 s of system time for 10 s of work). Fixed
+    thresholds keep it for the next task: 12,000 faults, 0.15 s. The worker ends with the job."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None)
+        libc.mallopt(-3, 32 << 20)  # M_MMAP_THRESHOLD: blocks below 32 MB come from the heap
+        libc.mallopt(-1, 64 << 20)  # M_TRIM_THRESHOLD: keep up to 64 MB free at the heap's top
+    except (OSError, AttributeError, TypeError):  # not glibc: its allocator's own defaults
+        pass
 
 
 def _die_with(parent: int) -> None:
