@@ -376,6 +376,17 @@ _INSTANCE: Optional[Gazetteer] = None
 _NO_BUILD = threading.local()
 
 
+def _reopen_in_child() -> None:
+    """A forked child (the parallel suggester's workers) opens the index afresh: SQLite's
+    connections must not be carried across fork (its file locks belong to the parent)."""
+    if _INSTANCE is not None:
+        _INSTANCE._local = threading.local()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_reopen_in_child)
+
+
 class IndexNotBuilt(OSError):
     """The index is missing on a thread that must not build it (the window's GUI thread)."""
 

@@ -5,7 +5,7 @@ from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any, Iterable, Optional, Sequence
 
-from sqlalchemy import Engine, Integer, delete, func, insert, or_
+from sqlalchemy import Engine, Integer, func, or_
 from sqlalchemy import column as sa_column
 from sqlalchemy import text as sa_text
 from sqlalchemy import exists as sa_exists
@@ -23,12 +23,12 @@ from storage.models import (
     EntitySpan,
     Event,
     Evidence,
-    SpanState,
     utcnow,
 )
 from storage.presence import PresenceMixin
 from storage.repo_lookups import LookupsMixin
 from storage.repo_stats import StatsMixin
+from storage.repo_suggestions import SuggestionsMixin
 from storage.repo_versions import OwnVersionsMixin, next_version
 from storage.search_index import CANDIDATES, RareSearch, like_pattern, rare_search
 from storage.search_index import has_index as has_search_index
@@ -91,7 +91,7 @@ def _put_evidence(s: Any, event_id: int, field_name: str, start: Optional[int],
 
 
 @with_retries
-class Repository(OwnVersionsMixin, PresenceMixin, StatsMixin, LookupsMixin, TeamsMixin):
+class Repository(OwnVersionsMixin, PresenceMixin, StatsMixin, LookupsMixin, TeamsMixin, SuggestionsMixin):
     """A workspace (a file, or a database on a PostgreSQL server) and what can be done with it.
     Safe to share between threads. Edits of articles' status, spans and events take the version
     the caller read (`expected_version`): a row changed since raises Conflict, never overwritten.
@@ -369,42 +369,6 @@ class Repository(OwnVersionsMixin, PresenceMixin, StatsMixin, LookupsMixin, Team
         spanned = sa_exists().where(col(EntitySpan.article_id) == col(Article.id))
         with self.engine.connect() as conn:
             return conn.execute(sa_select(col(Article.id)).where(~spanned).limit(1)).first() is not None
-
-    def replace_suggestions(self, article_id: int, new_spans: Sequence[EntitySpan]) -> int:
-        """Swap this article's machine suggestions (state 'suggested') for new ones, never
-        touching spans a coder accepted, rejected or added, nor overlapping them."""
-        return self.replace_suggestions_many([(article_id, new_spans)])[0]
-
-    def replace_suggestions_many(self, items: Sequence[tuple[int, Sequence[Any]]]) -> list[int]:
-        """replace_suggestions for several articles in one transaction, the new rows in one
-        executemany. A span may be an EntitySpan or any object with start, end, label, origin,
-        model_name and model_version (coding's SpanSuggestion): making an EntitySpan (a
-        validated, instrumented model) per span was most of the parallel suggest's saving."""
-        counts: list[int] = []
-        rows: list[dict[str, Any]] = []
-        now = utcnow()
-        with write_session(self.engine) as s:
-            for article_id, new_spans in items:
-                s.exec(delete(EntitySpan).where(col(EntitySpan.article_id) == article_id,  # type: ignore[call-overload]
-                                                col(EntitySpan.state) == SpanState.SUGGESTED.value,
-                                                # a coder's own span set back to 'suggested' stays
-                                                col(EntitySpan.origin) != "coder"))
-                taken = list(s.exec(select(EntitySpan.start, EntitySpan.end)
-                                    .where(EntitySpan.article_id == article_id)).all())
-                added = 0
-                for sp in new_spans:
-                    if any(sp.start < b and a < sp.end for a, b in taken):
-                        continue
-                    rows.append({"article_id": article_id, "start": sp.start, "end": sp.end, "label": sp.label,
-                                 "origin": sp.origin, "state": getattr(sp, "state", SpanState.SUGGESTED.value),
-                                 "coder": getattr(sp, "coder", None), "model_name": sp.model_name,
-                                 "model_version": sp.model_version, "created_at": now, "updated_at": now,
-                                 "version": 1, "updated_by": None})
-                    added += 1
-                counts.append(added)
-            if rows:
-                s.execute(insert(EntitySpan), rows)
-        return counts
 
     # ---- events and evidence --------------------------------------------------------------
     def add_event(self, article_id: int, values: dict[str, Any], coder: Optional[str] = None,
