@@ -390,15 +390,7 @@ def test_switching_articles_paints_each_ones_highlights_once(qtbot: Any, repo: R
     for aid in (ids[0], ids[1], ids[0], ids[1]):
         bundle = repo.get_bundle(aid)
         panel.set_article(bundle)
-        doc, painted = panel.view.document(), []
-        block = doc.begin()
-        while block.isValid():
-            for r in block.layout().formats():
-                cursor = QTextCursor(doc)
-                cursor.setPosition(block.position() + r.start)
-                cursor.setPosition(block.position() + r.start + r.length, QTextCursor.MoveMode.KeepAnchor)
-                painted.append(cursor.selectedText())
-            block = block.next()
+        painted = _painted_texts(panel)
         text = bundle.article.text
         expected = [part for s in bundle.spans for part in _qt_text(text[s.start:s.end]).split("\u2029")]
         assert sorted(painted) == sorted(expected)
@@ -469,6 +461,12 @@ def test_suggestions_arriving_for_the_open_article_paint_on_their_characters(qtb
     starts = [i for i in range(len(text)) if text.startswith(("Kyiv", "Lviv"), i)]
     repo.add_spans([EntitySpan(article_id=aid, start=i, end=i + 4, label="GPE") for i in starts])
     signals.changed.emit(Change(aid))
+    painted = _painted_texts(panel)
+    assert sorted(painted) == sorted(text[i:i + 4] for i in starts) and len(painted) == 60
+
+
+def _painted_texts(panel: Any) -> list[str]:
+    """The text under each highlight format Qt laid out in the reader, block by block."""
     doc, painted = panel.view.document(), []
     block = doc.begin()
     while block.isValid():
@@ -478,4 +476,4 @@ def test_suggestions_arriving_for_the_open_article_paint_on_their_characters(qtb
             cursor.setPosition(block.position() + r.start + r.length, QTextCursor.MoveMode.KeepAnchor)
             painted.append(cursor.selectedText())
         block = block.next()
-    assert sorted(painted) == sorted(text[i:i + 4] for i in starts) and len(painted) == 60
+    return painted
