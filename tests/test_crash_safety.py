@@ -96,6 +96,13 @@ def _coding_workspace(path: Path, n: int) -> Path:
     return path
 
 
+def _start_editor(script: Path, source: str, ws: Path) -> subprocess.Popen:
+    """An editor script (offscreen) coding workspace `ws` in its own process, printing its edits."""
+    script.write_text(source, encoding="utf-8")
+    return subprocess.Popen([sys.executable, str(script), str(ws), str(ROOT)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+
+
 def _kill_after_lines(proc: subprocess.Popen, n: int) -> list[dict]:
     lines: list[dict] = []
     assert proc.stdout is not None
@@ -115,11 +122,7 @@ def _kill_after_lines(proc: subprocess.Popen, n: int) -> list[dict]:
 @pytest.mark.slow
 def test_kill_while_coding_keeps_every_committed_edit(tmp_path: Path) -> None:
     ws = _coding_workspace(tmp_path / "ws.sqlite", 200)
-    script = tmp_path / "editor.py"
-    script.write_text(EDITOR, encoding="utf-8")
-    proc = subprocess.Popen([sys.executable, str(script), str(ws), str(ROOT)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
-    edits = _kill_after_lines(proc, 48)
+    edits = _kill_after_lines(_start_editor(tmp_path / "editor.py", EDITOR, ws), 48)
 
     assert integrity_check(ws) == "ok"
     dispose_engine(ws)
@@ -336,11 +339,7 @@ def test_kill_with_writes_queued_keeps_each_acknowledged_edit_whole(tmp_path: Pa
     for aid in ids:
         repo.add_event(aid, {"notes": "first"}, coder="ana")
     repo.close()
-    script = tmp_path / "queued_editor.py"
-    script.write_text(QUEUED_EDITOR, encoding="utf-8")
-    proc = subprocess.Popen([sys.executable, str(script), str(ws), str(ROOT)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
-    edits = _kill_after_lines(proc, 120)
+    edits = _kill_after_lines(_start_editor(tmp_path / "queued_editor.py", QUEUED_EDITOR, ws), 120)
     assert edits[-1]["pending"] > 0, "the kill should come with writes still queued"
 
     assert integrity_check(ws) == "ok"

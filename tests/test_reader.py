@@ -67,16 +67,7 @@ def test_highlights_sit_on_the_exact_characters(setup: Any) -> None:
     for span in repo.spans(aid):
         assert panel.view.highlight_text(span.id) == _qt_text(TEXT[span.start:span.end])
     # What is painted: the highlighter's formats in each block layout cover the same text.
-    doc = panel.view.document()
-    painted = []
-    block = doc.begin()
-    while block.isValid():
-        for r in block.layout().formats():
-            cursor = QTextCursor(doc)
-            cursor.setPosition(block.position() + r.start)
-            cursor.setPosition(block.position() + r.start + r.length, QTextCursor.MoveMode.KeepAnchor)
-            painted.append(cursor.selectedText())
-        block = block.next()
+    painted = _painted_texts(panel)
     assert sorted(painted) == sorted(_qt_text(TEXT[s.start:s.end]) for s in repo.spans(aid))
 
 

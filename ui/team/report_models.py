@@ -42,7 +42,25 @@ def shown_value(value: Any) -> str:
     return str(value)
 
 
-class FieldScoresModel(QAbstractTableModel):
+class _RowsModel(QAbstractTableModel):
+    """A flat table over `_rows` with fixed column HEADERS (the report's two tables)."""
+
+    HEADERS: tuple[str, ...] = ()
+    _rows: Sequence[Any]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+
+class FieldScoresModel(_RowsModel):
     """One row a scored field: field, level, alpha, n pairs, missing, share equal, reading."""
 
     HEADERS = ("Field", "Level", "Alpha", "n pairs", "Only one gave a value", "Share equal", "Reading")
@@ -59,17 +77,6 @@ class FieldScoresModel(QAbstractTableModel):
 
     def score(self, row: int) -> tuple[str, FieldScore]:
         return self._rows[row]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -104,7 +111,7 @@ class FieldScoresModel(QAbstractTableModel):
         return None
 
 
-class DisagreementsModel(QAbstractTableModel):
+class DisagreementsModel(_RowsModel):
     """One row a disagreement: article, field (or a whole event one coder missed), A, B."""
 
     HEADERS = ("Article", "Field", "A", "B")
@@ -122,12 +129,6 @@ class DisagreementsModel(QAbstractTableModel):
 
     def row(self, row: int) -> Disagreement:
         return self._rows[row]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
