@@ -127,11 +127,14 @@ def test_one_sided_event_taken_whole_or_dropped(window, qtbot) -> None:
     qtbot.keyClick(view.table, Qt.Key.Key_Right)  # ben has no version: nothing taken
     assert "no version" in view.message.text() and not view.choices[view.key(view.current())]
     qtbot.keyClick(view.table, Qt.Key.Key_Delete)  # dropped: no gold event, the article is done
+    window.writer.wait_idle(30)  # the mark is written off the GUI thread
     assert repo.gold_events(ids["butembo"]) == [] and repo.is_adjudicated(ids["butembo"])
     assert view.article_id != ids["butembo"]  # on to the next article not adjudicated
     window.undo_stack.undo()
+    window.writer.wait_idle(30)
     assert not repo.is_adjudicated(ids["butembo"])
-    assert view.article_id == ids["butembo"] and "dropped" not in view.version_list.item(0).text()
+    qtbot.waitUntil(lambda: view.article_id == ids["butembo"])
+    assert "dropped" not in view.version_list.item(0).text()
 
     # Taken whole: Ctrl+Return makes the gold event from ana's alone.
     source = view.versions[0].a.event.uid
