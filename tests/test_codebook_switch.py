@@ -61,6 +61,7 @@ def test_switching_for_the_workspace_then_for_one_article(qtbot: Any, repo: Repo
     assert _fields_of_new_event(window) == _book("ucdp_ged").field_names  # the form follows at once
     window.event_panel.select_event(acled_event)  # the event coded before keeps its codebook
     assert list(window.event_panel.current_form().widgets) == acled_fields
+    window.writer.wait_idle(30)  # new events are written off the GUI thread
     kinds = sorted((e.event.codebook_name, e.event.codebook_version) for e in repo.article_events(first))
     assert kinds == [("acled", "1"), ("ucdp_ged", "1")]
 
@@ -71,6 +72,7 @@ def test_switching_for_the_workspace_then_for_one_article(qtbot: Any, repo: Repo
     _open(window, third)  # the rest of the workspace: UCDP still
     assert _fields_of_new_event(window) == _book("ucdp_ged").field_names
     _open(window, second)
+    window.writer.wait_idle(30)
     assert repo.article_events(second)[0].event.codebook_name == "plover"
 
     # Switching the batch back to the workspace's codebook clears its mark.
