@@ -8,6 +8,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
+from coding.dictionary_words import DictionaryWords
 from coding.gazetteer import get_gazetteer, name_key
 
 STAGE = "chronicler_places"
@@ -72,24 +73,13 @@ def _is_cap(tok: Token) -> bool:
     return bool(t) and t[0].isupper() and any(c.isalpha() for c in t)
 
 
-def _word_list(nlp: Language) -> frozenset[str]:
-    """English dictionary words from the pipeline's lemmatizer tables (WordNet lemmas)."""
-    words: set[str] = set()
-    if "lemmatizer" in nlp.pipe_names:
-        lookups = getattr(nlp.get_pipe("lemmatizer"), "lookups", None)
-        if lookups is not None and "lemma_index" in lookups.tables:
-            for values in lookups.get_table("lemma_index").values():
-                words.update(values)
-    return frozenset(words)
-
-
 class PlaceStage:
     """Finds gazetteer names among capitalized token runs, longest first, and keeps them
     only past the person and common-word guards. The candidate names of a whole batch are
     checked against the on-disk index in one query."""
 
     def __init__(self, nlp: Language) -> None:
-        self.words = _word_list(nlp)
+        self.dictionary = DictionaryWords(nlp)
         self.cache: dict[str, Optional[tuple[int, int]]] = {}
 
     # -- candidates ---------------------------------------------------------------------
@@ -154,6 +144,7 @@ class _Matcher:
 
     def __init__(self, stage: PlaceStage, doc: Doc) -> None:
         self.stage, self.doc = stage, doc
+        self.lemmatized = False  # the pipeline's lemmas given to this doc (see common)
         self.ents = list(doc.ents)
         self._split_lists()
         self.place = [False] * len(doc)  # token is inside a place (model's or ours)
@@ -287,8 +278,16 @@ class _Matcher:
         return j < len(doc) and doc[j].lower_ in REGION_AFTER
 
     def common(self, tok: Token) -> bool:
-        words = self.stage.words
-        return tok.is_stop or tok.lower_ in words or tok.lemma_.lower() in words
+        dictionary = self.stage.dictionary
+        if tok.is_stop or tok.lower_ in dictionary.words:
+            return True
+        if not dictionary.in_pipeline:  # lemmas only for a word that may be an inflection
+            if not dictionary.may_be_inflection(tok.lower_):
+                return False
+            if not self.lemmatized:
+                dictionary.lemmatize(self.doc)
+                self.lemmatized = True
+        return tok.lemma_.lower() in dictionary.words
 
     def accept(self, i: int, j: int, pop: int, rank: int) -> bool:
         if self.person_context(i, j):
