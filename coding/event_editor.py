@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
-from typing import Any, Callable, Optional, TypeVar, cast
+from typing import Any, Callable, Optional, cast
 
 from coding.codebook import Codebook, FieldSpec, find_codebook, validate_event
 from coding.event_context import ActorList, ArticleCountries
+from coding.event_memory import EventMemory
 from coding.event_fill import (Fill, event_line, field_notes, fill_from_text, new_event_values,
                                place_changes, precision_field, storable, typed_values, with_follow_ups)
 from coding.values import is_empty
@@ -70,21 +71,6 @@ class EventRow:
     problems: dict[str, list[str]]
 
 
-V = TypeVar("V")
-
-
-# Events whose fill notes ("Guessed from …") and place candidates are kept for a return visit.
-REMEMBERED_EVENTS = 64
-
-
-def _rekeyed(table: dict[tuple[int, str], V], key: int, row_id: Optional[int]) -> None:
-    """What is remembered per (event, field) under a new event's key moves to its row id."""
-    for old in [k for k in table if k[0] == key]:
-        value = table.pop(old)
-        if row_id is not None:
-            table[(row_id, old[1])] = value
-
-
 class EventEditor:
     """The state of the event form for one article: its events, the selected one with its typed
     values, the active field, notes from the last fills, and the typing not saved yet."""
@@ -107,12 +93,7 @@ class EventEditor:
         self.pending: Optional[PendingEdit] = None
         self.actors = ActorList(repo)
         self.countries = ArticleCountries()
-        self._notes: dict[tuple[int, str], str] = {}
-        self._candidates: dict[tuple[int, str], list[Any]] = {}
-        self._guessed_inter: dict[tuple[int, str], int] = {}  # (event, inter field) -> our guess
-        # The events those three remember things for, last visited last: a long session would
-        # otherwise keep every event's notes and place candidates it ever showed.
-        self._visited: dict[int, None] = {}
+        self.memory = EventMemory()  # notes, place candidates and inter guesses per event and field
         self._books: dict[tuple[str, str], Optional[Codebook]] = {}
         self._country_codes: dict[str, Optional[str]] = {}
 
@@ -191,16 +172,8 @@ class EventEditor:
                 kept.append(item)
         return kept
 
-    def _rekey_notes(self, key: int, row_id: Optional[int]) -> None:
-        """Notes, candidates and guesses of event `key` move to `row_id` (None: let go)."""
-        _rekeyed(self._notes, key, row_id)
-        _rekeyed(self._candidates, key, row_id)
-        _rekeyed(self._guessed_inter, key, row_id)
-
     def _rekey(self, key: int, row_id: Optional[int]) -> None:
-        self._rekey_notes(key, row_id)
-        if self._visited.pop(key, 0) is None and row_id is not None:
-            self._visit(row_id)
+        self.memory.rekey(key, row_id)
         if self.pending is not None and self.pending.event_id == key:
             if row_id is None:  # typed into an event that was never stored: nothing to save it to
                 self.pending = None
@@ -240,17 +213,8 @@ class EventEditor:
         book = self.codebook_of(item) if item else None
         self.values = typed_values(book, event_fields(item.event)) if item and book else {}
         if item is not None and item.event.id is not None:
-            self._visit(int(item.event.id))
+            self.memory.visit(int(item.event.id))
         return changed
-
-    def _visit(self, event_id: int) -> None:
-        """Keep notes, candidates and guesses for the REMEMBERED_EVENTS events seen last."""
-        self._visited.pop(event_id, None)
-        self._visited[event_id] = None
-        while len(self._visited) > REMEMBERED_EVENTS:
-            oldest = next(iter(self._visited))
-            del self._visited[oldest]
-            self._rekey_notes(oldest, None)
 
     def codebook_of(self, item: EventWithEvidence) -> Optional[Codebook]:
         """The codebook an event was coded with (the loaded one when it is the same)."""
@@ -303,9 +267,7 @@ class EventEditor:
         """Per field: the resolved place line, the date's precision, the note of the last fill."""
         if self.current is None:
             return {}
-        eid = self.current.event.id
-        notes = {name: note for (event_id, name), note in self._notes.items() if event_id == eid}
-        return field_notes(self.book(), self.values, notes, self.published())
+        return field_notes(self.book(), self.values, self.memory.notes_of(self.current.event.id), self.published())
 
     def problems(self) -> dict[str, list[str]]:
         """What is left to fix, counting text typed and not saved yet (a message must not stay
@@ -319,7 +281,7 @@ class EventEditor:
 
     def set_note(self, name: str, note: str) -> None:
         if self.current is not None:
-            self._notes[(self.current.event.id, name)] = note  # type: ignore[index]
+            self.memory.notes[(self.current.event.id, name)] = note  # type: ignore[index]
 
     # ---- the active field ------------------------------------------------------------------
     def focus(self, name: str) -> None:
@@ -457,7 +419,7 @@ class EventEditor:
         if spec is None or self.current is None or self.bundle is None:
             return FillOutcome(None)
         if spec.type == "place":
-            self._candidates[(self.current.event.id, name)] = result.candidates  # type: ignore[index]
+            self.memory.candidates[(self.current.event.id, name)] = result.candidates  # type: ignore[index]
         if spec.type == "actor":
             self.refresh_actors()
         self.set_note(name, result.note)
@@ -478,8 +440,8 @@ class EventEditor:
         if self.current is None:
             return None
         key = (cast(int, self.current.event.id), name)  # an event on screen is stored: its id is set
-        self._notes.pop(key, None)  # a note about an earlier fill no longer applies
-        self._guessed_inter.pop(key, None)  # the coder chose it
+        self.memory.notes.pop(key, None)  # a note about an earlier fill no longer applies
+        self.memory.guessed_inter.pop(key, None)  # the coder chose it
         changes = {name: value}
         book = self.book()
         spec = book.field(name)
@@ -510,15 +472,15 @@ class EventEditor:
             return  # a listed actor: its own code follows (with_follow_ups)
         key = (int(self.current.event.id), inter)  # type: ignore[arg-type]
         current = self.values.get(inter)
-        if not is_empty(current) and current != self._guessed_inter.get(key):
+        if not is_empty(current) and current != self.memory.guessed_inter.get(key):
             return  # the coder's own choice stays
         guess = guess_inter_code(str(value), country=self.event_country())
         if guess is None or guess == current:
             return
         changes[inter] = guess
-        self._guessed_inter[key] = guess
-        self._notes[key] = (f"Guessed from \u201c{value}\u201d: {guess} ({INTER_LABELS.get(guess, '')}). "
-                            "Change it if wrong.")
+        self.memory.guessed_inter[key] = guess
+        self.memory.notes[key] = (f"Guessed from \u201c{value}\u201d: {guess} ({INTER_LABELS.get(guess, '')}). "
+                                  "Change it if wrong.")
 
     def type_text(self, name: str, value: Any) -> None:
         """Typing: kept pending until the coder pauses or leaves the field."""
@@ -562,7 +524,7 @@ class EventEditor:
     def known_candidates(self, name: str) -> Optional[list[Any]]:
         """The candidates the last lookup of this field found (None: to be looked up)."""
         assert self.current is not None
-        return self._candidates.get((cast(int, self.current.event.id), name)) or None
+        return self.memory.candidates.get((cast(int, self.current.event.id), name)) or None
 
     def candidates_job(self, name: str) -> Callable[[], list[Any]]:
         """The gazetteer's candidates for the field's place name, as a function for a worker."""
@@ -596,7 +558,7 @@ class EventEditor:
         """The edit of a remembered pick (choose_job's result) on the event shown now."""
         if self.current is None:
             return None
-        self._candidates[(self.current.event.id, name)] = list(candidates)  # type: ignore[index]
+        self.memory.candidates[(self.current.event.id, name)] = list(candidates)  # type: ignore[index]
         self.set_note(name, "Your choice; remembered for this name.")
         spec = self.book().field(name)
         assert spec is not None
