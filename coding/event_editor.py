@@ -12,9 +12,10 @@ from typing import Any, Callable, Optional, cast
 
 from coding.codebook import Codebook, FieldSpec, find_codebook, validate_event
 from coding.event_context import ActorList, ArticleCountries
+from coding.event_fill import (Fill, event_line, field_notes, fill_from_text, new_event_values, precision_field,
+                               storable, typed_values, with_follow_ups)
 from coding.event_memory import EventMemory
-from coding.event_fill import (Fill, event_line, field_notes, fill_from_text, new_event_values,
-                               place_changes, precision_field, storable, typed_values, with_follow_ups)
+from coding.event_places import EventPlaces
 from coding.values import is_empty
 from storage.event_edits import AddEvent, DeleteEvent, SetFields, duplicate_of
 from storage.pending_ids import PendingIds
@@ -95,7 +96,7 @@ class EventEditor:
         self.countries = ArticleCountries()
         self.memory = EventMemory()  # notes, place candidates and inter guesses per event and field
         self._books: dict[tuple[str, str], Optional[Codebook]] = {}
-        self._country_codes: dict[str, Optional[str]] = {}
+        self.places = EventPlaces(self)
 
     # ---- what is shown ---------------------------------------------------------------------
     def set_article(self, bundle: Optional[ArticleBundle]) -> bool:
@@ -387,10 +388,6 @@ class EventEditor:
             return FillOutcome(None)
         return self.fill_with(name, self.lookup_job(name, text)(), evidence)
 
-    def is_place_field(self, name: Optional[str]) -> bool:
-        spec = self.book().field(name) if name and (self.current is not None or self.codebook) else None
-        return spec is not None and spec.type == "place"
-
     def lookup_job(self, name: str, text: str) -> Callable[[], Fill]:
         """What using `text` for a field computes, as a plain function over a snapshot of the
         event (for a worker thread: it touches no state of this editor). For a place: the
@@ -402,15 +399,13 @@ class EventEditor:
         published, language = self.published(), bundle.article.language or None
         # The event's country is a gazetteer read: looked up in the job (the worker) unless
         # remembered, so a place fill costs the GUI thread no read at all.
-        country_name = self._event_country_name()
-        memo = self._country_codes
+        country_of = self.places.country_job()
 
         def job() -> Fill:
             # Only places need the article's countries (which needs the gazetteer).
             context = tuple(countries.of(bundle, book)) if spec.type == "place" else ()
-            country = _country_code_of(country_name, memo)
             return fill_from_text(book, spec, text, values, published=published, repo=repo,
-                                  context_countries=context, language=language, country=country)
+                                  context_countries=context, language=language, country=country_of())
         return job
 
     def fill_with(self, name: str, result: Fill, evidence: Optional[tuple[int, int]] = None) -> FillOutcome:
@@ -508,62 +503,6 @@ class EventEditor:
             return None
         return self.change(name, {}, f"Forget evidence of {self.label(name)}", clear_evidence=True)
 
-    def place_field(self) -> Optional[str]:
-        """The place field the picker is about: the active one, else the codebook's first."""
-        book = self.book()
-        spec = book.field(self.active) if self.active else None
-        if spec is not None and spec.type == "place":
-            return spec.name
-        return next((f.name for f in book.fields if f.type == "place"), None)
-
-    def place_choices(self, name: str) -> tuple[str, list[Any], Optional[Any]]:
-        """The typed place name, its candidates in the gazetteer and the one chosen now."""
-        known = self.known_candidates(name)
-        return self.place_choices_from(name, known if known is not None else self.candidates_job(name)())
-
-    def known_candidates(self, name: str) -> Optional[list[Any]]:
-        """The candidates the last lookup of this field found (None: to be looked up)."""
-        assert self.current is not None
-        return self.memory.candidates.get((cast(int, self.current.event.id), name)) or None
-
-    def candidates_job(self, name: str) -> Callable[[], list[Any]]:
-        """The gazetteer's candidates for the field's place name, as a function for a worker."""
-        from coding.places import resolve_place
-
-        query, repo, countries = str(self.values.get(name) or ""), self.repo, self.countries
-        bundle, book = self.bundle, self.book()
-        assert bundle is not None
-        return lambda: list(resolve_place(query, repo, tuple(countries.of(bundle, book))).candidates)
-
-    def place_choices_from(self, name: str, candidates: list[Any]) -> tuple[str, list[Any], Optional[Any]]:
-        query = str(self.values.get(name) or "")
-        current = next((c for c in candidates if c.name == query and c.country == self.values.get("country")), None)
-        if not candidates:
-            self.set_note(name, f"No place called \u201c{query}\u201d in the gazetteer.")
-        return query, list(candidates), current
-
-    def choose_place(self, name: str, query: str, entry: Any, candidates: list[Any]) -> Optional[SetFields]:
-        """The coder picked one of the places of that name: it fills the fields and is remembered."""
-        return self.chose_place(name, entry, candidates, self.choose_job(query, entry)())
-
-    def choose_job(self, query: str, entry: Any) -> Callable[[], Any]:
-        """Remembering the coder's pick (a workspace write and a lookup), for a worker."""
-        from coding.places import choose_place
-
-        repo, countries, bundle, book = self.repo, self.countries, self.bundle, self.book()
-        assert bundle is not None
-        return lambda: choose_place(repo, query, entry, tuple(countries.of(bundle, book)))
-
-    def chose_place(self, name: str, entry: Any, candidates: list[Any], result: Any) -> Optional[SetFields]:
-        """The edit of a remembered pick (choose_job's result) on the event shown now."""
-        if self.current is None:
-            return None
-        self.memory.candidates[(self.current.event.id, name)] = list(candidates)  # type: ignore[index]
-        self.set_note(name, "Your choice; remembered for this name.")
-        spec = self.book().field(name)
-        assert spec is not None
-        return self.change(name, place_changes(self.book(), spec, result), f"Pick place {entry.name}")
-
     def add_actor(self, name: str, text: str) -> Optional[SetFields]:
         """A new actor typed into an actor field joins the workspace's list (inter code guessed)."""
         from coding.actors import INTER_LABELS, choose_actor, fill_actor
@@ -605,34 +544,39 @@ class EventEditor:
     def actor_names(self) -> list[str]:
         return self.actors.names
 
-    def event_country(self) -> Optional[str]:
-        """The ISO2 code of the event's country (once its place is known), for context. Read
-        on the GUI thread: only from a built gazetteer index (never building it), remembered."""
-        return _country_code_of(self._event_country_name(), self._country_codes)
+    # ---- places (coding.event_places; each documented there) -------------------------------
+    def is_place_field(self, name: Optional[str]) -> bool:
+        return self.places.is_place_field(name)
 
-    def _event_country_name(self) -> Optional[str]:
-        spec = next((f for f in self.book().fields if f.type == "place"), None) if self.current else None
-        name = self.values.get(spec.fills.get("country", "country")) if spec is not None else self.values.get("country")
-        return str(name) if name else None
+    def place_field(self) -> Optional[str]:
+        return self.places.place_field()
+
+    def place_choices(self, name: str) -> tuple[str, list[Any], Optional[Any]]:
+        return self.places.place_choices(name)
+
+    def known_candidates(self, name: str) -> Optional[list[Any]]:
+        return self.places.known_candidates(name)
+
+    def candidates_job(self, name: str) -> Callable[[], list[Any]]:
+        return self.places.candidates_job(name)
+
+    def place_choices_from(self, name: str, candidates: list[Any]) -> tuple[str, list[Any], Optional[Any]]:
+        return self.places.place_choices_from(name, candidates)
+
+    def choose_place(self, name: str, query: str, entry: Any, candidates: list[Any]) -> Optional[SetFields]:
+        return self.places.choose_place(name, query, entry, candidates)
+
+    def choose_job(self, query: str, entry: Any) -> Callable[[], Any]:
+        return self.places.choose_job(query, entry)
+
+    def chose_place(self, name: str, entry: Any, candidates: list[Any], result: Any) -> Optional[SetFields]:
+        return self.places.chose_place(name, entry, candidates, result)
+
+    def event_country(self) -> Optional[str]:
+        return self.places.event_country()
 
     def article_countries(self) -> list[str]:
-        """The article's countries (from its place highlights, then its events), for places."""
-        return self.countries.of(self.bundle, self.book()) if self.bundle is not None else []
-
-
-def _country_code_of(name: Optional[str], memo: dict[str, Optional[str]]) -> Optional[str]:
-    """The ISO2 code of a country name, remembered in `memo` (a plain dict: a worker may fill
-    it while the GUI thread reads it). Only from a built gazetteer index, never building it."""
-    from coding.gazetteer import index_ready
-    from coding.places import country_code
-
-    if not name:
-        return None
-    if name not in memo:
-        if not index_ready():
-            return None  # being built in the background: no holiday or abroad context yet
-        memo[name] = country_code(name)
-    return memo[name]
+        return self.places.article_countries()
 
 
 __all__ = ["EventEditor", "EventRow", "FillOutcome", "PendingEdit", "takes"]
