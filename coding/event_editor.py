@@ -1,5 +1,7 @@
-"""The event form's logic without Qt: which event and field are active, what a highlight, a typed
-value or a picked place does to the event, and what the form should say about each field.
+"""The event form's logic without Qt: the article's events (with those added and not stored yet),
+the event shown with its typed values, the active field, what the form says about each field, and
+the edits made on it. What highlights, digits and typing do is in coding.event_input, the place
+picker in coding.event_places; EventEditor offers both as its own methods (one object to talk to).
 
 Every edit comes out as a plain value (storage.event_edits) for the GUI's undo stack to apply;
 the editor never writes events itself. It does read the workspace (actors, places) and, as the
@@ -8,35 +10,19 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
-from typing import Any, Callable, Optional, TypeVar, cast
+from typing import Any, Callable, Optional
 
-from coding.codebook import Codebook, FieldSpec, find_codebook, validate_event
+from coding.codebook import Codebook, find_codebook, validate_event
 from coding.event_context import ActorList, ArticleCountries
-from coding.event_fill import (Fill, event_line, field_notes, fill_from_text, new_event_values,
-                               place_changes, precision_field, storable, typed_values, with_follow_ups)
-from coding.values import is_empty
+from coding.event_fill import Fill, event_line, field_notes, new_event_values, storable, typed_values, with_follow_ups
+from coding.event_input import EventInput, FillOutcome
+from coding.event_memory import EventMemory
+from coding.event_places import EventPlaces
 from storage.event_edits import AddEvent, DeleteEvent, SetFields, duplicate_of
 from storage.pending_ids import PendingIds
 from storage.models import new_uid
 from storage.repo_types import ArticleBundle, EventWithEvidence, event_fields
 from storage.repository import Repository
-
-# The field type a highlight of each role naturally fills: a place goes to the place field
-# (which fills country, admin1 ... itself), not to the first of those text fields.
-KIND_OF_ROLE = {"place": "place", "actor": "actor", "date": "date", "count": "integer"}
-
-
-def takes(spec: FieldSpec, role: Optional[str]) -> bool:
-    """Whether a field the coder went to takes a highlight of `role`: its own roles, any text
-    for free-text and choice fields, and a place for an actor (a country acting: "Ukraine
-    destroyed ..."). A date field never takes a place, nor a count a name."""
-    if spec.derived:
-        return False
-    if role is not None and role in spec.roles:
-        return True
-    if spec.type in ("text", "choice") and not spec.roles:
-        return True
-    return spec.type == "actor" and role in ("actor", "place")
 
 
 @dataclass
@@ -50,39 +36,12 @@ class PendingEdit:
 
 
 @dataclass
-class FillOutcome:
-    """What using some text for the active field gave: the edit (None when it did not fit) and
-    whether the coder should pick among several places of that name."""
-
-    edit: Optional[SetFields]
-    note: str = ""
-    ambiguous: bool = False
-    field: Optional[str] = None  # the field it was used for
-    pending: bool = False  # a place being looked up in the background: the edit comes later
-
-
-@dataclass
 class EventRow:
     """One line of the event list."""
 
     event_id: int
     line: str
     problems: dict[str, list[str]]
-
-
-V = TypeVar("V")
-
-
-# Events whose fill notes ("Guessed from …") and place candidates are kept for a return visit.
-REMEMBERED_EVENTS = 64
-
-
-def _rekeyed(table: dict[tuple[int, str], V], key: int, row_id: Optional[int]) -> None:
-    """What is remembered per (event, field) under a new event's key moves to its row id."""
-    for old in [k for k in table if k[0] == key]:
-        value = table.pop(old)
-        if row_id is not None:
-            table[(row_id, old[1])] = value
 
 
 class EventEditor:
@@ -102,19 +61,15 @@ class EventEditor:
         self.current: Optional[EventWithEvidence] = None
         self.values: dict[str, Any] = {}
         self.active: Optional[str] = None
-        self._active_filled = False  # a highlight filled the active field since the coder went there
+        self.active_filled = False  # a highlight filled the active field since the coder went there
         self.focus_visit = 0  # a new visit to a field starts a new undo step for typing
         self.pending: Optional[PendingEdit] = None
         self.actors = ActorList(repo)
         self.countries = ArticleCountries()
-        self._notes: dict[tuple[int, str], str] = {}
-        self._candidates: dict[tuple[int, str], list[Any]] = {}
-        self._guessed_inter: dict[tuple[int, str], int] = {}  # (event, inter field) -> our guess
-        # The events those three remember things for, last visited last: a long session would
-        # otherwise keep every event's notes and place candidates it ever showed.
-        self._visited: dict[int, None] = {}
+        self.memory = EventMemory()  # notes, place candidates and inter guesses per event and field
         self._books: dict[tuple[str, str], Optional[Codebook]] = {}
-        self._country_codes: dict[str, Optional[str]] = {}
+        self.inputs = EventInput(self)
+        self.places = EventPlaces(self)
 
     # ---- what is shown ---------------------------------------------------------------------
     def set_article(self, bundle: Optional[ArticleBundle]) -> bool:
@@ -191,16 +146,8 @@ class EventEditor:
                 kept.append(item)
         return kept
 
-    def _rekey_notes(self, key: int, row_id: Optional[int]) -> None:
-        """Notes, candidates and guesses of event `key` move to `row_id` (None: let go)."""
-        _rekeyed(self._notes, key, row_id)
-        _rekeyed(self._candidates, key, row_id)
-        _rekeyed(self._guessed_inter, key, row_id)
-
     def _rekey(self, key: int, row_id: Optional[int]) -> None:
-        self._rekey_notes(key, row_id)
-        if self._visited.pop(key, 0) is None and row_id is not None:
-            self._visit(row_id)
+        self.memory.rekey(key, row_id)
         if self.pending is not None and self.pending.event_id == key:
             if row_id is None:  # typed into an event that was never stored: nothing to save it to
                 self.pending = None
@@ -240,17 +187,8 @@ class EventEditor:
         book = self.codebook_of(item) if item else None
         self.values = typed_values(book, event_fields(item.event)) if item and book else {}
         if item is not None and item.event.id is not None:
-            self._visit(int(item.event.id))
+            self.memory.visit(int(item.event.id))
         return changed
-
-    def _visit(self, event_id: int) -> None:
-        """Keep notes, candidates and guesses for the REMEMBERED_EVENTS events seen last."""
-        self._visited.pop(event_id, None)
-        self._visited[event_id] = None
-        while len(self._visited) > REMEMBERED_EVENTS:
-            oldest = next(iter(self._visited))
-            del self._visited[oldest]
-            self._rekey_notes(oldest, None)
 
     def codebook_of(self, item: EventWithEvidence) -> Optional[Codebook]:
         """The codebook an event was coded with (the loaded one when it is the same)."""
@@ -303,9 +241,7 @@ class EventEditor:
         """Per field: the resolved place line, the date's precision, the note of the last fill."""
         if self.current is None:
             return {}
-        eid = self.current.event.id
-        notes = {name: note for (event_id, name), note in self._notes.items() if event_id == eid}
-        return field_notes(self.book(), self.values, notes, self.published())
+        return field_notes(self.book(), self.values, self.memory.notes_of(self.current.event.id), self.published())
 
     def problems(self) -> dict[str, list[str]]:
         """What is left to fix, counting text typed and not saved yet (a message must not stay
@@ -319,90 +255,14 @@ class EventEditor:
 
     def set_note(self, name: str, note: str) -> None:
         if self.current is not None:
-            self._notes[(self.current.event.id, name)] = note  # type: ignore[index]
+            self.memory.notes[(self.current.event.id, name)] = note  # type: ignore[index]
 
     # ---- the active field ------------------------------------------------------------------
     def focus(self, name: str) -> None:
         """The coder went to a field: highlights fill it, typing there is a new undo step."""
         self.active = name
-        self._active_filled = False
+        self.active_filled = False
         self.focus_visit += 1
-
-    def target_for(self, label: str) -> Optional[str]:
-        """Where a highlight of `label` goes: the active field when it takes that kind of
-        highlight (takes()) and no highlight filled it since the coder went there (but a place
-        goes to the event's empty place field before an actor field takes it as a country);
-        else the first empty field of that kind (a date to the event date, a place to the
-        location, an actor to actor1 then actor2, a number to fatalities)."""
-        if self.current is None:
-            return None
-        book = self.book()
-        role = book.role_of_label(label)
-        active = book.field(self.active) if self.active else None
-        # A list field (PLOVER's actors) keeps taking highlights: each one adds an item.
-        if active is not None and (not self._active_filled or active.multiple) and takes(active, role):
-            place_first = role == "place" and active.type == "actor" and self._empty_field_for("place")
-            if not place_first:  # an actor field takes a country once the event has its place
-                return active.name
-        return self._empty_field_for(role) if role is not None else None
-
-    def _empty_field_for(self, role: str) -> Optional[str]:
-        """The first empty field of a role's natural kind (the place field for a place)."""
-        fields = self.book().fields_for_role(role)
-        natural = [f for f in fields if f.type == KIND_OF_ROLE.get(role)] or fields
-        return next((f.name for f in natural if is_empty(self.values.get(f.name))), None)
-
-    def fill_highlight(self, start: int, end: int, label: str) -> FillOutcome:
-        """Space on a highlight: it fills the field target_for() picks and becomes its evidence."""
-        target = self.target_for(label)
-        if target is None:
-            return self.no_target(label)
-        assert self.bundle is not None
-        outcome = self.fill(target, self.bundle.article.text[start:end], evidence=(start, end))
-        return self.filled_from_highlight(target, outcome, start, end, label)
-
-    def no_target(self, label: str) -> FillOutcome:
-        """What Space on a highlight says when no field of the event takes it."""
-        role = self.book().role_of_label(label) if self.current is not None else None
-        note = (f"Every {role} field of this event is filled: go to one (Ctrl+J) to replace it."
-                if role else "Go to the field this highlight is for (Ctrl+J), then use it again.")
-        return FillOutcome(None, note)
-
-    def filled_from_highlight(self, target: str, outcome: FillOutcome, start: int, end: int,
-                              label: str) -> FillOutcome:
-        """The second half of fill_highlight (also for a fill whose lookup ran in a worker)."""
-        assert self.bundle is not None
-        if outcome.edit is not None and target == self.active:
-            self._active_filled = True
-        elif outcome.edit is not None:
-            # Chosen by the highlight's kind, not by the coder: say so, so a number of people
-            # detained put in fatalities is caught (ACLED's fatalities count deaths only).
-            spec = self.book().field(target)
-            words = " ".join(self.bundle.article.text[start:end].split())
-            why = (f"Filled because \u201c{words}\u201d is a {self.book().role_of_label(label)} highlight; "
-                   "check it belongs here" + (" (fatalities count only the killed)." if spec is not None
-                                              and spec.type == "integer" else "."))
-            note = " ".join(x for x in (outcome.note, why) if x)
-            self.set_note(target, note)
-            outcome.note = note
-        outcome.field = target
-        return outcome
-
-    def choose_by_number(self, number: int) -> Optional[SetFields]:
-        """A digit while a choice field is active picks that choice (the n-th on offer)."""
-        if self.current is None or self.active is None:
-            return None
-        spec = self.book().field(self.active)
-        if spec is None or spec.type != "choice":
-            return None
-        choices = self.book().choices_for(spec.name, self.values) or spec.all_choices()
-        if not 1 <= number <= len(choices):
-            return None
-        value: Any = choices[number - 1]
-        if spec.multiple:  # a digit adds the choice to the list, or takes it out again
-            items = list(self.values.get(spec.name) or [])
-            value = [v for v in items if v != value] if value in items else [*items, value]
-        return self.edited(spec.name, value, merge=False)
 
     # ---- edits -----------------------------------------------------------------------------
     def change(self, name: str, changes: dict[str, Any], text: str, evidence: Optional[tuple[int, int]] = None,
@@ -415,110 +275,6 @@ class EventEditor:
         return SetFields(self.bundle.article.id, self.current.event.id, name, storable(full), text,  # type: ignore[arg-type]
                          evidence=evidence, set_evidence=evidence is not None or clear_evidence, merge_key=merge_key,
                          expected_version=self.current.event.version)
-
-    def fill(self, name: str, text: str, evidence: Optional[tuple[int, int]] = None) -> FillOutcome:
-        """Use some text for a field by its type (a date is read against the publication date,
-        a place looked up, an actor taken from the list); with `evidence`, the span is kept.
-        A place field's lookup may build the gazetteer: the window runs lookup_job() in a
-        worker and gives its result to fill_with() instead."""
-        if self.book().field(name) is None or self.current is None or self.bundle is None:
-            return FillOutcome(None)
-        return self.fill_with(name, self.lookup_job(name, text)(), evidence)
-
-    def is_place_field(self, name: Optional[str]) -> bool:
-        spec = self.book().field(name) if name and (self.current is not None or self.codebook) else None
-        return spec is not None and spec.type == "place"
-
-    def lookup_job(self, name: str, text: str) -> Callable[[], Fill]:
-        """What using `text` for a field computes, as a plain function over a snapshot of the
-        event (for a worker thread: it touches no state of this editor). For a place: the
-        article's countries, the gazetteer and the workspace's place cache."""
-        book, bundle = self.book(), self.bundle
-        spec = book.field(name)
-        assert spec is not None and bundle is not None
-        values, repo, countries = dict(self.values), self.repo, self.countries
-        published, language = self.published(), bundle.article.language or None
-        # The event's country is a gazetteer read: looked up in the job (the worker) unless
-        # remembered, so a place fill costs the GUI thread no read at all.
-        country_name = self._event_country_name()
-        memo = self._country_codes
-
-        def job() -> Fill:
-            # Only places need the article's countries (which needs the gazetteer).
-            context = tuple(countries.of(bundle, book)) if spec.type == "place" else ()
-            country = _country_code_of(country_name, memo)
-            return fill_from_text(book, spec, text, values, published=published, repo=repo,
-                                  context_countries=context, language=language, country=country)
-        return job
-
-    def fill_with(self, name: str, result: Fill, evidence: Optional[tuple[int, int]] = None) -> FillOutcome:
-        """The edit a computed fill makes (lookup_job's result) on the event shown now."""
-        spec = self.book().field(name)
-        if spec is None or self.current is None or self.bundle is None:
-            return FillOutcome(None)
-        if spec.type == "place":
-            self._candidates[(self.current.event.id, name)] = result.candidates  # type: ignore[index]
-        if spec.type == "actor":
-            self.refresh_actors()
-        self.set_note(name, result.note)
-        if not result.ok:
-            return FillOutcome(None, result.note)
-        verb = "Fill" if evidence is not None else "Resolve"
-        what = f"{verb} {self.label(name)}" + (" from text" if evidence is not None else "")
-        return FillOutcome(self.change(name, result.changes, what, evidence=evidence), result.note, result.ambiguous)
-
-    def fill_active(self, start: int, end: int) -> FillOutcome:
-        """A highlight (its code-point span) fills the active field and becomes its evidence."""
-        if self.active is None or self.bundle is None or self.current is None:
-            return FillOutcome(None)
-        return self.fill(self.active, self.bundle.article.text[start:end], evidence=(start, end))
-
-    def edited(self, name: str, value: Any, merge: bool) -> Optional[SetFields]:
-        """The coder set a field's value by hand (typed text or a choice)."""
-        if self.current is None:
-            return None
-        key = (cast(int, self.current.event.id), name)  # an event on screen is stored: its id is set
-        self._notes.pop(key, None)  # a note about an earlier fill no longer applies
-        self._guessed_inter.pop(key, None)  # the coder chose it
-        changes = {name: value}
-        book = self.book()
-        spec = book.field(name)
-        target = precision_field(book, spec) if spec is not None and spec.type == "date" else None
-        if target and value is not None and self.values.get(target) is None:
-            changes[target] = 1  # a full date typed by hand: the day is known
-        if spec is not None and spec.type == "actor":
-            self._guess_inter(spec, value, changes)
-        if spec is not None and spec.type == "choice":
-            self._remember_inter(name, value)
-        return self.change(name, changes, f"Edit {self.label(name)}", merge=merge)
-
-    def _remember_inter(self, inter: str, code: Any) -> None:
-        actor_spec = next((f for f in self.book().fields if f.type == "actor" and f.inter_field == inter), None)
-        name = self.values.get(actor_spec.name) if actor_spec is not None else None
-        if not is_empty(name) and isinstance(code, int):
-            self.actors.remember_code(str(name), code)
-
-    def _guess_inter(self, spec: FieldSpec, value: Any, changes: dict[str, Any]) -> None:
-        """An actor not in the list: its inter code guessed from its name (when the inter field
-        is empty or still holds our earlier guess), shown as a note the coder can overrule."""
-        from coding.actors import INTER_LABELS, guess_inter_code
-
-        inter = spec.inter_field
-        if not inter or self.book().field(inter) is None or is_empty(value) or self.current is None:
-            return
-        if self.actors.code_of(value) is not None:
-            return  # a listed actor: its own code follows (with_follow_ups)
-        key = (int(self.current.event.id), inter)  # type: ignore[arg-type]
-        current = self.values.get(inter)
-        if not is_empty(current) and current != self._guessed_inter.get(key):
-            return  # the coder's own choice stays
-        guess = guess_inter_code(str(value), country=self.event_country())
-        if guess is None or guess == current:
-            return
-        changes[inter] = guess
-        self._guessed_inter[key] = guess
-        self._notes[key] = (f"Guessed from \u201c{value}\u201d: {guess} ({INTER_LABELS.get(guess, '')}). "
-                            "Change it if wrong.")
 
     def type_text(self, name: str, value: Any) -> None:
         """Typing: kept pending until the coder pauses or leaves the field."""
@@ -545,76 +301,6 @@ class EventEditor:
         if self.current is None or name not in self.current.evidence:
             return None
         return self.change(name, {}, f"Forget evidence of {self.label(name)}", clear_evidence=True)
-
-    def place_field(self) -> Optional[str]:
-        """The place field the picker is about: the active one, else the codebook's first."""
-        book = self.book()
-        spec = book.field(self.active) if self.active else None
-        if spec is not None and spec.type == "place":
-            return spec.name
-        return next((f.name for f in book.fields if f.type == "place"), None)
-
-    def place_choices(self, name: str) -> tuple[str, list[Any], Optional[Any]]:
-        """The typed place name, its candidates in the gazetteer and the one chosen now."""
-        known = self.known_candidates(name)
-        return self.place_choices_from(name, known if known is not None else self.candidates_job(name)())
-
-    def known_candidates(self, name: str) -> Optional[list[Any]]:
-        """The candidates the last lookup of this field found (None: to be looked up)."""
-        assert self.current is not None
-        return self._candidates.get((cast(int, self.current.event.id), name)) or None
-
-    def candidates_job(self, name: str) -> Callable[[], list[Any]]:
-        """The gazetteer's candidates for the field's place name, as a function for a worker."""
-        from coding.places import resolve_place
-
-        query, repo, countries = str(self.values.get(name) or ""), self.repo, self.countries
-        bundle, book = self.bundle, self.book()
-        assert bundle is not None
-        return lambda: list(resolve_place(query, repo, tuple(countries.of(bundle, book))).candidates)
-
-    def place_choices_from(self, name: str, candidates: list[Any]) -> tuple[str, list[Any], Optional[Any]]:
-        query = str(self.values.get(name) or "")
-        current = next((c for c in candidates if c.name == query and c.country == self.values.get("country")), None)
-        if not candidates:
-            self.set_note(name, f"No place called \u201c{query}\u201d in the gazetteer.")
-        return query, list(candidates), current
-
-    def choose_place(self, name: str, query: str, entry: Any, candidates: list[Any]) -> Optional[SetFields]:
-        """The coder picked one of the places of that name: it fills the fields and is remembered."""
-        return self.chose_place(name, entry, candidates, self.choose_job(query, entry)())
-
-    def choose_job(self, query: str, entry: Any) -> Callable[[], Any]:
-        """Remembering the coder's pick (a workspace write and a lookup), for a worker."""
-        from coding.places import choose_place
-
-        repo, countries, bundle, book = self.repo, self.countries, self.bundle, self.book()
-        assert bundle is not None
-        return lambda: choose_place(repo, query, entry, tuple(countries.of(bundle, book)))
-
-    def chose_place(self, name: str, entry: Any, candidates: list[Any], result: Any) -> Optional[SetFields]:
-        """The edit of a remembered pick (choose_job's result) on the event shown now."""
-        if self.current is None:
-            return None
-        self._candidates[(self.current.event.id, name)] = list(candidates)  # type: ignore[index]
-        self.set_note(name, "Your choice; remembered for this name.")
-        spec = self.book().field(name)
-        assert spec is not None
-        return self.change(name, place_changes(self.book(), spec, result), f"Pick place {entry.name}")
-
-    def add_actor(self, name: str, text: str) -> Optional[SetFields]:
-        """A new actor typed into an actor field joins the workspace's list (inter code guessed)."""
-        from coding.actors import INTER_LABELS, choose_actor, fill_actor
-
-        if not text.strip() or self.current is None:
-            return None
-        choice = choose_actor(self.repo, text, remember=True)
-        self.refresh_actors()
-        code = choice.inter_code
-        if choice.new:
-            self.set_note(name, f"Added to the actor list, inter code {code} ({INTER_LABELS.get(code, '')}): "
-                                "a guess, change it if wrong." if code else "Added to the actor list; choose its inter code.")
-        return self.change(name, fill_actor(self.book(), name, choice), f"Add actor {choice.name}")
 
     def new_event(self) -> Optional[AddEvent]:
         if self.bundle is None or self.codebook is None:
@@ -643,34 +329,74 @@ class EventEditor:
     def actor_names(self) -> list[str]:
         return self.actors.names
 
-    def event_country(self) -> Optional[str]:
-        """The ISO2 code of the event's country (once its place is known), for context. Read
-        on the GUI thread: only from a built gazetteer index (never building it), remembered."""
-        return _country_code_of(self._event_country_name(), self._country_codes)
+    # ---- highlights, digits and typing (coding.event_input; each documented there) ----------
+    def target_for(self, label: str) -> Optional[str]:
+        return self.inputs.target_for(label)
 
-    def _event_country_name(self) -> Optional[str]:
-        spec = next((f for f in self.book().fields if f.type == "place"), None) if self.current else None
-        name = self.values.get(spec.fills.get("country", "country")) if spec is not None else self.values.get("country")
-        return str(name) if name else None
+    def fill_highlight(self, start: int, end: int, label: str) -> FillOutcome:
+        return self.inputs.fill_highlight(start, end, label)
+
+    def no_target(self, label: str) -> FillOutcome:
+        return self.inputs.no_target(label)
+
+    def filled_from_highlight(self, target: str, outcome: FillOutcome, start: int, end: int,
+                              label: str) -> FillOutcome:
+        return self.inputs.filled_from_highlight(target, outcome, start, end, label)
+
+    def fill_active(self, start: int, end: int) -> FillOutcome:
+        return self.inputs.fill_active(start, end)
+
+    def fill(self, name: str, text: str, evidence: Optional[tuple[int, int]] = None) -> FillOutcome:
+        return self.inputs.fill(name, text, evidence)
+
+    def lookup_job(self, name: str, text: str) -> Callable[[], Fill]:
+        return self.inputs.lookup_job(name, text)
+
+    def fill_with(self, name: str, result: Fill, evidence: Optional[tuple[int, int]] = None) -> FillOutcome:
+        return self.inputs.fill_with(name, result, evidence)
+
+    def choose_by_number(self, number: int) -> Optional[SetFields]:
+        return self.inputs.choose_by_number(number)
+
+    def edited(self, name: str, value: Any, merge: bool) -> Optional[SetFields]:
+        return self.inputs.edited(name, value, merge)
+
+    def add_actor(self, name: str, text: str) -> Optional[SetFields]:
+        return self.inputs.add_actor(name, text)
+
+    # ---- places (coding.event_places; each documented there) -------------------------------
+    def is_place_field(self, name: Optional[str]) -> bool:
+        return self.places.is_place_field(name)
+
+    def place_field(self) -> Optional[str]:
+        return self.places.place_field()
+
+    def place_choices(self, name: str) -> tuple[str, list[Any], Optional[Any]]:
+        return self.places.place_choices(name)
+
+    def known_candidates(self, name: str) -> Optional[list[Any]]:
+        return self.places.known_candidates(name)
+
+    def candidates_job(self, name: str) -> Callable[[], list[Any]]:
+        return self.places.candidates_job(name)
+
+    def place_choices_from(self, name: str, candidates: list[Any]) -> tuple[str, list[Any], Optional[Any]]:
+        return self.places.place_choices_from(name, candidates)
+
+    def choose_place(self, name: str, query: str, entry: Any, candidates: list[Any]) -> Optional[SetFields]:
+        return self.places.choose_place(name, query, entry, candidates)
+
+    def choose_job(self, query: str, entry: Any) -> Callable[[], Any]:
+        return self.places.choose_job(query, entry)
+
+    def chose_place(self, name: str, entry: Any, candidates: list[Any], result: Any) -> Optional[SetFields]:
+        return self.places.chose_place(name, entry, candidates, result)
+
+    def event_country(self) -> Optional[str]:
+        return self.places.event_country()
 
     def article_countries(self) -> list[str]:
-        """The article's countries (from its place highlights, then its events), for places."""
-        return self.countries.of(self.bundle, self.book()) if self.bundle is not None else []
+        return self.places.article_countries()
 
 
-def _country_code_of(name: Optional[str], memo: dict[str, Optional[str]]) -> Optional[str]:
-    """The ISO2 code of a country name, remembered in `memo` (a plain dict: a worker may fill
-    it while the GUI thread reads it). Only from a built gazetteer index, never building it."""
-    from coding.gazetteer import index_ready
-    from coding.places import country_code
-
-    if not name:
-        return None
-    if name not in memo:
-        if not index_ready():
-            return None  # being built in the background: no holiday or abroad context yet
-        memo[name] = country_code(name)
-    return memo[name]
-
-
-__all__ = ["EventEditor", "EventRow", "FillOutcome", "PendingEdit", "takes"]
+__all__ = ["EventEditor", "EventRow", "PendingEdit"]

@@ -286,7 +286,7 @@ def test_a_field_chosen_by_the_highlights_kind_says_so(smart: EventEditor) -> No
 
 
 def test_notes_are_kept_for_the_events_seen_last_not_every_event_of_a_session(editor: EventEditor) -> None:
-    from coding.event_editor import REMEMBERED_EVENTS
+    from coding.event_memory import REMEMBERED_EVENTS
 
     first = _new_event(editor)
     editor.set_note("notes", "about the first event")
@@ -305,4 +305,4 @@ def test_notes_are_kept_for_the_events_seen_last_not_every_event_of_a_session(ed
         editor.set_note("notes", "a later event")
     editor.select(first)  # seen 64 events ago: let go
     assert not editor.field_notes().get("notes")
-    assert len(editor._notes) <= REMEMBERED_EVENTS + 1
+    assert len(editor.memory.notes) <= REMEMBERED_EVENTS + 1

@@ -8,7 +8,7 @@ from typing import Any, Callable, Optional
 
 from PySide6.QtCore import QTimer
 
-from coding.event_editor import FillOutcome
+from coding.event_input import FillOutcome
 from storage.event_edits import SetFields
 from storage.models import EntitySpan
 
