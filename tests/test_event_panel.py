@@ -530,3 +530,24 @@ def test_wheel_over_a_choice_scrolls_the_form_not_the_value(setup, qtbot) -> Non
                         Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
     QApplication.sendEvent(combo, wheel)
     assert combo.currentIndex() == index and not _db_values(repo, article_id)[0][0]["event_type"]
+
+
+@pytest.mark.slow
+def test_a_filled_place_is_scrolled_into_view_with_its_note(setup, qtbot) -> None:
+    """The note a place fill adds under the field (the place found, why) is laid out before the
+    form scrolls to the field, so none of it is left below the visible part of the form."""
+    from PySide6.QtCore import QPoint
+
+    panel, repo, stack, article_id, spans = setup
+    panel.resize(480, 420)
+    panel.show()
+    panel.add_event()
+    form = panel.current_form()
+    form.focus_field("event_date")  # the top of the form; Space sends a place to the first empty place field
+    assert panel.fill_from_highlight(spans["Glushkovo"]).pending
+    qtbot.waitUntil(lambda: panel.lookups_pending() == 0)
+    field = form.widgets["location"]
+    assert field.note.isVisible() and "Russia" in field.note.text()
+    viewport = form.scroll_area.viewport()
+    top, bottom = field.mapTo(viewport, QPoint(0, 0)).y(), field.mapTo(viewport, QPoint(0, field.height())).y()
+    assert 0 <= top and bottom <= viewport.height(), (top, bottom, viewport.height())

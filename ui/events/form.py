@@ -6,7 +6,7 @@ from typing import Any, Mapping, Optional
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QFontMetrics, QKeyEvent, QKeySequence
-from PySide6.QtWidgets import QFormLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QFormLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from coding.codebook import Codebook, FieldSpec
 from coding.values import is_empty
@@ -183,9 +183,13 @@ class EventForm(QWidget):
             self.scroll_area.ensureWidgetVisible(self.widgets[name], 20, 20)
 
     def show_field(self, name: str) -> None:
-        """Scroll a field into view (one a highlight just filled)."""
-        if name in self.widgets:
-            self.scroll_area.ensureWidgetVisible(self.widgets[name], 20, 20)
+        """Scroll a field into view (one a highlight just filled), with the note and message the
+        fill gave it: the layouts waiting to take them in run first, or the field would be
+        scrolled to by the height it had before and its new lines left below the view."""
+        widget = self.widgets.get(name)
+        if widget is not None:
+            QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+            self.scroll_area.ensureWidgetVisible(widget, 20, 20)
 
     def focus_field(self, name: str) -> None:
         widget = self.widgets.get(name)
