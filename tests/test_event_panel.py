@@ -539,7 +539,7 @@ def test_a_filled_place_is_scrolled_into_view_with_its_note(setup, qtbot) -> Non
     from PySide6.QtCore import QPoint
 
     panel, repo, stack, article_id, spans = setup
-    panel.resize(480, 420)
+    panel.resize(380, 420)  # narrow: the note wraps onto several lines
     panel.show()
     panel.add_event()
     form = panel.current_form()
@@ -548,6 +548,32 @@ def test_a_filled_place_is_scrolled_into_view_with_its_note(setup, qtbot) -> Non
     qtbot.waitUntil(lambda: panel.lookups_pending() == 0)
     field = form.widgets["location"]
     assert field.note.isVisible() and "Russia" in field.note.text()
+    assert field.note.height() >= field.note.heightForWidth(field.note.width())  # every wrapped line shown
     viewport = form.scroll_area.viewport()
     top, bottom = field.mapTo(viewport, QPoint(0, 0)).y(), field.mapTo(viewport, QPoint(0, field.height())).y()
     assert 0 <= top and bottom <= viewport.height(), (top, bottom, viewport.height())
+
+
+def test_a_long_note_gets_every_line_it_wraps_onto(qtbot) -> None:
+    """QFormLayout sized a field by its height at another width, so a note wrapping onto four
+    lines got three and was cut off at both ends (the place note after a fill, 1280x800)."""
+    from PySide6.QtWidgets import QApplication
+
+    form = EventForm(default_codebook())
+    qtbot.addWidget(form)
+    form.resize(470, 500)
+    form.show()
+    field = form.widgets["location"]
+    field.set_note("→ Tbilisi · Georgia · 41.6914, 44.8341 · precision 1\nTaken as the town Tbilisi (geo "
+                   "precision 1); for the region of that name write 'Tbilisi region'. Filled because "
+                   "“Tbilisi” is a place highlight; check it belongs here.")
+    qtbot.waitUntil(lambda: field.note.isVisible())
+    QApplication.processEvents()
+    assert field.note.height() >= field.note.heightForWidth(field.note.width())
+    form.resize(600, 500)  # wider: fewer lines, and no more height than they need
+    qtbot.waitUntil(lambda: field.note.width() > 400)
+    QApplication.processEvents()
+    assert field.note.height() == field.note.heightForWidth(field.note.width())
+    field.set_note("")
+    QApplication.processEvents()
+    assert field.note.isHidden() and field.note.minimumHeight() == 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Iterable, Optional
 
 from PySide6.QtCore import QEvent, QKeyCombination, QObject, QPoint, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -207,6 +207,7 @@ class FieldWidget(QWidget):
         self.message.setText("\n".join(lines))
         soft = self._soft and not self._input_error
         _restyle(self.message, small_style(SOFT_COLOUR if soft else MESSAGE_COLOUR, self.small_pt))
+        self._fit_wrapped_lines()
 
     def set_small_size(self, size_pt: float) -> None:
         """The size of the note and message lines (follows the app's font size)."""
@@ -220,6 +221,23 @@ class FieldWidget(QWidget):
         self._note_shown = text
         self.note.setText(text)
         self.note.setVisible(bool(text))
+        self._fit_wrapped_lines()
+
+    def _fit_wrapped_lines(self) -> None:
+        """QFormLayout sizes a field by its height at another width than the one it gives it, so
+        a wrapped note or message got fewer lines than its text and was cut off at both ends:
+        each asks for the height its text takes at the width it has."""
+        margins = self.layout().contentsMargins()
+        width = self.width() - margins.left() - margins.right()
+        for label in (self.note, self.message):
+            need = label.heightForWidth(width) if label.text() and not label.isHidden() and width > 0 else 0
+            if label.minimumHeight() != need:
+                label.setMinimumHeight(need)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self._fit_wrapped_lines()
 
     def _marker_menu(self, pos: QPoint) -> None:
         if not self.has_evidence:
