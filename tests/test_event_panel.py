@@ -570,8 +570,9 @@ def test_a_long_note_gets_every_line_it_wraps_onto(qtbot) -> None:
     qtbot.waitUntil(lambda: field.note.isVisible())
     QApplication.processEvents()
     assert field.note.height() >= field.note.heightForWidth(field.note.width())
-    form.resize(600, 500)  # wider: fewer lines, and no more height than they need
-    qtbot.waitUntil(lambda: field.note.width() > 400)
+    narrow = field.note.width()
+    form.resize(700, 500)  # wider: fewer lines, and no more height than they need
+    qtbot.waitUntil(lambda: field.note.width() > narrow)
     QApplication.processEvents()
     assert field.note.height() == field.note.heightForWidth(field.note.width())
     field.set_note("")
