@@ -87,6 +87,7 @@ def coder_window(qtbot, workspace: Repository, settings):  # type: ignore[no-unt
     w.show()
     w.list_panel.select_article(ids[0])
     w.open_article(ids[0])
+    w.writer.wait_idle(30)  # opening writes too (the codebook's definition): the tests count their own
     yield w
     w.writer.wait_idle(30)
     w.close()  # its change watch's connection (LISTEN on a server) closes with it

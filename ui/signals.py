@@ -119,12 +119,21 @@ class WorkspaceSignals(QObject):
 
         self.writer.submit(self._then_read(article_id, run, parts), article_id, written)
 
-    def in_order(self, run: Callable[[], Any]) -> None:
-        """Run `run` after every write queued so far (on the writer's thread when there is one)."""
+    def in_order(self, run: Callable[[], Any], what: str = "a queued write",
+                 failed: Optional[Callable[[], None]] = None) -> None:
+        """Run `run` after every write queued so far (on the writer's thread when there is one).
+        A failure is logged as `what`, and `failed()` is called on the GUI thread."""
         if self.writer is None:
             run()
-        else:
-            self.writer.submit(run)
+            return
+
+        def done(job: WriteJob) -> None:
+            if job.error is not None:
+                log.error("%s failed", what, exc_info=job.error)
+                if failed is not None:
+                    failed()
+
+        self.writer.submit(run, None, done)
 
     def write_edit(self, command: Any, step: Callable[[], Any], verb: str) -> None:
         """Queue an undo command's apply/revert; its Change (or its failure) comes when written."""

@@ -184,6 +184,13 @@ class EventPanel(FieldInput, QWidget):
             act.setEnabled(has_event)
 
     # ---- article and events ----------------------------------------------------------------
+    def _record_codebook(self, codebook: Codebook) -> None:
+        """The codebook's definition into the workspace (for exports and the other coders), queued
+        ahead of any event that names it: opening an article never waits for another's lock."""
+        self.signals.in_order(lambda: self.repo.save_codebook(codebook.name, codebook.version, codebook.to_definition()),
+                              f"recording codebook {codebook.name} {codebook.version}",
+                              lambda: self._saved_codebooks.discard(codebook.key))  # tried again later
+
     def set_article(self, bundle: Optional[ArticleBundle], codebook: Optional[Codebook] = None) -> None:
         """Show an article's events; new events use `codebook` (recorded in the workspace)."""
         self.flush_edits()  # typed text belongs to the article on screen until now
@@ -192,8 +199,8 @@ class EventPanel(FieldInput, QWidget):
         if codebook is not None:
             editor.codebook = codebook
             if codebook.key not in self._saved_codebooks:
-                self.repo.save_codebook(codebook.name, codebook.version, codebook.to_definition())
                 self._saved_codebooks.add(codebook.key)
+                self._record_codebook(codebook)
         keep = editor.current.event.id if editor.current is not None else None
         same_article = editor.set_article(bundle)
         if not same_article:
