@@ -180,3 +180,32 @@ def test_blind_mode_keeps_a_coder_from_adjudicating_their_own_article(window, qt
     assert "blind mode is on" in view.message.text()
     view.open_article(ids["riot"], "ana", "ben")  # not theirs: open to them
     assert view.versions and "Bunia" in view.evidence.toPlainText()
+
+
+def test_saving_gold_never_waits_for_the_workspace(window, qtbot) -> None:
+    """Another program holds the write lock (a long import batch): Ctrl+Return shows the gold
+    event saved and goes on at once; the gold event is written when the lock is released."""
+    import time
+
+    from tests.test_writer import Lock
+
+    repo = window.repo
+    ids = team_workspace(repo)
+    view = _open(window, qtbot, ids["butembo"])  # one version: saving it decides the article
+    lock = Lock(repo)
+    try:
+        start = time.perf_counter()
+        qtbot.keyClick(view.table, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        took = time.perf_counter() - start
+        assert took < 5, f"saving the gold event waited {took:.2f} s for the workspace"
+        assert repo.gold_events(ids["butembo"]) == []  # not written yet
+        assert view.article_id != ids["butembo"]  # on to the next article not adjudicated
+        butembo = next(a for a in view.articles if a.article_id == ids["butembo"])
+        assert butembo.adjudicated  # the list says so already
+    finally:
+        lock.release()
+    with qtbot.waitSignal(view.saved, timeout=30000) as saved:
+        pass
+    assert saved.args[0].gold and saved.args[0].article_id == ids["butembo"]
+    assert repo.is_adjudicated(ids["butembo"]) and len(repo.gold_events(ids["butembo"])) == 1
+    assert next(a for a in view.articles if a.article_id == ids["butembo"]).adjudicated

@@ -3,6 +3,7 @@ in the text; the adjudicator takes a side per field (or types a value) from the 
 saves a gold event recording its sources. Every step is undoable on the window's undo stack."""
 from __future__ import annotations
 
+from dataclasses import replace
 from itertools import combinations
 from typing import Any, Optional
 
@@ -44,6 +45,8 @@ class AdjudicationWindow(QWidget):
         self.versions: list[Version] = []
         self.index = -1  # the version shown
         self.gold_sources: set[tuple[str, ...]] = set()
+        # Articles a queued gold save or mark makes adjudicated, by command, until it is written.
+        self._unstored: dict[int, int] = {}
         self.choices: dict[VersionKey, dict[str, Any]] = {}
         self.specs: dict[str, Any] = {}
         self._build()
@@ -95,7 +98,9 @@ class AdjudicationWindow(QWidget):
     # ---- articles -------------------------------------------------------------------------
     def reload_articles(self) -> None:
         """The double-coded articles and their state (a short query)."""
-        self.articles = double_coded_articles(self.repo)
+        queued = set(self._unstored.values())
+        self.articles = [replace(a, adjudicated=True) if a.article_id in queued else a
+                         for a in double_coded_articles(self.repo)]
         current = self.article_id
         self.article_list.blockSignals(True)
         self.article_list.clear()
@@ -350,19 +355,33 @@ class AdjudicationWindow(QWidget):
             return
         command = SaveGoldCommand(self.repo, self.signals, version, self.choices.get(self.key(version), {}),
                                   self.adjudicator)
+        command.on_written = self._gold_written
+        # Shown saved, and the article adjudicated, at once: the write is queued behind any other
+        # and the view goes on without waiting for it (it says so if the write fails).
+        assert self.article_id is not None
+        self._unstored[id(command)] = self.article_id
+        self.gold_sources.add(tuple(version.sources))
         self.undo_stack.push(command)
-        command.wait_written()  # the new gold event's id, as adding an event in the form waits for it
-        if command.gold_id is not None:
+        self.go_on()
+
+    def _gold_written(self, command: SaveGoldCommand, ok: bool) -> None:
+        self._stored(command)
+        if ok and command.gold_id is not None:
             self.saved.emit(self.repo.get_event(command.gold_id))
-            self.go_on()
+
+    def _stored(self, command: Any) -> None:
+        """A queued save or mark is written (or failed): the workspace says the rest."""
+        if self._unstored.pop(id(command), None) is not None:
+            self.reload_articles()
 
     def _mark_if_decided(self) -> None:
         """The last open version dropped and no gold event made: mark the article adjudicated."""
         assert self.article_id is not None
         if all(self.state(v) != "open" for v in self.versions) and not self.repo.is_adjudicated(self.article_id):
             mark = MarkAdjudicatedCommand(self.repo, self.signals, self.article_id, self.adjudicator)
+            mark.on_written = lambda command, ok: self._stored(command)
+            self._unstored[id(mark)] = self.article_id  # the list shows it adjudicated at once
             self.undo_stack.push(mark)
-            mark.wait_written()  # the article list below shows it adjudicated at once
 
     def go_on(self) -> None:
         """The next open version of this article, else the next article not adjudicated."""
