@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from PySide6.QtGui import QUndoCommand
 
@@ -30,6 +30,8 @@ class EditCommand(QUndoCommand):
         self.signals = signals
         self.article_id = article_id
         self.jobs: list[WriteJob] = []  # queued and not yet acknowledged
+        # Told (GUI thread) each time a write of this command is stored (True) or failed or dropped.
+        self.on_written: Optional[Callable[["EditCommand", bool], None]] = None
 
     def apply(self) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -64,7 +66,10 @@ class EditCommand(QUndoCommand):
         self.signals.changed.emit(Change(self.article_id, self.touches, by_coder=True))
 
     def written(self, ok: bool) -> None:
-        """A write of this command was stored (ok) or failed or was dropped (GUI thread)."""
+        """A write of this command was stored (ok) or failed or was dropped (GUI thread).
+        Subclasses that override it call this too."""
+        if self.on_written is not None:
+            self.on_written(self, ok)
 
     def take_over(self, other: "EditCommand") -> None:
         """`other` is merged into this command (and deleted by the stack): its writes still in
@@ -310,6 +315,7 @@ class AddSpanCommand(_SpanCommand):
         self._saved = self.repo.delete_span(row_id) or detached(self.span, row_id)
 
     def written(self, ok: bool) -> None:
+        super().written(ok)
         self.signals.ids.heard(self.key)  # the reader may now drop what it showed under the key
 
 

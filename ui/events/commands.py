@@ -54,6 +54,7 @@ class EventEditCommand(EditCommand):
             self.forward = apply_edit(self.repo, self.backward, self.signals.ids)
 
     def written(self, ok: bool) -> None:
+        super().written(ok)
         if self.key is not None:
             self.signals.ids.heard(self.key)  # the event list may now drop what it showed under the key
 

@@ -2,7 +2,7 @@
 versions, and the undoable steps: taking a side or a value, dropping an event, saving gold."""
 from __future__ import annotations
 
-from typing import Any, Callable, Optional, Protocol
+from typing import Any, Optional, Protocol
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
@@ -186,12 +186,6 @@ class SaveGoldCommand(EditCommand):
         self.version, self.choices, self.adjudicator = version, dict(choices), adjudicator
         self.was_adjudicated: Optional[bool] = None
         self.gold_id: Optional[int] = None
-        # Told on the GUI thread when a write of this command is stored or failed (see written).
-        self.on_written: Optional[Callable[["SaveGoldCommand", bool], None]] = None
-
-    def written(self, ok: bool) -> None:
-        if self.on_written is not None:
-            self.on_written(self, ok)
 
     def apply(self) -> None:
         if self.was_adjudicated is None:
@@ -217,11 +211,6 @@ class MarkAdjudicatedCommand(EditCommand):
         super().__init__(repo, signals, article_id, "Mark the article adjudicated")
         self.adjudicator = adjudicator
         self.was = True
-        self.on_written: Optional[Callable[["MarkAdjudicatedCommand", bool], None]] = None
-
-    def written(self, ok: bool) -> None:
-        if self.on_written is not None:
-            self.on_written(self, ok)
 
     def apply(self) -> None:
         self.was = self.repo.mark_adjudicated(self.article_id, self.adjudicator)

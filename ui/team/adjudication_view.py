@@ -370,9 +370,9 @@ class AdjudicationWindow(QWidget):
             self.saved.emit(self.repo.get_event(command.gold_id))
 
     def _stored(self, command: Any) -> None:
-        """A queued save or mark is written (or failed): the workspace says the rest."""
-        if self._unstored.pop(id(command), None) is not None:
-            self.reload_articles()
+        """A queued save or mark is written (or failed): the workspace says the rest, in the
+        reload its change brings (_changed)."""
+        self._unstored.pop(id(command), None)
 
     def _mark_if_decided(self) -> None:
         """The last open version dropped and no gold event made: mark the article adjudicated."""
