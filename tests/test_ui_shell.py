@@ -610,3 +610,24 @@ def test_suggest_result_is_told_without_importing_the_suggester(window, qtbot) -
     assert window.status.currentMessage() == "Suggested 1,234 highlights in 3 articles (m 1)"
     with qtbot.assertNotEmitted(window.signals.articlesChanged):
         window.jobs._suggested({**result, "nothing_to_do": True})
+
+
+def test_quitting_waits_for_thread_jobs_to_end(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """A job still running at quit is asked to stop and waited for, until its last signal is
+    sent: emitted into a torn-down application it crashed the process on quit (seen in CI)."""
+    from ui.jobs.job import finish_thread_jobs
+
+    sent: list[str] = []
+
+    def until_cancelled(progress, cancelled) -> None:  # type: ignore[no-untyped-def]
+        while not cancelled():
+            threading.Event().wait(0.005)
+        sent.append("ending")
+        raise Cancelled()
+
+    runner = Job(until_cancelled)
+    runner.start()
+    qtbot.waitUntil(runner.is_running)
+    assert finish_thread_jobs(5.0)
+    assert sent == ["ending"] and not runner.is_running()
+    assert finish_thread_jobs(5.0)  # nothing left: at once

@@ -24,6 +24,8 @@ RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 STYLE_SHEET = RESOURCES / "style.qss"
 # The workspace opens this long after show() at the latest, even if the window is never exposed.
 FIRST_PAINT_WAIT_MS = 1000
+# How long quitting waits for thread jobs still running (short reads: a count, a check).
+JOBS_AT_QUIT_S = 5.0
 
 
 def make_application(argv: Optional[list[str]] = None) -> QApplication:
@@ -254,7 +256,12 @@ def run_app(db: Optional[str] = None) -> int:
     window = MainWindow(None, coder, settings)
     window.show()  # no icons in menus: set by attach() (Qt's enums cost ~20 ms to load)
     after_first_paint(window, lambda: start_opening(window, db))
-    return int(app.exec())
+    code = int(app.exec())
+    if "ui.jobs.job" in sys.modules:  # some job ran: none may outlive the application
+        from ui.jobs.job import finish_thread_jobs
+
+        finish_thread_jobs(JOBS_AT_QUIT_S)
+    return code
 
 
 def after_first_paint(window: QWidget, then: Callable[[], Any], latest_ms: int = FIRST_PAINT_WAIT_MS) -> None:

@@ -141,6 +141,19 @@ class Job(QObject):
         self._emit(self.done)
 
 
+def finish_thread_jobs(timeout_s: float) -> bool:
+    """At quit: ask the thread jobs still running to stop, and wait (up to `timeout_s`) for
+    them to end, so none emits its result into an application being torn down (a crash on quit
+    when the window was closed just as a count or a check was finishing). True when all ended."""
+    jobs = [job for job in list(_running) if isinstance(job, Job)]
+    for job in jobs:
+        job.cancel()
+    # The pool's run() returns after the job's last signal is emitted; the job's own end comes before.
+    deadline = time.monotonic() + timeout_s
+    return all(pool.waitForDone(max(0, int((deadline - time.monotonic()) * 1000)))
+               for pool in {id(job._pool): job._pool for job in jobs}.values())
+
+
 class ProcessJob(QObject):
     """The same signals as Job for a job run as a child Python process (a module speaking the
     JSON-lines protocol of ui.jobs.suggest_worker): for work whose C code holds the GIL so long
