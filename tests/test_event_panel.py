@@ -194,10 +194,11 @@ def test_validation_messages_for_a_missing_required_field(setup) -> None:
     panel.add_event()
     form = panel.current_form()
     event_type = form.widgets["event_type"]
-    assert event_type.message.isVisibleTo(form) and event_type.messages()
+    assert event_type.messages() and "event_type" in form.missing_fields()  # a to-do, on the label
+    assert not event_type.message.isVisibleTo(form)
     assert not form.widgets["notes"].messages()
     _choose(event_type, "Riots")
-    assert not event_type.messages()
+    assert not event_type.messages() and "event_type" not in form.missing_fields()
     form.widgets["latitude"].line.setText("")
     form.focus_field("latitude")
     form.widgets["latitude"].line.textEdited.emit("123")  # out of range
@@ -573,8 +574,51 @@ def test_a_long_note_gets_every_line_it_wraps_onto(qtbot) -> None:
     narrow = field.note.width()
     form.resize(700, 500)  # wider: fewer lines, and no more height than they need
     qtbot.waitUntil(lambda: field.note.width() > narrow)
+    qtbot.waitUntil(lambda: field.note.height() == field.note.heightForWidth(field.note.width()))
+    kept = field.note.height()
+    field.set_note("")  # the place field keeps its note's place, saying what fills it
     QApplication.processEvents()
-    assert field.note.height() == field.note.heightForWidth(field.note.width())
-    field.set_note("")
+    assert field.note.isVisible() and field.note.text() == field.empty_note
+    assert field.note.height() == kept
+    other = form.widgets["notes"]  # a field without a note of its own gives its line back
+    other.set_note("A note.")
     QApplication.processEvents()
-    assert field.note.isHidden() and field.note.minimumHeight() == 0
+    other.set_note("")
+    QApplication.processEvents()
+    assert other.note.isHidden() and other.note.minimumHeight() == 0
+
+
+def test_a_place_fill_moves_nothing_below_the_place(setup, qtbot) -> None:
+    """The note a place fill brings has its place kept, and the to-dos of the fields it fills
+    are on their labels, not lines under them: nothing below the location moves (a move
+    repaints the whole form, the longest wait of a fill)."""
+    from PySide6.QtWidgets import QApplication
+
+    panel, repo, stack, article_id, spans = setup
+    panel.resize(520, 900)
+    panel.show()
+    panel.add_event()
+    form = panel.current_form()
+    QApplication.processEvents()
+    assert "Required." not in [w.message.text() for w in form.widgets.values()]
+    assert {"event_date", "event_type", "location", "country"} <= set(form.missing_fields())
+    assert "#8a6100" in form.labels["location"].text() and "Required" in form.labels["location"].toolTip()
+    below = [name for name in list(form.widgets)[list(form.widgets).index("location") + 1:]]
+    before = {name: form.widgets[name].geometry() for name in below}
+    form.focus_field("location")
+    assert panel.fill_from_highlight(spans["Glushkovo"]).pending
+    qtbot.waitUntil(lambda: panel.lookups_pending() == 0)
+    QApplication.processEvents()
+    assert "Russia" in form.widgets["location"].note.text()
+    assert "location" not in form.missing_fields() and "#8a6100" not in form.labels["location"].text()
+    assert {name: form.widgets[name].geometry() for name in below} == before
+    field = form.widgets["location"]
+    field.set_note("A note longer than the lines kept at first. " * 8)  # more lines than kept
+    QApplication.processEvents()
+    three = field.note.fontMetrics().lineSpacing() * 3
+    assert field.note.minimumHeight() > three
+    note = field.note
+    panel.add_event()  # another event: its empty note goes back to the lines kept at first
+    QApplication.processEvents()
+    assert note.text() == form.widgets["location"].empty_note
+    assert note.minimumHeight() == three

@@ -25,6 +25,9 @@ from coding.codebook import FieldSpec
 EMPTY_CHOICE = "—"
 # Small text under a field: red for a problem, amber for "still required", grey for notes.
 MESSAGE_COLOUR, SOFT_COLOUR, NOTE_COLOUR = "#b3261e", "#8a6100", "#555"
+# Lines a kept note has from the start: a place note (the place found, how sure) takes three at
+# the event panel's usual width, so the first fill moves nothing below it either.
+KEPT_NOTE_LINES = 3
 
 
 def small_style(colour: str, size_pt: float) -> str:
@@ -62,11 +65,15 @@ class FieldWidget(QWidget):
     """A field's editor with its evidence marker, an optional note line and its messages.
     Subclasses build the editor and turn between its text and the stored value."""
 
+    # Said in the note line while the field has no note of its own; a field with one keeps its
+    # note's place from the start, so the note a fill brings moves nothing below it.
+    empty_note = ""
     valueEdited = Signal(object, bool)  # new stored value, typing (consecutive edits merge)
     focusEntered = Signal()
     focusLeft = Signal()
     evidenceClicked = Signal()
     evidenceCleared = Signal()
+    missingChanged = Signal(bool)  # required and still empty (see is_missing)
 
     def __init__(self, spec: FieldSpec, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
@@ -98,6 +105,7 @@ class FieldWidget(QWidget):
         self.note.setStyleSheet(small_style(NOTE_COLOUR, self.small_pt))
         self.note.setWordWrap(True)
         self.note.setTextFormat(Qt.TextFormat.PlainText)
+        self.note.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)  # in a kept place too
         self.note.hide()
         outer.addWidget(self.note)
         self.message = QLabel(self)
@@ -110,6 +118,9 @@ class FieldWidget(QWidget):
         self._soft = False
         if spec.help and not self._editor.toolTip():  # a subclass may have said more
             self._editor.setToolTip(spec.help)
+        self._note_floor, self._note_fresh = 0, False
+        if self.empty_note:
+            self.set_note("")
         self.set_evidence(None)
         for w in self.focus_widgets():
             w.installEventFilter(self)
@@ -190,24 +201,35 @@ class FieldWidget(QWidget):
         self.valueEdited.emit(value, typing)
 
     def set_problems(self, problems: list[str], soft: bool = False) -> None:
-        """Validation messages; soft ones (a required field still empty) show in amber."""
+        """Validation messages; soft ones (a required field still empty) are not a line under the
+        field but a mark on its label (missingChanged)."""
         self._problems, self._soft = list(problems), soft
         self._refresh_message()
 
     def messages(self) -> list[str]:
         return ([self._input_error] if self._input_error else []) + self._problems
 
+    def is_missing(self) -> bool:
+        """A required field still empty: a to-do the form shows on the field's label."""
+        return self._soft and bool(self._problems) and not self._input_error
+
     def _refresh_message(self) -> None:
-        lines = self.messages()
-        shown = (tuple(lines), self._soft, self.small_pt)
+        # A to-do is not a line under the field: one under every empty required field made a
+        # new event's form a third longer, and each line going as its field was filled moved
+        # every field below it (a repaint of the form at each fill).
+        missing = self.is_missing()
+        lines = [] if missing else self.messages()
+        shown = (tuple(lines), missing, self.small_pt)
         if getattr(self, "_message_shown", None) == shown:
             return  # every edit sets every field's problems: an unchanged line costs nothing
+        was_missing = getattr(self, "_message_shown", (None, None))[1]
         self._message_shown = shown
         self.message.setVisible(bool(lines))
         self.message.setText("\n".join(lines))
-        soft = self._soft and not self._input_error
-        _restyle(self.message, small_style(SOFT_COLOUR if soft else MESSAGE_COLOUR, self.small_pt))
+        _restyle(self.message, small_style(MESSAGE_COLOUR, self.small_pt))
         self._fit_wrapped_lines()
+        if missing or was_missing:  # the label's mark, and its tooltip naming the to-do
+            self.missingChanged.emit(missing)
 
     def set_small_size(self, size_pt: float) -> None:
         """The size of the note and message lines (follows the app's font size)."""
@@ -216,27 +238,49 @@ class FieldWidget(QWidget):
         self._refresh_message()
 
     def set_note(self, text: str) -> None:
-        if getattr(self, "_note_shown", None) == text:
+        if getattr(self, "_note_shown", None) == text and not self._note_fresh:
             return  # every edit sets every field's note: unchanged, it costs nothing
+        if self._note_fresh:
+            self._note_fresh, self._note_floor = False, 0
         self._note_shown = text
-        self.note.setText(text)
-        self.note.setVisible(bool(text))
+        if self.empty_note:  # the note's place is kept, saying what fills the field
+            self.note.setText(text or self.empty_note)
+            self.note.setVisible(True)
+        else:
+            self.note.setText(text)
+            self.note.setVisible(bool(text))
         self._fit_wrapped_lines()
 
     def _fit_wrapped_lines(self) -> None:
         """QFormLayout sizes a field by its height at another width than the one it gives it, so
         a wrapped note or message got fewer lines than its text and was cut off at both ends:
-        each asks for the height its text takes at the width it has."""
+        each asks for the height its text takes at the width it has. A field that keeps its
+        note's place never gives back a line of it while the width stays: a note one line
+        shorter than the last would move every field below it, twice per fill."""
         margins = self.layout().contentsMargins()
         width = self.width() - margins.left() - margins.right()
         for label in (self.note, self.message):
-            need = label.heightForWidth(width) if label.text() and not label.isHidden() and width > 0 else 0
+            need = 0
+            if label.text() and not label.isHidden() and width > 0:
+                held = label.minimumHeight()
+                label.setMinimumHeight(0)  # QLabel's height for a width is never under its minimum
+                need = label.heightForWidth(width)
+                label.setMinimumHeight(held)
+            if label is self.note and self.empty_note:
+                lines = label.fontMetrics().lineSpacing() * KEPT_NOTE_LINES
+                need = self._note_floor = max(self._note_floor, need, lines)
             if label.minimumHeight() != need:
                 label.setMinimumHeight(need)
+
+    def release_note_space(self) -> None:
+        """Another event is shown: a kept note goes back to its first lines when that event's
+        note is set (the note in it now is still the last event's)."""
+        self._note_fresh = True
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
         super().resizeEvent(event)
         if event.size().width() != event.oldSize().width():
+            self._note_floor = 0
             self._fit_wrapped_lines()
 
     def _marker_menu(self, pos: QPoint) -> None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 from typing import Any, Mapping, Optional
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
@@ -10,10 +11,17 @@ from PySide6.QtWidgets import QApplication, QFormLayout, QLabel, QScrollArea, QV
 
 from coding.codebook import Codebook, FieldSpec
 from coding.values import is_empty
-from ui.events.field_widgets import FIELD_STYLE, ChoiceField, FieldWidget
+from ui.events.field_widgets import FIELD_STYLE, SOFT_COLOUR, ChoiceField, FieldWidget
 from ui.events.lookup_fields import ActorField, DateField, PlaceField, make_field_widget
 
 REQUIRED_MARK = '<span style="color:#b3261e">&nbsp;*</span>'
+
+
+def _label_html(spec: FieldSpec, missing: bool) -> str:
+    text = html.escape(spec.label)
+    if missing:
+        text = f'<span style="color:{SOFT_COLOUR}">{text}</span>'
+    return text + (REQUIRED_MARK if spec.required else "")
 
 
 class EventForm(QWidget):
@@ -62,7 +70,7 @@ class EventForm(QWidget):
     # ---- building --------------------------------------------------------------------------
     def _add_row(self, spec: FieldSpec) -> None:
         widget = make_field_widget(spec)
-        label = QLabel(spec.label + (REQUIRED_MARK if spec.required else ""))
+        label = QLabel(_label_html(spec, missing=False))
         label.setTextFormat(Qt.TextFormat.RichText)
         label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)  # wider than its text
         label.setToolTip(spec.help)
@@ -80,6 +88,7 @@ class EventForm(QWidget):
         widget.focusLeft.connect(lambda n=name: self.fieldLeft.emit(n))
         widget.evidenceClicked.connect(lambda n=name: self.evidenceClicked.emit(n))
         widget.evidenceCleared.connect(lambda n=name: self.evidenceCleared.emit(n))
+        widget.missingChanged.connect(lambda missing, n=name: self._mark_missing(n, missing))
         if isinstance(widget, (DateField, PlaceField)):
             widget.resolveRequested.connect(lambda text, n=name: self.resolveRequested.emit(n, text))
         if isinstance(widget, PlaceField):
@@ -110,6 +119,8 @@ class EventForm(QWidget):
         are touched (unless `force`), so the text being typed and its cursor stay put."""
         for name, widget in self.widgets.items():
             value = values.get(name)
+            if force:
+                widget.release_note_space()
             if isinstance(widget, ChoiceField) and widget.spec.depends_on:
                 widget.set_choices(self.codebook.choices_for(name, values))
             if name == self.pending_field:
@@ -122,9 +133,21 @@ class EventForm(QWidget):
     def set_problems(self, problems: Mapping[str, list[str]], values: Mapping[str, Any]) -> None:
         for name, widget in self.widgets.items():
             messages = problems.get(name, [])
-            # A required field not filled yet is a to-do, not an error: shown in amber.
+            # A required field not filled yet is a to-do, not an error: marked on its label.
             soft = bool(messages) and is_empty(values.get(name))
             widget.set_problems(messages, soft=soft)
+
+    def _mark_missing(self, name: str, missing: bool) -> None:
+        """A required field still empty: its label in amber, saying so in its tooltip. The text
+        keeps its width (only its colour changes), so nothing in the form moves."""
+        widget, label = self.widgets[name], self.labels[name]
+        label.setText(_label_html(widget.spec, missing))
+        todo = "\n".join(widget.messages()) if missing else ""
+        label.setToolTip("\n".join(x for x in (widget.spec.help, todo) if x))
+
+    def missing_fields(self) -> list[str]:
+        """The fields whose labels say they are required and still empty, in form order."""
+        return [name for name, widget in self.widgets.items() if widget.is_missing()]
 
     def set_evidence(self, texts: Mapping[str, str]) -> None:
         for name, widget in self.widgets.items():
@@ -188,7 +211,11 @@ class EventForm(QWidget):
         scrolled to by the height it had before and its new lines left below the view."""
         widget = self.widgets.get(name)
         if widget is not None:
-            QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+            # A note's new height reaches the form a layout at a time (the note's, the field's,
+            # the form's), and a layout request posted while they are sent waits for the next
+            # round: three rounds take it all the way up.
+            for _ in range(3):
+                QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
             self.scroll_area.ensureWidgetVisible(widget, 20, 20)
 
     def focus_field(self, name: str) -> None:

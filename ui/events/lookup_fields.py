@@ -114,6 +114,7 @@ class PlaceField(FieldWidget):
     """A place name; Enter (or leaving the field) resolves it, Pick... chooses among candidates.
     The note line shows what it resolved to: admin1, country, coordinates, precision."""
 
+    empty_note = "Space on a place highlight fills it, with the country and coordinates."
     resolveRequested = Signal(str)
     pickRequested = Signal()
 
