@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Any, Iterable, Optional
 
 from PySide6.QtCore import QEvent, QKeyCombination, QObject, QPoint, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QResizeEvent
+from PySide6.QtGui import QKeyEvent, QResizeEvent, QWheelEvent
 from PySide6.QtWidgets import (
-    QApplication,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -60,6 +59,19 @@ def _restyle(widget: QWidget, sheet: str) -> None:
     same sheet (~0.1 ms), and every field of the form is refreshed after each edit."""
     if widget.styleSheet() != sheet:
         widget.setStyleSheet(sheet)
+
+class FormComboBox(QComboBox):
+    """A combo box in the form: the wheel over it scrolls the form unless it has the focus, so
+    scrolling never changes a value. Not an event filter: a Python filter is called for every
+    event of its widget (each paint too), and each call waits for the interpreter lock while a
+    writer or lookup thread holds it, which doubled the form's repaint then."""
+
+    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 (Qt's name)
+        if self.hasFocus():
+            super().wheelEvent(event)
+        else:
+            event.ignore()  # goes on to the form's scroll area
+
 
 class FieldWidget(QWidget):
     """A field's editor with its evidence marker, an optional note line and its messages.
@@ -123,7 +135,6 @@ class FieldWidget(QWidget):
             self.set_note("")
         self.set_evidence(None)
         for w in self.focus_widgets():
-            w.installEventFilter(self)
             if isinstance(w, QComboBox):
                 w.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # not focused by the wheel either
 
@@ -157,15 +168,8 @@ class FieldWidget(QWidget):
         return self._editor
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.FocusIn:
-            self.focusEntered.emit()
-        elif event.type() == QEvent.Type.FocusOut:
-            self.focusLeft.emit()
-        elif event.type() == QEvent.Type.Wheel and isinstance(obj, QComboBox) and not obj.hasFocus():
-            # Scrolling the form over a combo box scrolls the form; it never changes the value.
-            QApplication.sendEvent(self, event)
-            return True
-        elif event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent) \
+        """On the focused editor only (EventForm installs it there): keys the panel needs."""
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent) \
                 and event.keyCombination() in PANEL_KEYS:
             return True  # not overridden: the panel's shortcut wins (Ctrl+U clears a line on X11)
         return False
@@ -396,7 +400,7 @@ class ChoiceField(FieldWidget):
     A stored value outside the list is still shown, so validation can point at it."""
 
     def build_editor(self) -> QWidget:
-        self.combo = QComboBox(self)
+        self.combo = FormComboBox(self)
         self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.combo.setMinimumContentsLength(12)
         self.combo.activated.connect(self._chosen)

@@ -47,6 +47,13 @@ class EventForm(QWidget):
         # The field holding typed text not saved yet: reloads leave it alone.
         self.pending_field: Optional[str] = None
         self._field_of_editor: dict[QObject, str] = {}
+        # Focus is followed once for the application, and the key filters sit on the focused
+        # editor alone: a Python filter on every editor was called for each of their events
+        # (every paint), waiting each time for the interpreter lock a writer thread held.
+        self._filtered: Optional[QWidget] = None
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._focus_moved)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.scroll_area = QScrollArea(self)
@@ -82,7 +89,6 @@ class EventForm(QWidget):
         name = spec.name
         for editor in [widget.editor(), *widget.editor().findChildren(QWidget)]:
             self._field_of_editor[editor] = name
-            editor.installEventFilter(self)
         widget.valueEdited.connect(lambda value, typing, n=name: self.fieldEdited.emit(n, value, typing))
         widget.focusEntered.connect(lambda n=name: self._focused(n))
         widget.focusLeft.connect(lambda n=name: self.fieldLeft.emit(n))
@@ -106,6 +112,25 @@ class EventForm(QWidget):
                 event.ignore()  # not taken by the field: the shortcut goes to the window's action
                 return True
         return super().eventFilter(watched, event)
+
+    def _focus_moved(self, old: Optional[QWidget], new: Optional[QWidget]) -> None:
+        old_name = self._field_of_editor.get(old) if old is not None else None  # type: ignore[call-overload]
+        new_name = self._field_of_editor.get(new) if new is not None else None  # type: ignore[call-overload]
+        if old_name is None and new_name is None:
+            return
+        if self._filtered is not None:
+            self._filtered.removeEventFilter(self)
+            self._filtered.removeEventFilter(self.widgets[self._field_of_editor[self._filtered]])
+            self._filtered = None
+        if new_name is not None and new is not None:
+            new.installEventFilter(self.widgets[new_name])  # Ctrl+U and the like reach the panel
+            new.installEventFilter(self)  # Ctrl+Z: the window's undo unless typing
+            self._filtered = new
+        if old_name != new_name:
+            if old_name is not None:
+                self.widgets[old_name].focusLeft.emit()
+            if new_name is not None:
+                self.widgets[new_name].focusEntered.emit()
 
     def _chain_tab_order(self) -> None:
         """Tab follows the codebook order, skipping computed fields."""

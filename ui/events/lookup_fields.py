@@ -10,7 +10,15 @@ from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication, QComboBox, QCompleter, QLineEdit, QWidget
 
 from coding.codebook import FieldSpec
-from ui.events.field_widgets import ChoiceField, DerivedField, FieldWidget, LineField, ListField, MultiLineField
+from ui.events.field_widgets import (
+    ChoiceField,
+    DerivedField,
+    FieldWidget,
+    FormComboBox,
+    LineField,
+    ListField,
+    MultiLineField,
+)
 
 
 class ClickThroughPopup(QObject):
@@ -43,7 +51,7 @@ class ActorField(FieldWidget):
     addActorRequested = Signal(str)
 
     def build_editor(self) -> QWidget:
-        self.combo = QComboBox(self)
+        self.combo = FormComboBox(self)
         self.combo.setEditable(True)
         self.combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
