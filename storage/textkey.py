@@ -69,9 +69,8 @@ def _encode_and_fold(text: str) -> Optional[tuple[bytes, bytes]]:
         if rest and rest.replace(_PUNCTUATION_LEAD, b"") and _WIDE_RE.search(rest) is not None:
             return None
     folded = data.translate(_TO_SPACE)
-    while True:  # each pass halves every run of spaces
-        shorter = folded.replace(b"  ", b" ")
-        if len(shorter) == len(folded):
-            break
-        folded = shorter
+    # Each pass halves every run of spaces. The test first: a search stops at the first pair
+    # (most texts have none), where a replace always copies the whole text.
+    while b"  " in folded:
+        folded = folded.replace(b"  ", b" ")
     return data, folded.strip(b" ")
