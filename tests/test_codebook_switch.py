@@ -67,6 +67,8 @@ def test_switching_for_the_workspace_then_for_one_article(qtbot: Any, repo: Repo
 
     _open(window, second)
     window.switch_codebook(CodebookChoice(_book("plover"), "article"))
+    assert _fields_of_new_event(window) == _book("plover").field_names  # at once, before it is stored
+    window.writer.wait_idle(30)  # the batch's mark is written off the GUI thread
     assert repo.get_article(second).meta["codebook"] == "plover"
     assert _fields_of_new_event(window) == _book("plover").field_names
     _open(window, third)  # the rest of the workspace: UCDP still
@@ -77,4 +79,62 @@ def test_switching_for_the_workspace_then_for_one_article(qtbot: Any, repo: Repo
 
     # Switching the batch back to the workspace's codebook clears its mark.
     window.switch_codebook(CodebookChoice(_book("ucdp_ged"), "article"))
+    window.writer.wait_idle(30)
     assert "codebook" not in repo.get_article(second).meta
+
+
+def _window(qtbot: Any, repo: Repository, settings: Any) -> Any:
+    from ui.window.main_window import MainWindow
+
+    window = MainWindow(repo, "tester", settings, start_jobs=False)
+    window.jobs.show_dialogs = False
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def test_a_batch_switch_never_waits_for_the_workspace(qtbot: Any, repo: Repository, settings: Any,
+                                                      make_articles: Any) -> None:
+    """Another program holds the write lock: the form follows at once, the batch's mark is
+    written once the lock goes, and the article read again then keeps the new codebook."""
+    import time
+
+    from tests.test_writer import Lock
+
+    make_articles(repo, 2)
+    first = repo.article_ids()[0]
+    window = _window(qtbot, repo, settings)
+    _open(window, first)
+    lock = Lock(repo)
+    try:
+        start = time.perf_counter()
+        window.switch_codebook(CodebookChoice(_book("plover"), "article"))
+        took = time.perf_counter() - start
+        assert took < 2, f"the switch waited {took:.2f} s for the workspace"
+        assert window.sync.codebook_for(window.sync.bundle).name == "plover"  # the form follows at once
+        assert "codebook" not in repo.get_article(first).meta  # not written yet
+    finally:
+        lock.release()
+    assert window.writer.wait_idle(30)
+    assert repo.get_article(first).meta["codebook"] == "plover"
+    assert window.sync.codebook_for(window.sync.bundle).name == "plover"
+    assert _fields_of_new_event(window) == _book("plover").field_names
+
+
+def test_a_refused_batch_switch_says_so_and_the_form_goes_back(qtbot: Any, repo: Repository, settings: Any,
+                                                               make_articles: Any, monkeypatch: Any) -> None:
+    make_articles(repo, 2)
+    first = repo.article_ids()[0]
+    window = _window(qtbot, repo, settings)
+    _open(window, first)
+
+    def refuse(ids: Any, name: Any) -> int:
+        raise RuntimeError("disk I/O error")
+
+    monkeypatch.setattr(repo, "set_articles_codebook", refuse)
+    window.switch_codebook(CodebookChoice(_book("plover"), "article"))
+    assert window.sync.codebook_for(window.sync.bundle).name == "plover"  # shown at once
+    assert window.writer.wait_idle(30)
+    qtbot.waitUntil(lambda: window.sync.codebook_for(window.sync.bundle).name == default_codebook().name)
+    assert "could not be switched" in window.status.currentMessage()
+    assert _fields_of_new_event(window) == default_codebook().field_names

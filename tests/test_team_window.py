@@ -224,6 +224,7 @@ def test_blind_mode_hides_the_other_coders_work_in_the_window(qtbot, repo: Repos
     blind = _team_action(ben, "Blind double coding")
     assert blind.isCheckable() and not blind.isChecked()
     blind.trigger()
+    ben.writer.wait_idle(30)  # written off the GUI thread, in order with the edits
     assert repo.blind_mode
     events, spans = _seen(ben)
     assert events == [] and ben.event_panel.list.count() == 0
@@ -270,14 +271,56 @@ def test_blind_mode_hides_the_other_coders_work_in_the_window(qtbot, repo: Repos
 
     # Blind mode off: both see everything.
     blind.trigger()
+    ben.writer.wait_idle(30)  # written off the GUI thread, in order with the edits
     assert not repo.blind_mode
     assert sorted(_seen(ben)[0]) == ["ana", "ben"] and "blind" not in ben.reader.meta.text()
     # On again, then adjudicated: nothing is hidden any more.
     blind.trigger()
+    ben.writer.wait_idle(30)  # written off the GUI thread, in order with the edits
     assert _seen(ben)[0] == ["ben"]
     repo.mark_adjudicated(aid, "lead")
     ben.open_article(aid)
     assert sorted(_seen(ben)[0]) == ["ana", "ben"]
+
+
+def test_switching_blind_mode_never_waits_for_the_workspace(qtbot, repo: Repository, settings) -> None:  # type: ignore[no-untyped-def]
+    """Another program holds the write lock: the switch returns at once, is written when the
+    lock goes, and the open article is shown again (blind) then."""
+    import time
+
+    from tests.test_writer import Lock
+
+    aid, _ = _double_coded(repo)
+    ben = _window(qtbot, repo, settings, "ben")
+    ben.list_panel.select_article(aid)
+    blind = _team_action(ben, "Blind double coding")
+    lock = Lock(repo)
+    try:
+        start = time.perf_counter()
+        blind.trigger()
+        took = time.perf_counter() - start
+        assert took < 2, f"switching blind mode waited {took:.2f} s for the workspace"
+        assert not repo.blind_mode  # not written yet
+    finally:
+        lock.release()
+    assert ben.writer.wait_idle(30)
+    assert repo.blind_mode
+    qtbot.waitUntil(lambda: _seen(ben)[0] == [])  # shown again: ana's event is hidden now
+
+
+def test_a_refused_blind_mode_switch_says_so_and_unticks_the_menu(qtbot, repo: Repository, settings,
+                                                                  monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    ben = _window(qtbot, repo, settings, "ben")
+    blind = _team_action(ben, "Blind double coding")
+
+    def refuse(on: bool) -> bool:
+        raise RuntimeError("disk I/O error")
+
+    monkeypatch.setattr(repo, "set_blind_mode", refuse)
+    blind.trigger()
+    assert ben.writer.wait_idle(30)
+    qtbot.waitUntil(lambda: not blind.isChecked())
+    assert "could not be switched on" in ben.status.currentMessage() and not repo.blind_mode
 
 
 def test_blind_mode_follows_the_workspace_setting(qtbot, repo: Repository, settings) -> None:  # type: ignore[no-untyped-def]

@@ -120,18 +120,30 @@ class WorkspaceSignals(QObject):
         self.writer.submit(self._then_read(article_id, run, parts), article_id, written)
 
     def in_order(self, run: Callable[[], Any], what: str = "a queued write",
-                 failed: Optional[Callable[[], None]] = None) -> None:
+                 failed: Optional[Callable[[], None]] = None,
+                 stored: Optional[Callable[[], None]] = None) -> None:
         """Run `run` after every write queued so far (on the writer's thread when there is one).
-        A failure is logged as `what`, and `failed()` is called on the GUI thread."""
+        A failure is logged as `what`, and `failed()` is called on the GUI thread; `stored()`
+        once it is written."""
         if self.writer is None:
-            run()
+            try:
+                run()
+            except Exception:
+                log.exception("%s failed", what)
+                if failed is not None:
+                    failed()
+                return
+            if stored is not None:
+                stored()
             return
 
         def done(job: WriteJob) -> None:
-            if job.error is not None:
+            if not job.ok:
                 log.error("%s failed", what, exc_info=job.error)
                 if failed is not None:
                     failed()
+            elif stored is not None:
+                stored()
 
         self.writer.submit(run, None, done)
 

@@ -341,11 +341,23 @@ class MainWindow(QMainWindow):
             self.codebook = book
             where = "the workspace"
         else:
-            ids = self.list_panel.model.ids() if choice.scope == "listed" else \
+            ids = list(self.list_panel.model.ids()) if choice.scope == "listed" else \
                 [self.sync.bundle.article.id] if self.sync.bundle is not None else []
             # The workspace's own codebook needs no mark: the batch follows it again.
-            self.repo.set_articles_codebook(ids, None if book.name == self.codebook.name else book.name)
+            name = None if book.name == self.codebook.name else book.name
             where = f"{len(ids)} article{'s' if len(ids) != 1 else ''}"
+            settled = self.sync.switch_batch(ids, name)  # shown at once, stored by the writer
+
+            def refused() -> None:
+                settled()
+                self.status.showMessage(f"The codebook of {where} could not be switched: the workspace refused "
+                                        "the write (the log says why)", 10000)
+
+            repo = self.repo
+            self.signals.in_order(lambda: repo.set_articles_codebook(ids, name), f"switching the codebook of {where}",
+                                  refused, settled)
+            self.status.showMessage(f"New events in {where} use {book.title} ({book.name} {book.version})", 6000)
+            return
         self.sync.set_codebook(self.codebook)
         self.status.showMessage(f"New events in {where} use {book.title} ({book.name} {book.version})", 6000)
 

@@ -57,6 +57,9 @@ class WindowSync(QObject):
         self.parts, self.focus_reader = parts, focus_reader
         self.bundle: Optional[ArticleBundle] = None
         self._books: dict[str, Any] = {}  # batch codebook name -> its Codebook (None: not found)
+        # Batch switches queued and not stored yet: article id -> (codebook name, switch number).
+        self._switching: dict[int, tuple[Optional[str], int]] = {}
+        self._switches = 0
         # A very large article opens as a window of its text (storage.article_window).
         from storage.article_window import LARGE_ARTICLE_CHARS, WINDOW_CHARS
 
@@ -187,11 +190,32 @@ class WindowSync(QObject):
         from coding.codebook import article_codebook_name, find_codebook
 
         name = article_codebook_name(bundle.article) if bundle is not None else None
+        if bundle is not None and bundle.article.id in self._switching:
+            name = self._switching[bundle.article.id][0]  # the switch the writer has not stored yet
         if name is None or (self.codebook is not None and name == self.codebook.name):
             return self.codebook
         if name not in self._books:
             self._books[name] = find_codebook(name, None, self.repo)
         return self._books[name] or self.codebook
+
+    def switch_batch(self, ids: list[int], name: Optional[str]) -> Callable[[], None]:
+        """A batch's codebook switch the writer will store: new events of these articles use it
+        at once. Returns what to call once it is stored or refused (the open article is read
+        again then, with what is stored)."""
+        self._switches += 1
+        number = self._switches
+        for article_id in ids:
+            self._switching[article_id] = (name, number)
+        self.set_codebook(self.codebook)
+
+        def settled() -> None:
+            for article_id in ids:
+                if self._switching.get(article_id, (None, 0))[1] == number:
+                    del self._switching[article_id]
+            if self.bundle is not None and self.bundle.article.id in ids:
+                self.set_codebook(self.codebook)
+
+        return settled
 
     def set_codebook(self, codebook: Any, reload: bool = True) -> None:
         """The workspace's codebook changed (or a batch's): the form follows at once."""

@@ -79,12 +79,24 @@ class TeamActions(QObject):
 
     # ---- blind mode -----------------------------------------------------------------------
     def set_blind(self, on: bool) -> None:
-        self.window.repo.set_blind_mode(on)
-        self._reopen()
-        self.window.status.showMessage(
-            "Blind double coding on: on a double-coded article each coder sees only their own events and "
-            "highlight decisions until it is adjudicated" if on else
-            "Blind double coding off: every coder sees everyone's events and highlights", 8000)
+        """Written by the window's writer, after the edits queued before it: the open article is
+        shown again once it is stored (what it shows depends on it), and the menu goes back to
+        what is stored if the workspace refuses it."""
+        repo, status = self.window.repo, self.window.status
+
+        def stored() -> None:
+            self._reopen()
+            status.showMessage(
+                "Blind double coding on: on a double-coded article each coder sees only their own events and "
+                "highlight decisions until it is adjudicated" if on else
+                "Blind double coding off: every coder sees everyone's events and highlights", 8000)
+
+        def failed() -> None:
+            self.refresh()
+            status.showMessage(f"Blind double coding could not be switched {'on' if on else 'off'}: the workspace "
+                               "refused the write (the log says why)", 10000)
+
+        self.window.signals.in_order(lambda: repo.set_blind_mode(on), "switching blind double coding", failed, stored)
 
     def _reopen(self) -> None:
         """What the coder may see of the open article changed: show it again."""
