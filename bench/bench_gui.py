@@ -62,9 +62,17 @@ def build_big_workspace(path: Path, n: int = N_ARTICLES) -> Path:
 
 
 def _app():  # type: ignore[no-untyped-def]
+    """The application as the window has it: the Fusion style and the app's style sheet (the
+    event form's field rules are in it)."""
     from PySide6.QtWidgets import QApplication
 
-    return QApplication.instance() or QApplication([])
+    from ui.app import apply_style
+
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(["bench", "-style", "Fusion"])
+        apply_style(app)
+    return app
 
 
 def bench_list(quick: bool, n: int = N_ARTICLES, name: str = "list", goal: str = LIST_GOAL) -> dict:

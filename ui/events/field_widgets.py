@@ -34,12 +34,6 @@ def small_style(colour: str, size_pt: float) -> str:
 # Keys the editors would take for themselves that the event panel needs (see the key map).
 PANEL_KEYS = (QKeyCombination(Qt.KeyboardModifier.ControlModifier, Qt.Key.Key_U),)
 MARKER_STYLE = "QToolButton { border: none; background: transparent; padding: 0; }"
-FIELD_STYLE = """
-FieldWidget[active="true"] { background: #fff4cc; border-left: 3px solid #d99a00; }
-FieldWidget { border-left: 3px solid transparent; }
-QLineEdit[readOnly="true"] { background: #f0f0f0; color: #333; }
-FieldWidget QToolButton { padding: 3px 6px; }
-"""
 
 
 def _same(a: Any, b: Any) -> bool:

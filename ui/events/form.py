@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QFormLayout, QLabel, QScrollArea, QV
 
 from coding.codebook import Codebook, FieldSpec
 from coding.values import is_empty
-from ui.events.field_widgets import FIELD_STYLE, SOFT_COLOUR, ChoiceField, FieldWidget
+from ui.events.field_widgets import SOFT_COLOUR, ChoiceField, FieldWidget
 from ui.events.lookup_fields import ActorField, DateField, PlaceField, make_field_widget
 
 REQUIRED_MARK = '<span style="color:#b3261e">&nbsp;*</span>'
@@ -61,7 +61,6 @@ class EventForm(QWidget):
         self.scroll_area.setFrameShape(QScrollArea.Shape.NoFrame)
         layout.addWidget(self.scroll_area)
         inner = QWidget()
-        inner.setStyleSheet(FIELD_STYLE)
         self.form = QFormLayout(inner)
         self.form.setContentsMargins(6, 4, 6, 8)
         self.form.setHorizontalSpacing(8)
