@@ -181,3 +181,17 @@ def test_a_highlight_another_coder_decided_since_is_a_conflict_too(window, repo:
     window.writer.wait_idle(30)
     assert messages and "changed by ben" in messages[0]
     assert other.spans(span.article_id)[0].state == SpanState.REJECTED.value  # ben's decision stands
+
+
+def test_the_event_form_is_built_at_a_quiet_moment_not_at_the_first_event(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Building a form is 70-110 ms of widgets: after_show schedules it, so Ctrl+Shift+E finds
+    it ready and only shows it."""
+    panel = window.event_panel
+    book = window.sync.codebook_for(window.sync.bundle)
+    assert book.key not in panel._forms and panel.current_form() is None
+    window.sync.form_warm_up.start()  # as after_show starts it
+    qtbot.waitUntil(lambda: book.key in panel._forms, timeout=5000)
+    assert panel.current_form() is None  # built hidden: still no event
+    built = panel._forms[book.key]
+    panel.add_action.trigger()
+    assert panel.current_form() is built

@@ -298,6 +298,11 @@ class EventPanel(FieldInput, QWidget):
                 self.list.setCurrentRow(i)
                 return
 
+    def prepare_form(self, book: Optional[Codebook]) -> None:
+        """Build the form of `book` now, hidden, so the first event of it shows at once."""
+        if book is not None:
+            self._form_for(book)
+
     def _form_for(self, book: Codebook) -> EventForm:
         form = self._forms.get(book.key)
         if form is None:

@@ -14,6 +14,10 @@ from ui.undo import EVENTS, EVERYTHING, STATUS, TEXT, Change, WorkspaceSignals
 
 # After the first paint and the first article are on screen, and before a coder's first actor.
 LEMMA_WARM_UP_MS = 2500
+# The event form of the codebook new events will use is built this long after the first
+# article shows (70-110 ms of widgets, on the GUI thread as widgets must be): at a quiet
+# moment after the first highlights (1.4 s on a first start), not at the first event.
+FORM_WARM_UP_MS = 1500
 
 if TYPE_CHECKING:
     from storage.repository import ArticleBundle, Repository
@@ -68,6 +72,7 @@ class WindowSync(QObject):
         self._loader: Any = None  # ui.tasks.TaskRunner, made on the first large article
         self._warmer: Any = None  # ui.tasks.TaskRunner loading the actor lemmatizer
         self.lemma_warm_up = QTimer(self, singleShot=True, interval=LEMMA_WARM_UP_MS, timeout=self.warm_up_lemmas)
+        self.form_warm_up = QTimer(self, singleShot=True, interval=FORM_WARM_UP_MS, timeout=self.warm_up_form)
         self.counts_timer = QTimer(self, singleShot=True, interval=400, timeout=update_counts)
         self.suggest_refresh = QTimer(self, singleShot=True, interval=SUGGEST_REFRESH_MS,
                                       timeout=self.refresh_open_article_spans)
@@ -106,11 +111,16 @@ class WindowSync(QObject):
             list_panel.go_next_uncoded() or list_panel.select_article(ids[0])
         self.parts.jobs.suggest_if_needed()
         self.lemma_warm_up.start()
+        self.form_warm_up.start()
 
     def stop_timers(self) -> None:
         """The window closes: nothing scheduled here may read the workspace afterwards."""
-        for timer in (self.counts_timer, self.suggest_refresh, self.lemma_warm_up, self.reload_timer):
+        for timer in (self.counts_timer, self.suggest_refresh, self.lemma_warm_up, self.form_warm_up,
+                      self.reload_timer):
             timer.stop()
+
+    def warm_up_form(self) -> None:
+        self.parts.event_panel.prepare_form(self.codebook_for(self.bundle))
 
     def warm_up_lemmas(self) -> None:
         """The actor field's inter-code guess lemmatizes with spaCy (coding/actor_inter.py):
