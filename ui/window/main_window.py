@@ -336,30 +336,37 @@ class MainWindow(QMainWindow):
         articles (kept in the workspace); the form follows; coded events keep theirs."""
         self.flush_edits()
         book = choice.codebook
+        ids: list[int] = []
         if choice.scope == "workspace":
-            self.settings.codebook_name = book.name
-            self.codebook = book
             where = "the workspace"
         else:
             ids = list(self.list_panel.model.ids()) if choice.scope == "listed" else \
                 [self.sync.bundle.article.id] if self.sync.bundle is not None else []
-            # The workspace's own codebook needs no mark: the batch follows it again.
-            name = None if book.name == self.codebook.name else book.name
             where = f"{len(ids)} article{'s' if len(ids) != 1 else ''}"
-            settled = self.sync.switch_batch(ids, name)  # shown at once, stored by the writer
-
-            def refused() -> None:
-                settled()
-                self.status.showMessage(f"The codebook of {where} could not be switched: the workspace refused "
-                                        "the write (the log says why)", 10000)
-
-            repo = self.repo
-            self.signals.in_order(lambda: repo.set_articles_codebook(ids, name), f"switching the codebook of {where}",
-                                  refused, settled)
-            self.status.showMessage(f"New events in {where} use {book.title} ({book.name} {book.version})", 6000)
-            return
-        self.sync.set_codebook(self.codebook)
+        # Said first: a refused batch write says so after it.
         self.status.showMessage(f"New events in {where} use {book.title} ({book.name} {book.version})", 6000)
+        if choice.scope == "workspace":
+            self.settings.codebook_name = book.name
+            self.codebook = book
+            self.sync.set_codebook(self.codebook)
+        else:
+            self._switch_batch_codebook(ids, book, where)
+
+    def _switch_batch_codebook(self, ids: list[int], book: Any, where: str) -> None:
+        """Shown at once; the writer stores the batch's mark in order with the edits, and a
+        refusal puts the form back to what is stored and says so."""
+        # The workspace's own codebook needs no mark: the batch follows it again.
+        name = None if book.name == self.codebook.name else book.name
+        settled = self.sync.switch_batch(ids, name)
+
+        def refused() -> None:
+            settled()
+            self.status.showMessage(f"The codebook of {where} could not be switched: the workspace refused "
+                                    "the write (the log says why)", 10000)
+
+        repo = self.repo
+        self.signals.in_order(lambda: repo.set_articles_codebook(ids, name), f"switching the codebook of {where}",
+                              refused, settled)
 
     # ---- layout, drops, closing -----------------------------------------------------------
     def restore_layout(self) -> None:

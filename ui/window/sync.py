@@ -222,8 +222,10 @@ class WindowSync(QObject):
             for article_id in ids:
                 if self._switching.get(article_id, (None, 0))[1] == number:
                     del self._switching[article_id]
-            if self.bundle is not None and self.bundle.article.id in ids:
-                self.set_codebook(self.codebook)
+            if self.bundle is not None and self.bundle.article.id in batch:
+                self.set_codebook(self.codebook)  # read again: its bundle was read before the mark
+
+        batch = set(ids)
 
         return settled
 
