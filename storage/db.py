@@ -116,7 +116,7 @@ def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
     if options.get("relaxed") and conn.dialect.name == "sqlite":
         conn.exec_driver_sql("PRAGMA synchronous=NORMAL")  # refused inside a transaction
         # Its commits leave the journal to grow this far before folding it into the database
-        # (each fold is two fsyncs): sync_journal folds it when the import ends.
+        # (each fold is two fsyncs); what is left is folded after the import, as after any commit.
         conn.exec_driver_sql(f"PRAGMA wal_autocheckpoint={BULK_CHECKPOINT_PAGES}")
         # The duplicate-key index takes each new text at a random place: with SQLite's 2 MB page
         # cache a million-article workspace reads its pages back again and again.
@@ -382,22 +382,19 @@ def _on_checkin(dbapi_conn: Any, record: Any) -> None:
 
 def sync_journal(engine: Engine) -> None:
     """What FULL commits would have done for the relaxed ones before: the journal (WAL) on the
-    disk, here by folding it into the database (a checkpoint syncs both), so the next coder's
-    edit does not find a large journal to fold on the GUI thread."""
-    if engine.dialect.name != "sqlite":
-        return
-    with engine.connect() as conn:
-        _busy, frames, folded = conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)").one()
+    disk. Folding it into the database is left to SQLite, as after any commit: the next
+    write's checkpoint (on the writer's thread) or the last connection's close."""
     path = engine.url.database
-    if 0 <= folded < frames and path:  # a reader kept some of it: sync the journal itself
-        try:
-            fd = os.open(path + "-wal", os.O_RDWR)  # Windows flushes only a handle open for writing
-        except FileNotFoundError:
-            return
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+    if engine.dialect.name != "sqlite" or not path:
+        return
+    try:
+        fd = os.open(path + "-wal", os.O_RDWR)  # Windows flushes only a handle open for writing
+    except FileNotFoundError:
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 @contextmanager

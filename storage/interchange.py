@@ -29,9 +29,9 @@ from storage.importers.records import (
     EvidenceRecord,
     SpanRecord,
     apply_published,
-    parse_date,
 )
-from storage.jsonl_lines import bounded_lines, json_line
+from storage.jsonl_lines import json_line
+from storage.plain_lines import bounded_lines, logical_lines, plain_article, plain_decoder
 from storage.models import (
     CORE_EVENT_FIELDS,
     Actor,
@@ -309,7 +309,7 @@ def iter_jsonl(stream: IO[str]) -> Iterator[tuple[int, Line]]:
     (kind, payload), or the RecordProblem that line has. Streams; never reads ahead."""
     for number, line in enumerate(bounded_lines(stream, MAX_LINE_BYTES), start=1):
         if line is None:
-            yield number, _too_long()
+            yield number, too_long_line()
         elif line.strip():
             yield number, _text_line_item(line)
 
@@ -319,49 +319,48 @@ def iter_jsonl(stream: IO[str]) -> Iterator[tuple[int, Line]]:
 MAX_LINE_BYTES = MAX_FILE_BYTES
 
 
-def _too_long() -> RecordProblem:
+def too_long_line() -> RecordProblem:
     return RecordProblem(f"longer than {MAX_LINE_BYTES // 2**20} MB, the limit for one article; line skipped")
 
 
-# A line of a byte stream: ended by \n, \r\n or a lone \r, as a text stream with newline="" ends it.
-_LINE = re.compile(rb"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
-
-
 @lru_cache(maxsize=1)
-def _decoders() -> tuple[Callable[[bytes], Any], Callable[[bytes], Any]]:
-    """msgspec decoders (imported on first use): a plain article line, and any JSON value."""
+def _any_json() -> Callable[[bytes], Any]:
+    """msgspec's decoder of any JSON value (imported on first use)."""
     import msgspec
 
-    class PlainLine(msgspec.Struct, forbid_unknown_fields=True):
-        """The common article line: text fields only (no meta, spans, events, extra columns)."""
-
-        text: str
-        title: str = ""
-        source: str = ""
-        url: str = ""
-        published: Optional[str] = None
-        language: str = ""
-        status: str = ""
-        id: Any = None  # the exporting workspace's; not kept
-
-    return msgspec.json.Decoder(PlainLine).decode, msgspec.json.Decoder().decode
+    return msgspec.json.Decoder().decode
 
 
 def _plain_record(line: Any) -> Optional[ArticleRecord]:
-    """record_from_json for a PlainLine, or None when it has a problem (record_from_json words it)."""
-    text, status = line.text, line.status or _NEW
-    if not text or text.isspace() or status not in _STATUSES:
+    """record_from_json for a plain line, or None when it has a problem (record_from_json words it)."""
+    article = plain_article(line)
+    if article is None:
         return None
-    rec = ArticleRecord(text=text, title=line.title, source=line.source, url=line.url,
-                        language=line.language or "en", status=status)
-    published = line.published
-    if published:  # apply_published for a str, inlined (once per article)
-        parsed = parse_date(published)
-        if parsed is None:
-            rec.meta["published_raw"] = published
-        else:
-            rec.published = parsed
-    return rec
+    return ArticleRecord(text=article.text, title=article.title, source=article.source, url=article.url,
+                         language=article.language, status=article.status, published=article.published,
+                         meta=article.meta)
+
+
+def line_item(line: bytes) -> Optional[Line]:
+    """What a UTF-8 line of an interchange file holds, read as iter_jsonl_bytes reads it; None
+    for a blank line."""
+    try:
+        record = _plain_record(plain_decoder()(line))
+    except Exception:  # another shape of line: the general path below
+        record = None
+    if record is not None:
+        return record
+    try:
+        obj = _any_json()(line)
+    except Exception:  # malformed, bad UTF-8, too deep: json decides, as on the text path
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            # One bad byte costs its line, not the rest of the file.
+            return RecordProblem(f"byte 0x{line[exc.start]:02X} at column {exc.start + 1} is not "
+                                 "UTF-8; line skipped")
+        return _text_line_item(text) if text.strip() else None
+    return _line_item(obj)
 
 
 def iter_jsonl_bytes(raw: IO[bytes]) -> Iterator[tuple[int, Line]]:
@@ -370,36 +369,17 @@ def iter_jsonl_bytes(raw: IO[bytes]) -> Iterator[tuple[int, Line]]:
     A plain article line is decoded straight into its fields; a line msgspec refuses takes the
     text path, so what json alone accepts (NaN, lone surrogates) still reads the same, and a
     problem is worded by json as before."""
-    decode_plain, decode = _decoders()
     number = 0
     for physical in bounded_lines(raw, MAX_LINE_BYTES):
         if physical is None:
             number += 1
-            yield number, _too_long()
+            yield number, too_long_line()
             continue
-        for line in (_LINE.findall(physical) if b"\r" in physical else (physical,)):
+        for line in logical_lines(physical):
             number += 1
-            try:
-                record = _plain_record(decode_plain(line))
-            except Exception:  # another shape of line: the general path below
-                record = None
-            if record is not None:
-                yield number, record
-                continue
-            try:
-                obj = decode(line)
-            except Exception:  # malformed, bad UTF-8, too deep: json decides, as on the text path
-                try:
-                    text = line.decode("utf-8")
-                except UnicodeDecodeError as exc:
-                    # One bad byte costs its line, not the rest of the file.
-                    yield number, RecordProblem(f"byte 0x{line[exc.start]:02X} at column {exc.start + 1} is not "
-                                                "UTF-8; line skipped")
-                    continue
-                if text.strip():
-                    yield number, _text_line_item(text)
-                continue
-            yield number, _line_item(obj)
+            item = line_item(line)
+            if item is not None:
+                yield number, item
 
 
 # ---- writing ---------------------------------------------------------------------------------

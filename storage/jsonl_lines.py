@@ -1,28 +1,11 @@
-"""JSON lines in and out: lines read within a size bound, objects written as standard JSON."""
+"""JSON lines out: objects written as standard JSON any reader takes (storage.plain_lines reads them)."""
 from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any, Iterator
+from typing import Any
 
 from storage.lenient_types import finite
-
-
-def bounded_lines(stream: Any, limit: int) -> Iterator[Any]:
-    """The stream's lines (bytes or text), None in place of a line longer than `limit`."""
-    while True:
-        line = stream.readline(limit + 1)
-        if not line:
-            return
-        newline = "\n" if isinstance(line, str) else b"\n"
-        if len(line) > limit and not line.endswith(newline):
-            while True:  # the rest of that line, read in bounded pieces and dropped
-                more = stream.readline(1 << 20)
-                if not more or more.endswith(newline):
-                    break
-            yield None
-        else:
-            yield line
 
 
 def json_line(obj: Any) -> str:

@@ -2,37 +2,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass, field
 from typing import Any, Optional, Sequence
 
 from storage.models import CORE_EVENT_FIELDS, Article, ArticleStatus, EntitySpan, Event, Evidence
-from storage.textkey import folded_utf8
-
-
-def normalized_sha256(text_: str, chunk: int = 1 << 20) -> str:
-    """Duplicate key: the sha256 of the text with runs of white space folded to one space,
-    i.e. of " ".join(text_.split()). Hashed a chunk at a time: splitting a 50 MB article at
-    once made a list of millions of words (~10x the text in memory)."""
-    if len(text_) <= chunk:
-        # The common case folded with bytes operations, exactly the same (storage/textkey.py).
-        folded = folded_utf8(text_)
-        if folded is not None:
-            return hashlib.sha256(folded).hexdigest()
-    digest = hashlib.sha256()
-    carry, first = "", True
-    for i in range(0, len(text_), chunk):
-        piece = carry + text_[i:i + chunk]
-        words = piece.split()
-        carry = ""
-        if words and not piece[-1].isspace() and i + chunk < len(text_):
-            carry = words.pop()  # the last word may go on in the next chunk
-        if words:
-            digest.update(((" " if not first else "") + " ".join(words)).encode("utf-8"))
-            first = False
-    if carry:
-        digest.update(((" " if not first else "") + carry).encode("utf-8"))
-    return digest.hexdigest()
 
 
 @dataclass

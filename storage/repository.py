@@ -41,9 +41,9 @@ from storage.repo_types import (  # re-exported: callers import these from here
     ArticleRow,
     EventWithEvidence,
     event_fields,
-    normalized_sha256,
     set_event_field,
 )
+from storage.textkey import normalized_sha256  # re-exported too
 
 # _filtered's default: ask the search index itself.
 _LOOK_UP: Any = object()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from typing import Optional
+from typing import Any, Optional
 
 # Every character str.split() / str.isspace() treats as white space (Unicode 14, Python 3.11);
 # tests/test_import_fast_path.py checks this list against all of Unicode, so a Python with newer Unicode
@@ -12,7 +12,7 @@ from typing import Optional
 ASCII_SPACES = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f "
 WIDE_SPACES = ("\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
                "\u2028\u2029\u202f\u205f\u3000")
-# Longer texts take the chunked path of storage.repository.normalized_sha256 (memory).
+# Longer texts take the chunked path of normalized_sha256 (memory).
 FAST_MAX_CHARS = 1 << 20
 
 _TO_SPACE = bytes.maketrans(ASCII_SPACES.encode("ascii"), b" " * len(ASCII_SPACES))
@@ -36,6 +36,40 @@ _LAST_BYTES: dict[bytes, list[int]] = {}
 for _e in _WIDE_UTF8:
     _LAST_BYTES.setdefault(_e[:-1], []).append(_e[-1])
 _WIDE_RE = re.compile(b"|".join(re.escape(lead) + _byte_class(last) for lead, last in _LAST_BYTES.items()))
+
+
+def normalized_sha256(text_: str, chunk: int = 1 << 20) -> str:
+    """Duplicate key: the sha256 of the text with runs of white space folded to one space,
+    i.e. of " ".join(text_.split()). Hashed a chunk at a time: splitting a 50 MB article at
+    once made a list of millions of words (~10x the text in memory)."""
+    if len(text_) <= chunk:
+        # The common case folded with bytes operations, exactly the same.
+        folded = folded_utf8(text_)
+        if folded is not None:
+            return hashlib.sha256(folded).hexdigest()
+    digest = hashlib.sha256()
+    carry, first = "", True
+    for i in range(0, len(text_), chunk):
+        piece = carry + text_[i:i + chunk]
+        words = piece.split()
+        carry = ""
+        if words and not piece[-1].isspace() and i + chunk < len(text_):
+            carry = words.pop()  # the last word may go on in the next chunk
+        if words:
+            digest.update(((" " if not first else "") + " ".join(words)).encode("utf-8"))
+            first = False
+    if carry:
+        digest.update(((" " if not first else "") + carry).encode("utf-8"))
+    return digest.hexdigest()
+
+
+def key_and_value(text: str) -> tuple[str, Any]:
+    """The duplicate key of a text and the value to bind for it in a UTF-8 database: an ASCII
+    str as it is (bound without a copy), any other as the UTF-8 its key was computed from."""
+    fast = fast_key(text)
+    if fast is None:
+        return normalized_sha256(text), text
+    return fast[0], text if text.isascii() else fast[1]
 
 
 def folded_utf8(text: str) -> Optional[bytes]:

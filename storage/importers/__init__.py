@@ -7,23 +7,25 @@ of storage.interchange, with spans, events and evidence). Single-article files a
 groups (each article whole, with all it carries, or not at all); CSV and JSONL files stream in
 batches of BATCH_SIZE rows (only one batch in memory), committed together about every
 COMMIT_SECONDS, so a crash keeps the transactions done and a re-run skips them as duplicates.
-Cancelling stops at a batch boundary and keeps what is done (the report says `cancelled`).
+A large UTF-8 JSONL file is read, keyed and made into rows by a second process while this one
+writes (storage.importers.reading). Cancelling stops at a batch boundary and keeps what is done
+(the report says `cancelled`).
 """
 from __future__ import annotations
 
-import os
 import sqlite3
-import stat
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Callable, Generator, Iterable, Iterator, Mapping, Optional, Sequence, Union
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from storage.db import sync_journal, write_session
-from storage.importers.decode import FileProblem, count_lines, open_text, stray_bytes
+from storage.importers.decode import FileProblem, count_lines, open_text
+from storage.importers.files import collect_files, is_workspace_file
 from storage.importers.records import ArticleRecord
+from storage.importers.report import ImportFailure, ImportReport
+from storage.importers.stream_items import RowBatch, file_items, has_stray_bytes, reader_items, start_reader
 from storage.importers.store import StoreResult, article_writer, store_records, store_workspace_record
 from storage.progress import CancelFn, ProgressFn, never_cancel, no_progress
 from storage.repository import Repository
@@ -49,113 +51,6 @@ WORKBOOK_SUFFIXES = (".xlsx",)
 SUPPORTED_SUFFIXES = SINGLE_SUFFIXES + STREAM_SUFFIXES + WORKBOOK_SUFFIXES
 # reader(path) -> storage.formats.ToolRead, for a tool format storage cannot read itself (spaCy).
 ToolReader = Callable[[Path], Any]
-
-
-@dataclass
-class ImportFailure:
-    path: str
-    reason: str
-
-
-@dataclass
-class ImportReport:
-    imported: int = 0
-    duplicates: int = 0
-    failures: list[ImportFailure] = field(default_factory=list)
-    article_ids: list[int] = field(default_factory=list)
-    files: int = 0
-    cancelled: bool = False
-    # Events changed by importing an edited export workbook (.xlsx).
-    events_created: int = 0
-    events_updated: int = 0
-    # What other tools' files held that was not imported or was changed (storage.formats).
-    notes: list[str] = field(default_factory=list)
-
-    def describe(self) -> str:
-        text = f"imported {self.imported}, skipped {self.duplicates} duplicates, failed {len(self.failures)}"
-        if self.events_created or self.events_updated:
-            text += f"; events from workbooks: {self.events_created} new, {self.events_updated} updated"
-        return text + (" (cancelled)" if self.cancelled else "")
-
-
-def collect_files(paths: Iterable[Union[str, Path]]) -> tuple[list[Path], list[ImportFailure]]:
-    """Files to import, in order: files as given, folders walked recursively in sorted order
-    skipping hidden files and folders (symlinked folders are not followed)."""
-    files: list[Path] = []
-    failures: list[ImportFailure] = []
-    seen: set[Path] = set()
-
-    def add(p: Path) -> None:
-        try:
-            mode = p.stat().st_mode
-        except OSError:
-            reason = "a link to a missing file" if p.is_symlink() else "file not found"
-            failures.append(ImportFailure(str(p), reason))
-            return
-        if not stat.S_ISREG(mode):
-            # A FIFO would block the import for ever on open(); sockets and devices are no articles.
-            failures.append(ImportFailure(str(p), "not a regular file (a pipe, socket or device)"))
-            return
-        key = p.resolve()
-        if key not in seen:
-            seen.add(key)
-            files.append(p)
-
-    for raw in paths:
-        path = Path(raw).expanduser()
-        if path.is_dir():
-            root = path.resolve()
-            for folder, dirs, names in os.walk(path, onerror=lambda e: failures.append(
-                    ImportFailure(str(e.filename), f"cannot read folder ({e.strerror})"))):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in sorted(names):
-                    if name.startswith("."):
-                        continue
-                    p = Path(folder) / name
-                    # A link inside an imported folder may point anywhere (~/.ssh, /etc):
-                    # only what lies inside the folder is the folder's content.
-                    if p.is_symlink() and not p.resolve().is_relative_to(root):
-                        failures.append(ImportFailure(str(p), "a link to a file outside the imported folder; "
-                                                              "not followed (import that file by its own path)"))
-                        continue
-                    add(p)
-        elif path.exists() or path.is_symlink():
-            add(path)
-        else:
-            failures.append(ImportFailure(str(path), "file not found"))
-    return files, failures
-
-
-def _is_workspace_file(repo: Repository, path: Path) -> bool:
-    """The workspace itself, its WAL files and backups, when they sit in an imported folder."""
-    ws = repo.path
-    if ws is None or path.resolve().parent != ws.parent:
-        return False
-    name = path.name
-    return name == ws.name or name.startswith(ws.name + "-") or (
-        name.startswith(ws.stem + ".") and name.endswith(".bak" + ws.suffix))
-
-
-def _items(path: Path, stream: IO[str], encoding: str) -> Iterator[tuple[int, Any]]:
-    """(line number, article / workspace record / problem) for a streamed file."""
-    if path.suffix.lower() == ".csv":
-        from storage.importers.tabular import iter_csv
-
-        return iter_csv(stream)
-    from storage.interchange import iter_jsonl, iter_jsonl_bytes
-
-    if encoding == "utf-8":
-        # Nothing was read through the text layer yet: its buffer is at the first line.
-        return iter_jsonl_bytes(stream.buffer)  # type: ignore[attr-defined]
-    return iter_jsonl(stream)
-
-
-def _has_stray_bytes(record: ArticleRecord) -> bool:
-    """A line read through surrogate escapes (see decode.open_text) that held a bad byte."""
-    fields = [record.text, record.title, record.source, record.url]
-    if record.meta:
-        fields += [str(v) for item in record.meta.items() for v in item]
-    return any(stray_bytes(v) for v in fields if v)
 
 
 def _read_single(path: Path) -> ArticleRecord:
@@ -269,33 +164,45 @@ class _Importer:
         self.progress(self.done, self.total, path.name)
 
     def _stream(self, path: Path, stream: IO[str], encoding: str, start_done: int, lines: int) -> None:
-        batches = self._batches(path, stream, encoding)
+        # A server workspace is written in batches of its own size, by one process.
+        reader = None if self.repo.is_server else start_reader(path, stream, encoding, lines, BATCH_SIZE)
+        items = file_items(path, stream, encoding) if reader is None else reader_items(reader, path, stream, encoding)
+        batches = self._batches(path, items, encoding)
         try:
             self._store_batches(path, batches, start_done, lines)
         finally:
             batches.close()
+            if reader is not None:
+                reader.close()
 
-    def _batches(self, path: Path, stream: IO[str], encoding: str) -> Generator[tuple[str, Any, int], None, None]:
-        """The file read into ("articles", (records, chars), last line) batches and
-        ("record", payload, line) workspace records. Bad lines are reported here; a problem that
-        ends the file is reported and the rows read before it still come (whole and valid)."""
+    def _batches(self, path: Path, items: Iterator[tuple[int, Any]],
+                 encoding: str) -> Generator[tuple[str, Any, int], None, None]:
+        """The file's items into ("articles", (records, chars), last line) batches, ("rows",
+        RowBatch, last line) from a reading process, and ("record", payload, line) workspace
+        records. Bad lines are reported here; a problem that ends the file is reported and the
+        rows read before it still come (whole and valid)."""
         batch: list[ArticleRecord] = []
-        chars = bad = line_no = 0
-        size = BATCH_SIZE * SERVER_BATCH_FACTOR if self.repo.is_server else BATCH_SIZE
+        chars = bad = line_no = batch_line = 0
         # Only text read through surrogate escapes can hold a stray byte: the UTF-8 JSONL path
         # parses bytes strictly and reports a bad byte as its line's problem already, so the
         # check (a regex over every field, a quarter of the import's time) is skipped there.
         escaped = not (encoding == "utf-8" and path.suffix.lower() != ".csv")
+        size = BATCH_SIZE * SERVER_BATCH_FACTOR if self.repo.is_server else BATCH_SIZE
         try:
-            for line_no, item in _items(path, stream, encoding):
-                if escaped and isinstance(item, ArticleRecord) and _has_stray_bytes(item):
+            for line_no, item in items:
+                if escaped and isinstance(item, ArticleRecord) and has_stray_bytes(item):
                     item = "bytes that are not UTF-8 in this line; line skipped"
                 if isinstance(item, ArticleRecord):
                     batch.append(item)
-                    chars += len(item.text)
+                    chars, batch_line = chars + len(item.text), line_no
                     if len(batch) >= size or chars >= BATCH_CHARS:
                         yield "articles", (batch, chars), line_no
                         batch, chars = [], 0
+                elif isinstance(item, RowBatch):
+                    if batch:  # in the file's order
+                        yield "articles", (batch, chars), batch_line
+                        batch, chars = [], 0
+                    yield "rows", item, line_no
                 elif isinstance(item, tuple):
                     yield "record", item, line_no
                 else:
@@ -349,8 +256,11 @@ class _Importer:
                 with write_session(self.repo.engine, relaxed=True) as session:
                     writer, opened = article_writer(session), time.monotonic()
                     while True:
-                        written.append(writer.add(payload[0]))
-                        chars += payload[1]
+                        if kind == "rows":
+                            written.append(writer.add_rows(payload.rows, payload.duplicates))
+                        else:
+                            written.append(writer.add(payload[0]))
+                        chars += payload[-1]
                         payload = None  # the records are in the workspace: let them go
                         self.done = start_done + min(line_no, lines)
                         self.progress(self.done, self.total, f"{path.name}: line {line_no}")
@@ -360,7 +270,7 @@ class _Importer:
                         if time.monotonic() - opened >= hold or chars >= COMMIT_CHARS:
                             break
                         item = next(batches, None)
-                        if item is None or item[0] != "articles":
+                        if item is None or item[0] == "record":
                             break
                         (kind, payload, line_no), item = item, None
             except (SQLAlchemyError, sqlite3.Error) as exc:
@@ -403,7 +313,7 @@ def import_paths(repo: Repository, paths: Iterable[Union[str, Path]], progress: 
     from storage.formats import SKIP, detect_format
 
     files, failures = collect_files(paths)
-    files = [f for f in files if not _is_workspace_file(repo, f)]
+    files = [f for f in files if not is_workspace_file(repo, f)]
     sizes: dict[Path, int] = {}
     for path in files:
         if path.suffix.lower() in STREAM_SUFFIXES:

@@ -5,10 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from email.utils import parsedate_to_datetime
-from functools import lru_cache
 from typing import Any, Optional
 
+from storage.plain_lines import parse_date
 from storage.repository import ArticleIn
 
 
@@ -58,50 +57,6 @@ class ArticleRecord(ArticleIn):
     events: list[EventRecord] = field(default_factory=list)
     assignments: list[tuple[str, str]] = field(default_factory=list)  # (coder, that coder's status)
     adjudicated_by: Optional[str] = None  # set (maybe "") when the article was adjudicated
-
-
-_FORMATS = (
-    "%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d",
-    "%d.%m.%Y", "%d-%m-%Y",
-    "%d %B %Y", "%d %b %Y", "%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%b %d %Y",
-    "%d %B, %Y", "%A, %d %B %Y", "%A, %B %d, %Y", "%a, %d %b %Y", "%b. %d, %Y",
-)
-
-
-@lru_cache(maxsize=4096)
-def parse_date(raw: str) -> Optional[dt.date]:
-    """A publication date from the usual ways of writing one (ISO dates and datetimes,
-    RFC 2822, '16 August 2024', 'Aug 16, 2024', '16.08.2024', '08/16/2024'); None if unsure."""
-    value = " ".join(str(raw).split()).strip()
-    if not value:
-        return None
-    try:
-        return dt.datetime.fromisoformat(value.replace("Z", "+00:00")).date()
-    except ValueError:
-        pass
-    try:
-        return dt.date.fromisoformat(value[:10])
-    except ValueError:
-        pass
-    for fmt in _FORMATS:
-        try:
-            return dt.datetime.strptime(value, fmt).date()
-        except ValueError:
-            continue
-    m = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", value)
-    if m:
-        a, b, year = (int(x) for x in m.groups())
-        # Slashes are ambiguous: month first (US wire style) unless that cannot be a date.
-        for month, day in ((a, b), (b, a)):
-            try:
-                return dt.date(year, month, day)
-            except ValueError:
-                continue
-        return None
-    try:
-        return parsedate_to_datetime(value).date()
-    except (TypeError, ValueError, IndexError):
-        return None
 
 
 def apply_published(record: ArticleRecord, raw: Any) -> None:

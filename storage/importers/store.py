@@ -3,7 +3,6 @@ transaction, skipping texts the workspace already holds (normalized sha256)."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional, Sequence
 
@@ -24,11 +23,12 @@ from storage.models import (
     new_uid,
     utcnow,
 )
-from storage.repository import Repository, normalized_sha256
+from storage.repository import Repository
 from storage.importers.records import ArticleRecord
 from storage.search_index import catch_up
 from storage.search_index import has_index as has_search_index
-from storage.textkey import fast_key
+from storage.plain_lines import article_row, db_datetime
+from storage.textkey import key_and_value, normalized_sha256
 
 _EVENTS = Event.__table__  # type: ignore[attr-defined]
 _EVIDENCE = Evidence.__table__  # type: ignore[attr-defined]
@@ -48,13 +48,6 @@ _SEQUENTIAL_IDS_BELOW = 2**62
 
 _INSERT_SPAN = ("INSERT INTO entityspan (article_id, start, \"end\", label, origin, state, coder, model_name, "
                 "model_version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-
-
-def _db_datetime(value: dt.datetime) -> str:
-    """A datetime as SQLAlchemy's SQLite DateTime type stores it (naive UTC, microseconds)."""
-    if value.tzinfo is not None:
-        value = value.astimezone(dt.timezone.utc)
-    return value.strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
 @dataclass
@@ -115,87 +108,88 @@ class ArticleWriter:
         result = StoreResult(ids=[None] * len(records))
         if not records:
             return result
-        cursor = self._cursor
         if self._utf8:
-            keyed = [_key_and_value(r.text) for r in records]
+            keyed = [key_and_value(r.text) for r in records]
         else:
             keyed = [(normalized_sha256(r.text), r.text) for r in records]
-        digests = [digest for digest, _ in keyed]
         now = utcnow()
+        stamp = db_datetime(now)
+        seen: set[str] = set()
+        rows: list[tuple[Any, ...]] = []
+        fresh: list[int] = []  # record indexes being inserted
+        for i, (rec, (digest, value)) in enumerate(zip(records, keyed)):
+            if digest in seen:
+                result.duplicates += 1
+                continue
+            seen.add(digest)
+            fresh.append(i)
+            imported_at = rec.imported_at
+            rows.append(article_row(rec, digest, value, db_datetime(imported_at) if imported_at else stamp))
+        kept = []
+        for i, new_id in zip(fresh, self._insert(rows)):
+            if new_id is None:
+                result.duplicates += 1
+            else:
+                result.ids[i] = new_id
+                kept.append(i)
+        children = [(result.ids[i], records[i]) for i in kept
+                    if records[i].spans or records[i].events or records[i].assignments
+                    or records[i].adjudicated_by is not None]
+        if children:
+            _store_children(self._conn, self._cursor, children, now)  # type: ignore[arg-type]
+        return result
+
+    def add_rows(self, rows: list[tuple[Any, ...]], duplicates: int = 0) -> StoreResult:
+        """Insert article rows made elsewhere (storage.import_reader: _ARTICLE_COLUMNS' order,
+        distinct keys, the text bound as for a UTF-8 database); `duplicates` were dropped before
+        they came. Plain articles only: nothing rides with them."""
+        if not self._utf8:
+            rows = [row if type(row[1]) is str else (row[0], row[1].decode("utf-8"), *row[2:]) for row in rows]
+        ids = self._insert(rows)
+        added: list[Optional[int]] = [i for i in ids if i is not None]
+        return StoreResult(ids=added, duplicates=duplicates + len(ids) - len(added))
+
+    def _insert(self, rows: list[tuple[Any, ...]]) -> list[Optional[int]]:
+        """Insert rows of distinct keys; per row its new id, or None where the workspace held
+        the text already. The batch's titles go into the search index."""
+        if not rows:
+            return []
+        cursor = self._cursor
         # The largest id after the last batch of this transaction is still the largest.
         if self._max_id is None:
             self._max_id = cursor.execute("SELECT max(id) FROM article").fetchone()[0] or 0
         before = self._max_id
+        ids: list[Optional[int]]
         # Below the top of the id range SQLite gives each new row max(id) + 1, so the new rows
         # are the ones above `before`: the unique key can skip the texts already stored
         # (INSERT OR IGNORE) without looking them up first.
-        optimistic = before < _SEQUENTIAL_IDS_BELOW
-        existing: set[str] = set()
-        if not optimistic:
-            for part in _chunks(list(set(digests))):
-                marks = ",".join("?" * len(part))
-                found = cursor.execute(f"SELECT sha256 FROM article WHERE sha256 IN ({marks})", part)
-                existing.update(d for (d,) in found)
-        rows: list[tuple[Any, ...]] = []
-        fresh: list[int] = []  # record indexes being inserted
-        stamp = _db_datetime(now)
-        for i, (rec, digest) in enumerate(zip(records, digests)):
-            if digest in existing:
-                result.duplicates += 1
-                continue
-            existing.add(digest)
-            fresh.append(i)
-            published, imported_at, meta = rec.published, rec.imported_at, rec.meta
-            rows.append((rec.title, keyed[i][1], rec.source, rec.url, published.isoformat() if published else None,
-                         rec.language, digest, rec.status, _db_datetime(imported_at) if imported_at else stamp,
-                         json.dumps(meta) if meta else "{}", len(rec.text)))
-        if not rows:
-            return result
-        if optimistic:
+        if before < _SEQUENTIAL_IDS_BELOW:
             cursor.executemany(_INSERT_NEW_ARTICLE, rows)
             inserted = cursor.rowcount  # summed over the rows; a skipped one adds 0
             (after,) = cursor.execute("SELECT max(id) FROM article").fetchone()
             self._max_id = after
             if inserted == len(rows) and after - before == inserted:
-                for i, new_id in zip(fresh, range(before + 1, after + 1)):
-                    result.ids[i] = new_id
+                ids = list(range(before + 1, after + 1))
             else:  # some texts were already stored (every column has a value: only sha256 can refuse)
                 id_of = dict(cursor.execute("SELECT sha256, id FROM article WHERE id > ?", (before,)))
-                kept = []
-                for i in fresh:
-                    stored_id = id_of.get(digests[i])
-                    if stored_id is None:
-                        result.duplicates += 1
-                    else:
-                        result.ids[i] = stored_id
-                        kept.append(i)
-                fresh = kept
+                ids = [id_of.get(row[6]) for row in rows]
         else:  # ids near the top of the range (SQLite then picks unused ones at random): by key
-            cursor.executemany(_INSERT_ARTICLE, rows)
+            digests = [row[6] for row in rows]
+            existing: set[str] = set()
+            for part in _chunks(digests):
+                marks = ",".join("?" * len(part))
+                found = cursor.execute(f"SELECT sha256 FROM article WHERE sha256 IN ({marks})", part)
+                existing.update(d for (d,) in found)
+            cursor.executemany(_INSERT_ARTICLE, [row for row in rows if row[6] not in existing])
             self._max_id = None
             id_of = {}
-            for part in _chunks([digests[i] for i in fresh]):
+            for part in _chunks([d for d in digests if d not in existing]):
                 marks = ",".join("?" * len(part))
                 id_of.update(cursor.execute(f"SELECT sha256, id FROM article WHERE sha256 IN ({marks})", part))
-            for i in fresh:
-                result.ids[i] = id_of[digests[i]]
+            ids = [id_of.get(d) for d in digests]
         if self._search_index:
             catch_up(cursor)  # the batch's titles into the search index, in one statement
-        children = [(result.ids[i], records[i]) for i in fresh
-                    if records[i].spans or records[i].events or records[i].assignments
-                    or records[i].adjudicated_by is not None]
-        if children:
-            _store_children(self._conn, cursor, children, now)  # type: ignore[arg-type]
-        return result
-
-
-def _key_and_value(text: str) -> tuple[str, Any]:
-    """The duplicate key of a text and the value to bind for it: an ASCII str as it is (bound
-    without a copy), any other as the UTF-8 its key was computed from."""
-    fast = fast_key(text)
-    if fast is None:
-        return normalized_sha256(text), text
-    return fast[0], text if text.isascii() else fast[1]
+        return ids
 
 
 def _store_children(conn, cursor, items: list[tuple[int, ArticleRecord]], now) -> None:  # type: ignore[no-untyped-def]
@@ -205,7 +199,7 @@ def _store_children(conn, cursor, items: list[tuple[int, ArticleRecord]], now) -
     if cursor is None:
         from storage.importers.store_pg import _INSERT_SPAN as insert_span, naive_utc as when
     else:
-        insert_span, when = _INSERT_SPAN, _db_datetime
+        insert_span, when = _INSERT_SPAN, db_datetime
     stamp = when(now)
     spans = [
         (aid, sp.start, sp.end, sp.label, sp.origin, sp.state, sp.coder, sp.model_name, sp.model_version,

@@ -9,8 +9,7 @@ from typing import Any, Optional, Sequence
 
 from storage.importers.records import ArticleRecord
 from storage.models import utcnow
-from storage.repo_types import normalized_sha256
-from storage.textkey import fast_key
+from storage.textkey import fast_key, normalized_sha256
 
 _COLUMNS = "id, title, text, source, url, published, language, sha256, status, imported_at, meta, text_length"
 # The staging table lives as long as the pooled connection; its rows are deleted after each batch
