@@ -77,14 +77,18 @@ def _outcome(repo: Repository, report: ImportReport) -> tuple[Any, ...]:
             _table(repo, "coder", "name"), _table(repo, "article_search", "rowid, title, source"))
 
 
+def _imported(tmp_path: Path, path: Path, name: str = "reader.sqlite") -> tuple[Any, ...]:
+    repo = Repository(tmp_path / name)
+    try:
+        return _outcome(repo, import_paths(repo, [path]))
+    finally:
+        repo.close()
+
+
 def _in_process(tmp_path: Path, path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, ...]:
     with monkeypatch.context() as m:
         m.setattr(reading, "MIN_LINES", 10**9)
-        repo = Repository(tmp_path / "alone.sqlite")
-        try:
-            return _outcome(repo, import_paths(repo, [path]))
-        finally:
-            repo.close()
+        return _imported(tmp_path, path, "alone.sqlite")
 
 
 class _Spy:
@@ -115,11 +119,7 @@ def test_the_reading_process_stores_what_this_process_alone_would(
     _mixed_file(path)
     expected = _in_process(tmp_path, path, monkeypatch)
     spy = _Spy(monkeypatch)
-    repo = Repository(tmp_path / "reader.sqlite")
-    try:
-        got = _outcome(repo, import_paths(repo, [path]))
-    finally:
-        repo.close()
+    got = _imported(tmp_path, path)
     assert len(spy.processes) == 1 and spy.processes[0].status == 0
     # Keyed and unkeyed row batches, lines left to this process, and the last frame all came.
     assert {"rows", "texts", "line", "end"} <= set(spy.kinds)
@@ -130,43 +130,34 @@ def test_the_reading_process_stores_what_this_process_alone_would(
     assert any("0xFF" in reason for _, reason in report[2])
 
 
-def test_a_reading_process_that_dies_loses_nothing(
-        tmp_path: Path, small_batches: None, monkeypatch: pytest.MonkeyPatch) -> None:
+def _dies_after_three_frames(process: reading.ReadingProcess):  # type: ignore[no-untyped-def]
+    for n, frame in enumerate(_REAL_ITER(process)):
+        if n == 3:
+            process._proc.kill()  # as the system would, out of memory
+            return
+        yield frame
+
+
+def _cannot_start(*args: Any, **kwargs: Any) -> None:
+    raise OSError("no Python to start a reading process with")
+
+
+_REAL_ITER = reading.ReadingProcess.__iter__
+
+
+@pytest.mark.parametrize(("method", "broken"), [("__iter__", _dies_after_three_frames), ("__init__", _cannot_start)],
+                         ids=["dies", "cannot-start"])
+def test_a_reading_process_that_fails_loses_nothing(
+        tmp_path: Path, small_batches: None, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
+        method: str, broken: Any) -> None:
+    """Either way this process reads what the reader did not deliver: the same workspace."""
     path = tmp_path / "mixed.jsonl"
     _mixed_file(path)
     expected = _in_process(tmp_path, path, monkeypatch)
-    real_iter = reading.ReadingProcess.__iter__
-
-    def dies_after_three(process: reading.ReadingProcess):  # type: ignore[no-untyped-def]
-        for n, frame in enumerate(real_iter(process)):
-            if n == 3:
-                process._proc.kill()  # as the system would, out of memory
-                return
-            yield frame
-
-    monkeypatch.setattr(reading.ReadingProcess, "__iter__", dies_after_three)
-    repo = Repository(tmp_path / "reader.sqlite")
-    try:
-        assert _outcome(repo, import_paths(repo, [path])) == expected
-    finally:
-        repo.close()
-
-
-def test_a_reading_process_that_cannot_start_leaves_the_file_to_this_one(
-        tmp_path: Path, small_batches: None, monkeypatch: pytest.MonkeyPatch) -> None:
-    path = tmp_path / "mixed.jsonl"
-    _mixed_file(path, repeat=2)
-    expected = _in_process(tmp_path, path, monkeypatch)
-
-    def cannot(*args: Any, **kwargs: Any) -> None:
-        raise OSError("no Python to start a reading process with")
-
-    monkeypatch.setattr(reading.ReadingProcess, "__init__", cannot)
-    repo = Repository(tmp_path / "reader.sqlite")
-    try:
-        assert _outcome(repo, import_paths(repo, [path])) == expected
-    finally:
-        repo.close()
+    monkeypatch.setattr(reading.ReadingProcess, method, broken)
+    assert _imported(tmp_path, path) == expected
+    died = [r.getMessage() for r in caplog.records if "reading process ended" in r.getMessage()]
+    assert len(died) == (method == "__iter__")
 
 
 def test_cancel_stops_the_reading_process_and_keeps_what_is_stored(
@@ -231,9 +222,5 @@ def test_the_seed_article_repeated_is_keyed_alike_on_both_paths(
         for i in range(120):
             fh.write(json.dumps({"title": f"Seed {i}", "text": f"{seed_text}\n\nUpdate {i // 2}."}) + "\n")
     expected = _in_process(tmp_path, path, monkeypatch)
-    repo = Repository(tmp_path / "reader.sqlite")
-    try:
-        got = _outcome(repo, import_paths(repo, [path]))
-    finally:
-        repo.close()
+    got = _imported(tmp_path, path)
     assert got == expected and got[0][:2] == (60, 60)
