@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import marshal
+import os
 import sys
 from typing import Any, BinaryIO
 
@@ -31,6 +32,8 @@ from storage.plain_lines import (
 
 # A batch also goes once its texts reach this many characters (storage.importers.BATCH_CHARS).
 BATCH_CHARS = 32_000_000
+# How much lower than the importer's this process's scheduling priority is (os.nice).
+NICENESS = 10
 # The first batch is small: the importer starts writing while the rest is read.
 FIRST_BATCH = 100
 # Keying a text costs about as much as reading it: with every batch keyed here the importer
@@ -107,6 +110,12 @@ def read_file(path: str, offset: int, skip: int, batch_size: int, line_limit: in
 
 def main(argv: list[str]) -> int:
     path, (offset, skip, batch_size, line_limit) = argv[0], (int(arg) for arg in argv[1:5])
+    try:
+        # A helper of a background job: when the cores are short, the window (and the importer,
+        # which waits for nothing else) go first; with nothing else to run it runs at full speed.
+        os.nice(NICENESS)
+    except (AttributeError, OSError):  # not on this system
+        pass
     out = sys.stdout.buffer
     try:
         read_file(path, offset, skip, batch_size, line_limit, out)

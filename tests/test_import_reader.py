@@ -16,6 +16,7 @@ import pytest
 
 import storage.importers as importers
 import storage.importers.reading as reading
+from storage import import_reader
 from storage.import_reader import read_file
 from storage.importers import ImportReport, import_paths
 from storage.models import ArticleStatus
@@ -224,3 +225,22 @@ def test_the_seed_article_repeated_is_keyed_alike_on_both_paths(
     expected = _in_process(tmp_path, path, monkeypatch)
     got = _imported(tmp_path, path)
     assert got == expected and got[0][:2] == (60, 60)
+
+
+def test_the_reading_process_gives_way_to_the_window(tmp_path: Path) -> None:
+    """It runs at a lower priority than the importer: a coder's window keeps its core."""
+    import os
+
+    path = tmp_path / "big.jsonl"
+    body = "Fighting continued along the front line, officials said. " * 35
+    path.write_text("".join(json.dumps({"text": f"{i} {body}"}) + "\n" for i in range(6000)), encoding="utf-8")
+    process = reading.ReadingProcess(path, 0, 500, 1 << 20, skip=0)
+    try:
+        frames = iter(process)
+        assert next(frames)[0] == "rows"  # started; the queue and the pipe hold it back now
+        pid = process._proc.pid
+        own = os.getpriority(os.PRIO_PROCESS, 0)
+        assert os.getpriority(os.PRIO_PROCESS, pid) == min(19, own + import_reader.NICENESS)
+    finally:
+        process.close()
+    assert process.status is not None
