@@ -19,6 +19,8 @@ MIN_LINES = 2 * HEAD_LINES
 # -I -S: no site, user folder or environment: the reader imports only what its own code does.
 _BOOT = ("import sys; sys.path[:0] = sys.argv[1:3]; from storage.import_reader import main; "
          "raise SystemExit(main(sys.argv[3:]))")
+# How long a reader that sent its last frame may take to exit before it is stopped.
+EXIT_WAIT_S = 5.0
 # Frames (a batch each, about 1 MB) read ahead of the writing.
 QUEUED_FRAMES = 4
 # Linux's default upper bound for an unprivileged process (/proc/sys/fs/pipe-max-size).
@@ -108,6 +110,11 @@ class ReadingProcess:
         """Stop the process if it still runs (a cancel, a refused write) and reap it."""
         proc = self._proc
         self._stopping.set()
+        if self.finished:  # its last frame came: it is only exiting
+            try:
+                proc.wait(EXIT_WAIT_S)
+            except subprocess.TimeoutExpired:
+                pass
         if proc.poll() is None:
             proc.kill()
         self._thread.join()
