@@ -197,6 +197,37 @@ def test_import_runs_in_the_background_and_reports_failures(qtbot, window, small
     assert window.list_panel.model.rowCount() == before + 5
 
 
+def test_a_large_jsonl_import_from_the_window_uses_the_reading_process(qtbot, window, small_repo: Repository,
+                                                                      tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The window's import job (a thread) starts the reading process as the command line does."""
+    import json
+
+    import storage.importers as importers
+    import storage.importers.reading as reading
+
+    monkeypatch.setattr(importers, "BATCH_SIZE", 20)
+    monkeypatch.setattr(reading, "MIN_LINES", 60)
+    monkeypatch.setattr(reading, "HEAD_LINES", 30)
+    started: list[reading.ReadingProcess] = []
+    real_init = reading.ReadingProcess.__init__
+
+    def init(process: reading.ReadingProcess, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        real_init(process, *args, **kwargs)
+        started.append(process)
+
+    monkeypatch.setattr(reading.ReadingProcess, "__init__", init)
+    path = tmp_path / "wire.jsonl"
+    path.write_text("".join(json.dumps({"title": f"Wire {i}", "text": f"Clashes near town {i} on Monday."}) + "\n"
+                            for i in range(300)), encoding="utf-8")
+    before = small_repo.count_articles()
+    with qtbot.waitSignal(window.jobs.importFinished, timeout=30000) as done:
+        window.jobs.start_import([path], suggest=False)
+    report = done.args[0]
+    assert (report.imported, report.failures) == (300, [])
+    assert len(started) == 1 and started[0].finished and started[0].status == 0
+    assert small_repo.count_articles() == before + 300
+
+
 def test_cancelled_import_stops_and_keeps_the_report(qtbot, repo: Repository, tmp_path: Path) -> None:
     from services.importing import import_articles
 
