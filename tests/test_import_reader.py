@@ -244,3 +244,27 @@ def test_the_reading_process_gives_way_to_the_window(tmp_path: Path) -> None:
     finally:
         process.close()
     assert process.status is not None
+
+
+def test_frames_read_ahead_stay_within_their_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Articles of a megabyte each: the frames queued ahead hold at most QUEUED_BYTES and one more."""
+    import time
+
+    monkeypatch.setattr(reading, "QUEUED_BYTES", 2 << 20)
+    path = tmp_path / "long.jsonl"
+    path.write_text("".join(json.dumps({"text": f"{i} " + "word " * 200_000}) + "\n" for i in range(30)),
+                    encoding="utf-8")
+    process = reading.ReadingProcess(path, 0, 1, 1 << 24, skip=0)
+    try:
+        frames = iter(process)
+        first = next(frames)
+        assert first[0] == "rows" and len(first[2]) == 1
+        most = 0
+        for _ in range(50):  # while the reader fills the queue and then waits
+            most = max(most, process._queued_bytes)
+            time.sleep(0.01)
+        assert 0 < most <= (2 << 20) + (1100 << 10)
+        rest = [frame for frame in frames]
+        assert sum(len(f[2]) for f in rest if f[0] in ("rows", "texts")) == 29 and rest[-1][0] == "end"
+    finally:
+        process.close()

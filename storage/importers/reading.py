@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import marshal
 import os
-import queue
 import subprocess
 import sys
 import threading
+from collections import deque
 from pathlib import Path
 from typing import Any, Iterator, Optional
 
@@ -21,8 +21,9 @@ _BOOT = ("import sys; sys.path[:0] = sys.argv[1:3]; from storage.import_reader i
          "raise SystemExit(main(sys.argv[3:]))")
 # How long a reader that sent its last frame may take to exit before it is stopped.
 EXIT_WAIT_S = 5.0
-# Frames (a batch each, about 1 MB) read ahead of the writing.
-QUEUED_FRAMES = 4
+# Frames read ahead of the writing, in bytes: about four batches of wire-length articles (a
+# batch of long articles may be larger: one frame is always let in).
+QUEUED_BYTES = 4 << 20
 # Linux's default upper bound for an unprivileged process (/proc/sys/fs/pipe-max-size).
 PIPE_BYTES = 1 << 20
 _ROOT = str(Path(__file__).resolve().parent.parent.parent)
@@ -62,14 +63,21 @@ class ReadingProcess:
         self.offset, self.skip = offset, skip
         self.finished = False  # the last frame ("end" or "error") came
         _widen_pipe(self._proc.stdout)
-        self._frames: queue.Queue[Optional[bytes]] = queue.Queue(QUEUED_FRAMES)
+        self._queue: deque[Optional[bytes]] = deque()  # frames read, None once the pipe ended
+        self._queued_bytes = 0
+        self._ready = threading.Condition()
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._drain, name="import-reader", daemon=True)
         self._thread.start()
 
     def __iter__(self) -> Iterator[tuple[Any, ...]]:
         while True:
-            data = self._frames.get()
+            with self._ready:
+                while not self._queue:
+                    self._ready.wait()
+                data = self._queue.popleft()
+                self._queued_bytes -= len(data or b"")
+                self._ready.notify_all()
             if data is None:
                 return
             frame = marshal.loads(data)
@@ -81,7 +89,7 @@ class ReadingProcess:
 
     def _drain(self) -> None:
         """The pipe read on its own thread (reading waits without holding the interpreter): the
-        reader goes on while this process commits, up to QUEUED_FRAMES ahead."""
+        reader goes on while this process commits, up to QUEUED_BYTES ahead."""
         out = self._proc.stdout
         try:
             while out is not None and not self._stopping.is_set():
@@ -99,12 +107,16 @@ class ReadingProcess:
             self._put(None)
 
     def _put(self, data: Optional[bytes]) -> None:
-        while not self._stopping.is_set():
-            try:
-                self._frames.put(data, timeout=0.1)
-                return
-            except queue.Full:
-                continue
+        """Queue a frame once those queued hold less than QUEUED_BYTES (one always goes: a
+        batch of long articles may be larger); None, the end, at once."""
+        with self._ready:
+            while data is not None and self._queue and self._queued_bytes >= QUEUED_BYTES:
+                if self._stopping.is_set():
+                    return
+                self._ready.wait(0.1)
+            self._queue.append(data)
+            self._queued_bytes += len(data or b"")
+            self._ready.notify_all()
 
     def close(self) -> None:
         """Stop the process if it still runs (a cancel, a refused write) and reap it."""
