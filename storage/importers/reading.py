@@ -59,7 +59,7 @@ class ReadingProcess:
         self._proc = subprocess.Popen(
             [sys.executable, "-I", "-S", "-c", _BOOT, _ROOT, site, os.fspath(path), str(offset), str(skip),
              str(batch_size), str(line_limit)],
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, bufsize=1 << 20)
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         self.offset, self.skip = offset, skip
         self.finished = False  # the last frame ("end" or "error") came
         _widen_pipe(self._proc.stdout)
