@@ -268,3 +268,16 @@ def test_frames_read_ahead_stay_within_their_bytes(tmp_path: Path, monkeypatch: 
         assert sum(len(f[2]) for f in rest if f[0] in ("rows", "texts")) == 29 and rest[-1][0] == "end"
     finally:
         process.close()
+
+
+def test_why_a_reading_process_failed_is_logged(tmp_path: Path, small_batches: None, monkeypatch: pytest.MonkeyPatch,
+                                                caplog: pytest.LogCaptureFixture) -> None:
+    """A reader that cannot run (here: its own code raises) leaves the file to this process,
+    and the log says what it said."""
+    path = tmp_path / "mixed.jsonl"
+    _mixed_file(path, repeat=2)
+    expected = _in_process(tmp_path, path, monkeypatch)
+    monkeypatch.setattr(reading, "_BOOT", "raise RuntimeError('no msgspec here')")
+    assert _imported(tmp_path, path) == expected
+    [message] = [r.getMessage() for r in caplog.records if "reading process ended" in r.getMessage()]
+    assert "status 1: RuntimeError: no msgspec here" in message

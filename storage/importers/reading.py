@@ -7,6 +7,7 @@ import marshal
 import os
 import subprocess
 import sys
+import tempfile
 import threading
 from collections import deque
 from pathlib import Path
@@ -56,10 +57,16 @@ class ReadingProcess:
         site = _msgspec_folder()
         if site is None or not sys.executable:
             raise OSError("no Python to start a reading process with")
-        self._proc = subprocess.Popen(
-            [sys.executable, "-I", "-S", "-c", _BOOT, _ROOT, site, os.fspath(path), str(offset), str(skip),
-             str(batch_size), str(line_limit)],
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        # Its complaints go to a file, read only if it ends early (a pipe nobody reads could fill).
+        self._errors = tempfile.TemporaryFile()
+        try:
+            self._proc = subprocess.Popen(
+                [sys.executable, "-I", "-S", "-c", _BOOT, _ROOT, site, os.fspath(path), str(offset), str(skip),
+                 str(batch_size), str(line_limit)],
+                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=self._errors)
+        except BaseException:
+            self._errors.close()
+            raise
         self.offset, self.skip = offset, skip
         self.finished = False  # the last frame ("end" or "error") came
         _widen_pipe(self._proc.stdout)
@@ -133,8 +140,18 @@ class ReadingProcess:
         if proc.stdout is not None:
             proc.stdout.close()
         proc.wait()
+        self._errors.close()
 
     @property
     def status(self) -> Optional[int]:
         """The process's exit status, None while it runs."""
         return self._proc.poll()
+
+    def complaint(self) -> str:
+        """The last line the process wrote to its error output (a traceback's last), or ""."""
+        try:
+            self._errors.seek(0)
+            lines = self._errors.read().decode("utf-8", "replace").strip().splitlines()
+        except (OSError, ValueError):  # closed
+            return ""
+        return lines[-1] if lines else ""
