@@ -252,17 +252,18 @@ class _Importer:
             written: list[StoreResult] = []
             chars = 0
             try:
-                # Commits that do not wait for the disk: each would be an fsync, a fifth of the
-                # import's time at one every COMMIT_SECONDS; the journal is synced once at the end.
+                # Commits that do not wait for the disk (each would be an fsync): the journal is
+                # synced once at the end.
                 relaxed.append(not self.repo.is_server)
                 with write_session(self.repo.engine, relaxed=True) as session:
                     writer, opened = article_writer(session), time.monotonic()
                     while True:
                         if kind == "rows":
                             written.append(writer.add_rows(payload.rows, payload.duplicates))
-                        else:
+                            chars += payload.chars
+                        else:  # (records, chars), not bound to names: they go with the payload
                             written.append(writer.add(payload[0]))
-                        chars += payload[-1]
+                            chars += payload[1]
                         payload = None  # the records are in the workspace: let them go
                         self.done = start_done + min(line_no, lines)
                         self.progress(self.done, self.total, f"{path.name}: line {line_no}")

@@ -9,7 +9,7 @@ from typing import Any, Optional, Sequence
 
 from storage.importers.records import ArticleRecord
 from storage.models import utcnow
-from storage.textkey import fast_key, normalized_sha256
+from storage.textkey import normalized_sha256
 
 _COLUMNS = "id, title, text, source, url, published, language, sha256, status, imported_at, meta, text_length"
 # The staging table lives as long as the pooled connection; its rows are deleted after each batch
@@ -37,11 +37,6 @@ def naive_utc(value: dt.datetime) -> dt.datetime:
     if value.tzinfo is not None:
         value = value.astimezone(dt.timezone.utc).replace(tzinfo=None)
     return value
-
-
-def _key(text: str) -> str:
-    fast = fast_key(text)
-    return fast[0] if fast is not None else normalized_sha256(text)
 
 
 class PgArticleWriter:
@@ -87,7 +82,7 @@ class PgArticleWriter:
         result = StoreResult(ids=[None] * len(records))
         if not records:
             return result
-        digests = [_key(r.text) for r in records]
+        digests = [normalized_sha256(r.text) for r in records]
         stamp = naive_utc(utcnow())
         first: dict[str, int] = {}  # key -> index of its first record in the batch
         for i, digest in enumerate(digests):

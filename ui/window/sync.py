@@ -213,7 +213,7 @@ class WindowSync(QObject):
         at once. Returns what to call once it is stored or refused (the open article is read
         again then, with what is stored)."""
         self._switches += 1
-        number = self._switches
+        number, batch = self._switches, set(ids)
         for article_id in ids:
             self._switching[article_id] = (name, number)
         self.set_codebook(self.codebook)
@@ -224,8 +224,6 @@ class WindowSync(QObject):
                     del self._switching[article_id]
             if self.bundle is not None and self.bundle.article.id in batch:
                 self.set_codebook(self.codebook)  # read again: its bundle was read before the mark
-
-        batch = set(ids)
 
         return settled
 
