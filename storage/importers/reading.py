@@ -147,6 +147,13 @@ class ReadingProcess:
         """The process's exit status, None while it runs."""
         return self._proc.poll()
 
+    def exit_status(self) -> Optional[int]:
+        """The exit status of a process whose output ended (it is exiting): waited for a moment."""
+        try:
+            return self._proc.wait(EXIT_WAIT_S)
+        except subprocess.TimeoutExpired:
+            return None
+
     def complaint(self) -> str:
         """The last line the process wrote to its error output (a traceback's last), or ""."""
         try:

@@ -81,7 +81,7 @@ def reader_items(reader: ReadingProcess, path: Path, stream: IO[str], encoding: 
     if not reader.finished:
         # Nothing is lost: the lines after the last one delivered are read in this process.
         log.warning("%s: the reading process ended at line %d (status %s%s); reading the rest here",
-                    path, last, reader.status, f": {why}" if (why := reader.complaint()) else "")
+                    path, last, reader.exit_status(), f": {why}" if (why := reader.complaint()) else "")
         stream.buffer.seek(reader.offset)  # type: ignore[attr-defined]
         for line_no, item in file_items(path, stream, encoding):
             if line_no > last:
