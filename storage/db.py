@@ -168,16 +168,20 @@ def _check_file(path: Path) -> None:
     if path.is_dir():
         raise WorkspaceError(f"{path}: is a folder, not a workspace file", path=path,
                              problem="is a folder, not a workspace file")
+    wal = path.with_name(path.name + "-wal")
     try:
+        # The journal first: SQLite writes a new file's first page before its journal holds
+        # anything, so a journal seen non-empty before the file is seen empty means a workspace
+        # lost, while the other order is another process creating this one at the same moment.
+        wal_size = wal.stat().st_size if wal.exists() else 0
         size = path.stat().st_size
         with path.open("rb") as fh:
             head = fh.read(100)
     except OSError as exc:
         raise workspace_error(path, f"cannot be read ({exc.strerror or exc})") from exc
     if size == 0:
-        wal = path.with_name(path.name + "-wal")
         # An empty file is a new workspace, unless something shows it once held one.
-        if latest_backup(path) is not None or (wal.exists() and wal.stat().st_size > 0):
+        if latest_backup(path) is not None or wal_size > 0:
             raise workspace_error(path, "the file is empty (0 bytes): the workspace it held was lost")
         return
     problem = _header_problem(path, head, size)
